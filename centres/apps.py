@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CentresConfig(AppConfig):
+    name = "centres"
+    verbose_name = "Centres sociaux"

@@ -1,0 +1,17 @@
+from .permissions import EQUIPE, TOUS
+
+# (label, url name, roles that see the entry). Later apps add their entries here.
+NAVIGATION = [
+    ("Accueil", "accueil", TOUS),
+    ("Centres", "centres:liste", TOUS),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": [], "peut_ecrire": False}
+    return {
+        "navigation": [(label, name) for label, name, roles in NAVIGATION if user.role in roles],
+        "peut_ecrire": user.role in EQUIPE,
+    }

@@ -1,0 +1,71 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from roubaix_cs.validators import valider_siret
+
+
+class Role(models.TextChoices):
+    RESPONSABLE = "responsable", "Responsable de service"
+    AGENT = "agent", "Chargé(e) de dossiers / de mission"
+    REGISSEUR = "regisseur", "Régisseur Espace Linné"
+    ELU = "elu", "Élu(e)"
+    PARTENAIRE = "partenaire", "Partenaire"
+
+
+class Organisation(models.Model):
+    class Nature(models.TextChoices):
+        VILLE = "ville", "Ville"
+        CAF = "caf", "CAF"
+        DEPARTEMENT = "departement", "Département"
+        PREFECTURE = "prefecture", "Préfecture"
+        FEDERATION = "federation", "Fédération des centres sociaux"
+        ASSOCIATION = "association", "Association"
+        AUTRE = "autre", "Autre"
+
+    nom = models.CharField("nom", max_length=200, unique=True)
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices)
+    siret = models.CharField("SIRET", max_length=14, blank=True, validators=[valider_siret])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "organisation"
+
+    def __str__(self):
+        return self.nom
+
+
+class User(AbstractUser):
+    role = models.CharField(
+        "rôle",
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        help_text="Vide pour un compte purement technique (administration Django).",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="utilisateurs",
+    )
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        verbose_name = "utilisateur"
+        constraints = [
+            models.CheckConstraint(
+                name="partenaire_a_une_organisation",
+                condition=~models.Q(role="partenaire") | models.Q(organisation__isnull=False),
+                violation_error_message="Un compte partenaire doit être rattaché à une organisation.",
+            )
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username

@@ -1,0 +1,91 @@
+"""Who may do what: role sets, permission predicates and the `access` rule.
+
+Every view declares its rule with `@access(read=..., write=...)` (or `@public`).
+`DenyByDefaultMiddleware` refuses any view without a rule, and the URL × role
+matrix test checks the outcome of every URL for every role.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from .models import Role
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Role sets, named after what they may do.
+EQUIPE = frozenset({Role.RESPONSABLE, Role.AGENT})  # create and edit business records
+SERVICE = EQUIPE | {Role.REGISSEUR}  # the six people of the service
+LECTURE_SEULE = frozenset({Role.ELU, Role.PARTENAIRE})
+TOUS = frozenset(Role)  # every role, read-only ones included
+PERSONNE = frozenset()
+
+
+@dataclass(frozen=True)
+class Access:
+    """A view's rule: roles that may read (safe methods) and roles that may write."""
+
+    read: frozenset
+    write: frozenset = PERSONNE
+    public: bool = False
+
+    def check(self, request):
+        """Return None when allowed, else the response or exception to raise."""
+        if self.public:
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        allowed = self.read if request.method in SAFE_METHODS else self.write
+        if user.is_active and user.role in allowed:
+            return None
+        raise PermissionDenied
+
+
+def access(*, read, write=PERSONNE):
+    """Declare who may use a view. Anonymous users go to the login page; others get 403."""
+    rule = Access(read=frozenset(read), write=frozenset(write))
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            refusal = rule.check(request)
+            if refusal is not None:
+                return refusal
+            return view(request, *args, **kwargs)
+
+        wrapped.access_rule = rule
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Declare a page open to anonymous visitors (login)."""
+    view.access_rule = Access(read=TOUS, write=TOUS, public=True)
+    return view
+
+
+# Predicates: pure functions, the rule in their docstring.
+
+
+def is_equipe(user) -> bool:
+    """The responsable and the agents create and edit business records."""
+    return user.is_authenticated and user.role in EQUIPE
+
+
+def is_responsable(user) -> bool:
+    """Only the head of service takes the validating steps."""
+    return user.is_authenticated and user.role == Role.RESPONSABLE
+
+
+def is_partenaire(user) -> bool:
+    """Partners read only what their organisation takes part in."""
+    return user.is_authenticated and user.role == Role.PARTENAIRE
+
+
+def can_see_internal_notes(user) -> bool:
+    """Internal notes are for the responsable and agents: never élus, partners or régisseurs."""
+    return is_equipe(user)

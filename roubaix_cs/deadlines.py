@@ -1,0 +1,34 @@
+"""Deadlines that apps expose to the alerts of `pilotage`.
+
+Each app may have a `deadlines.py` module with `upcoming(today) -> list[Deadline]`;
+`collect(today)` finds them the way Django autodiscovers `admin` modules, so no app
+imports the apps above it.
+"""
+
+import datetime
+from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: datetime.date
+    kind: str  # stable code, e.g. "agrement_renouvellement"
+    label: str  # French sentence shown to users
+    url: str  # where to act
+    threshold: str = ""  # e.g. "M-6": one alert per (object, kind, threshold)
+    object_key: str = ""  # e.g. "centres.agrement:12"
+    centre_id: int | None = None
+
+
+def collect(today: datetime.date) -> list[Deadline]:
+    found = []
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.deadlines"
+        if find_spec(module_name) is None:
+            continue
+        found.extend(import_module(module_name).upcoming(today))
+    return sorted(found, key=lambda d: (d.due, d.label))

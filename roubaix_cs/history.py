@@ -1,0 +1,112 @@
+"""Reading django-simple-history records as a French timeline: who, when, what changed."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .formats import valeur
+
+IGNORES = frozenset({"id", "version"})
+ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
+
+
+@dataclass
+class Changement:
+    champ: str
+    avant: str
+    apres: str
+
+
+@dataclass
+class Evenement:
+    date: object
+    auteur: object
+    objet: str
+    action: str
+    changements: list = field(default_factory=list)
+    motif: str = ""
+
+
+def _champs(record, masquer):
+    return [f for f in record.tracked_fields if f.name not in IGNORES and f.name not in masquer]
+
+
+class _Afficheur:
+    """Turns raw values into text; resolves foreign keys with one query per model."""
+
+    def __init__(self, records, masquer):
+        ids = defaultdict(set)
+        for record in records:
+            for f in _champs(record, masquer):
+                if f.is_relation:
+                    value = getattr(record, f.attname)
+                    if value is not None:
+                        ids[f.related_model].add(value)
+        self.objets = {model: model._base_manager.in_bulk(pks) for model, pks in ids.items()}
+
+    def __call__(self, f, record):
+        raw = getattr(record, f.attname)
+        if f.is_relation:
+            if raw is None:
+                return "—"
+            obj = self.objets[f.related_model].get(raw)
+            return str(obj) if obj is not None else f"#{raw} (supprimé)"
+        if f.flatchoices:
+            return str(dict(f.flatchoices).get(raw, raw)) if raw not in (None, "") else "—"
+        return valeur(raw)
+
+
+def _diff(afficher, old, new, masquer):
+    changes = []
+    for f in _champs(new, masquer):
+        if getattr(old, f.attname) != getattr(new, f.attname):
+            changes.append(Changement(str(f.verbose_name), afficher(f, old), afficher(f, new)))
+    return changes
+
+
+def evenements(*sources, masquer=frozenset()):
+    """Merge history querysets into one timeline, newest first.
+
+    Each source is `(historical_queryset, label)` where `label(record) -> str` names
+    the object. `masquer` lists field names this reader may not see (internal notes).
+    """
+    timeline = []
+    for queryset, label in sources:
+        records = list(queryset.select_related("history_user").order_by("history_date", "history_id"))
+        afficher = _Afficheur(records, masquer)
+        previous = {}
+        for record in records:
+            old = previous.get(record.id)
+            changes = _diff(afficher, old, record, masquer) if old is not None and record.history_type == "~" else []
+            previous[record.id] = record
+            if record.history_type == "~" and not changes:
+                continue  # a save that changed nothing this reader may see
+            timeline.append(
+                Evenement(
+                    date=record.history_date,
+                    auteur=record.history_user,
+                    objet=label(record),
+                    action=ACTIONS[record.history_type],
+                    changements=changes,
+                    motif=record.history_change_reason or "",
+                )
+            )
+    timeline.sort(key=lambda e: e.date, reverse=True)
+    return timeline
+
+
+def changements_depuis(instance, version_vue):
+    """What changed in `instance` since `version_vue`, and who changed it (optimistic locking)."""
+    history = instance.history.select_related("history_user").order_by("history_date", "history_id")
+    records = list(history.filter(version__gte=version_vue))
+    if not records:
+        return {"auteurs": [], "date": None, "changements": []}
+    seen = [r for r in records if r.version == version_vue]
+    vue, actuelle = (seen[-1] if seen else records[0]), records[-1]
+    records = records[records.index(vue) :]
+    afficher = _Afficheur([vue, actuelle], frozenset())
+    auteurs = sorted({str(r.history_user) for r in records[1:] if r.history_user}) or ["un autre utilisateur"]
+    return {
+        "auteurs": auteurs,
+        "date": actuelle.history_date,
+        "changements": _diff(afficher, vue, actuelle, frozenset()),
+    }

@@ -1,0 +1,196 @@
+"""Deny by default, proven: every URL of the project × every role → its declared outcome.
+
+A URL pattern missing from MATRIX fails `test_every_url_has_a_declared_rule`, so no page
+ships without its rule. Columns: anonymous, responsable, agent, régisseur, élu,
+partenaire (CAF), account without role. LOGIN = redirect to the login page.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from comptes.middleware import EXEMPT_NAMESPACES
+from comptes.models import Role
+
+from .factories import AgrementFactory, CentreFactory, ContactFactory, UserFactory
+
+LOGIN = "login"
+REDIRECT = "redirect"
+PERSONAS = ["anonyme", "responsable", "agent", "regisseur", "elu", "partenaire", "sans_role"]
+
+READ_ALL = (LOGIN, 200, 200, 200, 200, 200, 403)
+STAFF_ONLY = (LOGIN, 200, 200, 403, 403, 403, 403)
+NO_WRITE = (LOGIN, 403, 403, 403, 403, 403, 403)
+# An empty POST to a form re-displays it with its errors (200) for those allowed to write.
+STAFF_WRITE = (LOGIN, 200, 200, 403, 403, 403, 403)
+
+
+@dataclass
+class Rule:
+    get: tuple
+    post: tuple
+    kwargs: Callable = lambda world: {}
+    # For scoped objects: kwargs of an object outside the CAF partner's scope, and the outcomes there.
+    hors_perimetre: Callable | None = None
+    get_hors_perimetre: tuple = field(default=())
+
+
+def _centre(world):
+    return {"pk": world.centre.pk}
+
+
+def _centre_hors(world):
+    return {"pk": world.centre_hors.pk}
+
+
+MATRIX = {
+    "accueil": Rule(get=READ_ALL, post=NO_WRITE),
+    "comptes:login": Rule(
+        get=(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+        post=(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    ),
+    "comptes:logout": Rule(get=(405,) * 7, post=(REDIRECT,) * 7),
+    # Changing one's own password is the one write read-only roles may make.
+    "comptes:password_change": Rule(
+        get=(LOGIN, 200, 200, 200, 200, 200, 403), post=(LOGIN, 200, 200, 200, 200, 200, 403)
+    ),
+    "centres:liste": Rule(get=READ_ALL, post=NO_WRITE),
+    "centres:export": Rule(get=READ_ALL, post=NO_WRITE, kwargs=lambda w: {"fmt": "csv"}),
+    "centres:creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
+    "centres:detail": Rule(
+        get=READ_ALL,
+        post=NO_WRITE,
+        kwargs=_centre,
+        hors_perimetre=_centre_hors,
+        get_hors_perimetre=(LOGIN, 200, 200, 200, 200, 404, 403),
+    ),
+    "centres:modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_centre),
+    "centres:agrement_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_centre),
+    "centres:agrement_modifier": Rule(
+        get=STAFF_ONLY, post=STAFF_WRITE, kwargs=lambda w: {"pk": AgrementFactory(centre=w.centre).pk}
+    ),
+    "centres:contact_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_centre),
+    "centres:contact_modifier": Rule(
+        get=STAFF_ONLY, post=STAFF_WRITE, kwargs=lambda w: {"pk": ContactFactory(centre=w.centre).pk}
+    ),
+    "centres:contact_supprimer": Rule(
+        get=STAFF_ONLY,
+        post=(LOGIN, REDIRECT, REDIRECT, 403, 403, 403, 403),
+        kwargs=lambda w: {"pk": ContactFactory(centre=w.centre).pk},
+    ),
+}
+
+
+def walk(resolver=None, namespace=""):
+    """Every URL pattern of the project as (full name, pattern), outside the exempt namespaces."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in EXEMPT_NAMESPACES:
+                continue
+            prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, prefix)
+        elif isinstance(entry, URLPattern):
+            yield (f"{namespace}{entry.name}" if entry.name else None), entry
+
+
+def test_every_url_has_a_declared_rule():
+    names = [name for name, _ in walk()]
+    assert None not in names, "Every URL pattern needs a name to be covered by the matrix."
+    missing = sorted(set(names) - set(MATRIX))
+    assert not missing, f"URLs without a declared rule in MATRIX: {missing}"
+    stale = sorted(set(MATRIX) - set(names))
+    assert not stale, f"MATRIX rules for URLs that no longer exist: {stale}"
+
+
+def test_every_view_declares_its_access_rule():
+    undeclared = [name for name, pattern in walk() if getattr(pattern.callback, "access_rule", None) is None]
+    assert undeclared == []
+
+
+@dataclass
+class World:
+    centre: object
+    centre_hors: object
+
+
+@pytest.fixture
+def world(caf):
+    return World(centre=CentreFactory(partenaires=[caf]), centre_hors=CentreFactory())
+
+
+@pytest.fixture
+def personas(caf):
+    return {
+        "anonyme": None,
+        "responsable": UserFactory(role=Role.RESPONSABLE),
+        "agent": UserFactory(role=Role.AGENT),
+        "regisseur": UserFactory(role=Role.REGISSEUR),
+        "elu": UserFactory(role=Role.ELU),
+        "partenaire": UserFactory(role=Role.PARTENAIRE, organisation=caf),
+        "sans_role": UserFactory(role=""),
+    }
+
+
+def _outcome(response):
+    if response.status_code == 302:
+        login = reverse("comptes:login")
+        return LOGIN if response["Location"].startswith(login + "?next=") else REDIRECT
+    return response.status_code
+
+
+def _check(client, personas, name, kwargs_builder, world, method, expected):
+    seen = {}
+    for persona, want in zip(PERSONAS, expected, strict=True):
+        client.logout()
+        if personas[persona] is not None:
+            client.force_login(personas[persona])
+        url = reverse(name, kwargs=kwargs_builder(world))
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        seen[persona] = (_outcome(response), want)
+    wrong = {persona: got for persona, got in seen.items() if got[0] != got[1]}
+    assert not wrong, f"{method} {name}: (obtenu, attendu) {wrong}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_get(client, personas, world, name):
+    rule = MATRIX[name]
+    _check(client, personas, name, rule.kwargs, world, "GET", rule.get)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_post(client, personas, world, name):
+    rule = MATRIX[name]
+    _check(client, personas, name, rule.kwargs, world, "POST", rule.post)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.hors_perimetre))
+def test_out_of_partner_scope_is_404(client, personas, world, name):
+    rule = MATRIX[name]
+    _check(client, personas, name, rule.hors_perimetre, world, "GET", rule.get_hors_perimetre)
+
+
+@pytest.mark.django_db
+def test_read_only_roles_get_403_on_every_business_write(client, personas, world):
+    """PUT, PATCH and DELETE too, on every URL except the user's own account pages."""
+    own_account = {"comptes:login", "comptes:logout", "comptes:password_change"}
+    for persona in ("elu", "partenaire"):
+        client.force_login(personas[persona])
+        for name, rule in MATRIX.items():
+            if name in own_account:
+                continue
+            url = reverse(name, kwargs=rule.kwargs(world))
+            for method in ("post", "put", "patch", "delete"):
+                assert getattr(client, method)(url).status_code == 403, (persona, method, name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.post == STAFF_WRITE))
+def test_wrong_method_is_405(client, personas, world, name):
+    client.force_login(personas["responsable"])
+    assert client.delete(reverse(name, kwargs=MATRIX[name].kwargs(world))).status_code == 405

@@ -7,7 +7,7 @@ from django.urls import reverse
 from roubaix_cs.deadlines import Deadline
 from roubaix_cs.seuils import AGREMENT_ALERTES_MOIS
 
-from .models import Agrement
+from .models import Agrement, Centre
 
 ETAPES = {
     14: "lancer le renouvellement du projet social",
@@ -18,38 +18,44 @@ ETAPES = {
 
 
 def upcoming(today: datetime.date) -> list[Deadline]:
-    """AVS-3: renewal milestones of the granted agréments that no later agrément replaces yet."""
+    """AVS-3: renewal milestones of granted agréments that no later granted agrément replaces.
+
+    For each agrément: the step reached most recently (still to do until the renewal is
+    granted), the steps to come, and its end (overdue once expired).
+    """
     successeur = Agrement.objects.filter(
         centre=OuterRef("centre"), type=OuterRef("type"), statut=Agrement.Statut.ACCORDE, debut__gt=OuterRef("fin")
     )
-    agrements = Agrement.objects.accordes().filter(fin__gte=today).exclude(Exists(successeur)).select_related("centre")
+    agrements = (
+        Agrement.objects.accordes()
+        .exclude(centre__statut=Centre.Statut.FERME)
+        .exclude(Exists(successeur))
+        .select_related("centre")
+    )
     deadlines = []
     for agrement in agrements:
-        url = reverse("centres:detail", args=[agrement.centre_id]) + "?onglet=agrements"
-        key = f"centres.agrement:{agrement.pk}"
-        for mois in AGREMENT_ALERTES_MOIS:
-            due = agrement.fin - relativedelta(months=mois)
-            if due >= today:
-                deadlines.append(
-                    Deadline(
-                        due=due,
-                        kind="agrement_renouvellement",
-                        label=f"{agrement.centre.libelle_court} — agrément {agrement.type} : {ETAPES[mois]} (M-{mois})",
-                        url=url,
-                        threshold=f"M-{mois}",
-                        object_key=key,
-                        centre_id=agrement.centre_id,
-                    )
-                )
-        deadlines.append(
-            Deadline(
-                due=agrement.fin,
-                kind="agrement_fin",
-                label=f"{agrement.centre.libelle_court} — fin de l'agrément {agrement.type}",
-                url=url,
-                threshold="fin",
-                object_key=key,
-                centre_id=agrement.centre_id,
+        centre = agrement.centre
+
+        def deadline(due, kind, label, threshold, agrement=agrement, centre=centre):
+            return Deadline(
+                due=due,
+                kind=kind,
+                label=f"{centre.libelle_court} — {label}",
+                url=reverse("centres:detail", args=[centre.pk]) + "?onglet=agrements",
+                threshold=threshold,
+                object_key=f"centres.agrement:{agrement.pk}",
+                centre_id=centre.pk,
             )
-        )
+
+        etapes = [(agrement.fin - relativedelta(months=mois), mois) for mois in AGREMENT_ALERTES_MOIS]
+        passees = [(due, mois) for due, mois in etapes if due < today]
+        a_venir = [(due, mois) for due, mois in etapes if due >= today]
+        if agrement.fin >= today:
+            for due, mois in passees[-1:] + a_venir:
+                label = f"agrément {agrement.type} : {ETAPES[mois]} (M-{mois})"
+                deadlines.append(deadline(due, "agrement_renouvellement", label, f"M-{mois}"))
+            deadlines.append(deadline(agrement.fin, "agrement_fin", f"fin de l'agrément {agrement.type}", "fin"))
+        else:
+            label = f"agrément {agrement.type} expiré, renouvellement non accordé"
+            deadlines.append(deadline(agrement.fin, "agrement_expire", label, "expire"))
     return deadlines

@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -59,11 +59,10 @@ class CentreQuerySet(models.QuerySet):
         )
 
     def agrement_finissant_entre(self, debut, fin):
+        """Centres with a granted agrément (any type) ending between the two dates."""
         return self.filter(
-            agrements__statut=Agrement.Statut.ACCORDE,
-            agrements__fin__gte=debut,
-            agrements__fin__lte=fin,
-        ).distinct()
+            Exists(Agrement.objects.accordes().filter(centre=OuterRef("pk"), fin__gte=debut, fin__lte=fin))
+        )
 
 
 class Centre(Versionne):

@@ -69,10 +69,13 @@ def evenements(*sources, masquer=frozenset()):
     Each source is `(historical_queryset, label)` where `label(record) -> str` names
     the object. `masquer` lists field names this reader may not see (internal notes).
     """
+    loaded = [
+        (list(queryset.select_related("history_user").order_by("history_date", "history_id")), label)
+        for queryset, label in sources
+    ]
+    afficher = _Afficheur([record for records, _ in loaded for record in records], masquer)
     timeline = []
-    for queryset, label in sources:
-        records = list(queryset.select_related("history_user").order_by("history_date", "history_id"))
-        afficher = _Afficheur(records, masquer)
+    for records, label in loaded:
         previous = {}
         for record in records:
             old = previous.get(record.id)

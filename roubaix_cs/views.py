@@ -31,9 +31,9 @@ def accueil(request):
         visibles = {c.pk for c in centres.only("pk")}
         limite = today + datetime.timedelta(days=ACCUEIL_ECHEANCES_JOURS)
         context["echeances"] = [d for d in collect(today) if d.due <= limite and d.centre_id in visibles]
-        context["mes_centres"] = centres.filter(referent=user).avec_fin_agrement()
+        context["mes_centres"] = centres.filter(referent=user).avec_fin_agrement().order_by("nom")
         context["sans_referent"] = centres.filter(referent__isnull=True).exclude(statut=Centre.Statut.FERME)
     else:
-        context["centres"] = centres.exclude(statut=Centre.Statut.FERME).avec_fin_agrement()
-        context["fin_proche"] = centres.agrement_finissant_entre(today, horizon).avec_fin_agrement()
+        context["centres"] = centres.exclude(statut=Centre.Statut.FERME).avec_fin_agrement().order_by("nom")
+        context["fin_proche"] = centres.agrement_finissant_entre(today, horizon).avec_fin_agrement().order_by("nom")
     return render(request, "accueil.html", context)

@@ -1,0 +1,79 @@
+"""Query-count guards: list and centre pages cost the same number of queries at 3 and 30 records."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ..factories import AgrementFactory, CentreFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _grow_network(n, caf):
+    for _ in range(n):
+        centre = CentreFactory(partenaires=[caf])
+        AgrementFactory(centre=centre)
+        ContactFactory(centre=centre)
+
+
+def _grow_centre(centre, n, client):
+    """n agréments, contacts and edits on one centre (a long history)."""
+    for i in range(n):
+        AgrementFactory(centre=centre, debut=datetime.date(2000 + i * 4, 1, 1))
+        ContactFactory(centre=centre)
+    for i in range(n):
+        centre.telephone = f"03 20 00 00 {i:02d}"
+        centre.version += 1
+        centre.save()
+
+
+def _count(client, url, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("persona", ["agent", "partenaire_caf"])
+def test_centre_list_queries_do_not_grow_with_the_data(client, caf, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("centres:liste")
+    _grow_network(3, caf)
+    small = _count(client, url)
+    _grow_network(27, caf)
+    large = _count(client, url)
+    assert small == large <= 8
+
+
+def test_centre_export_queries_do_not_grow_with_the_data(client, caf, agent):
+    client.force_login(agent)
+    url = reverse("centres:export", kwargs={"fmt": "xlsx"})
+    _grow_network(3, caf)
+    small = _count(client, url)
+    _grow_network(27, caf)
+    assert small == _count(client, url) <= 7
+
+
+@pytest.mark.parametrize("onglet", ["identite", "agrements", "contacts", "historique"])
+def test_centre_page_queries_do_not_grow_with_the_data(client, caf, agent, onglet):
+    client.force_login(agent)
+    centre = CentreFactory(partenaires=[caf], referent=agent)
+    url = reverse("centres:detail", args=[centre.pk])
+    _grow_centre(centre, 3, client)
+    small = _count(client, url, {"onglet": onglet})
+    _grow_centre(centre, 27, client)
+    large = _count(client, url, {"onglet": onglet})
+    assert small == large <= 12, (small, large)
+
+
+@pytest.mark.parametrize("persona", ["agent", "elu", "partenaire_caf"])
+def test_home_page_queries_do_not_grow_with_the_data(client, caf, persona, request):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    _grow_network(3, caf)
+    small = _count(client, reverse("accueil"))
+    _grow_network(27, caf)
+    assert small == _count(client, reverse("accueil")) <= 9

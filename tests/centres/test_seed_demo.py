@@ -1,0 +1,101 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from centres.models import Agrement, Centre, Contact
+from comptes.models import Role, User
+from roubaix_cs.validators import valider_siret
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNTS = {
+    "responsable": Role.RESPONSABLE,
+    "agent": Role.AGENT,
+    "regisseur": Role.REGISSEUR,
+    "elu": Role.ELU,
+    "caf": Role.PARTENAIRE,
+    "departement": Role.PARTENAIRE,
+}
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+
+
+def _snapshot():
+    from django.apps import apps
+
+    return {model._meta.label: model.objects.count() for model in apps.get_models()} | {
+        "versions": list(Centre.objects.values_list("version", flat=True))
+    }
+
+
+def test_it_creates_a_fictional_network_with_every_account(seeded):
+    assert Centre.objects.filter(statut=Centre.Statut.ACTIF).count() == 10
+    assert Centre.objects.filter(statut=Centre.Statut.PREFIGURATION).count() == 1
+    assert all("fictif" in nom for nom in Centre.objects.values_list("nom", flat=True))
+    assert {u.username: u.role for u in User.objects.all()} == ACCOUNTS
+    for siret in Centre.objects.exclude(siret="").values_list("siret", flat=True):
+        valider_siret(siret)
+    assert Agrement.objects.filter(type=Agrement.Type.ACF).exists()
+    assert Contact.objects.filter(qualite=Contact.Qualite.DIRECTEUR).count() == 10
+
+
+def test_every_agrement_respects_avs_1_and_avs_2(seeded):
+    for agrement in Agrement.objects.all():
+        agrement.full_clean()
+
+
+def test_it_has_agrements_ending_soon_and_one_expired(seeded):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    agc = Agrement.objects.filter(type=Agrement.Type.AGC, statut=Agrement.Statut.ACCORDE)
+    assert agc.filter(fin__lt=today).count() == 1
+    assert agc.filter(fin__gte=today, fin__lte=today.replace(year=today.year + 1)).count() >= 2
+
+
+def test_a_second_run_changes_nothing(seeded):
+    before = _snapshot()
+    call_command("seed_demo", verbosity=0)
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(("username", "status"), [(name, 200) for name in ACCOUNTS])
+def test_each_demo_account_logs_in_and_lands_on_its_home_page(client, seeded, username, status):
+    response = client.post(reverse("comptes:login"), {"username": username, "password": "demo"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accueil")
+    assert response.status_code == status
+    assert response.context["user"].username == username
+
+
+def test_the_departement_reads_only_the_centres_it_partners(client, seeded):
+    client.force_login(User.objects.get(username="departement"))
+    visibles = Centre.objects.visibles_par(User.objects.get(username="departement"))
+    assert 0 < visibles.count() < Centre.objects.count()
+    hors = Centre.objects.exclude(pk__in=visibles).first()
+    assert client.get(reverse("centres:detail", args=[hors.pk])).status_code == 404
+
+
+def test_it_refuses_to_run_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--force", verbosity=0)
+    assert Centre.objects.count() == 11
+
+
+def test_scale_multiplies_the_network(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--scale", "3", verbosity=0)
+    assert Centre.objects.count() == 31
+
+
+def test_si_vide_leaves_an_existing_database_alone(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    Centre.objects.filter(statut=Centre.Statut.PREFIGURATION).delete()
+    call_command("seed_demo", "--si-vide", verbosity=0)
+    assert Centre.objects.count() == 10

@@ -1,0 +1,59 @@
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from .factories import AgrementFactory, CentreFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reseau(caf, agent):
+    suivi = CentreFactory(nom="CS Alma", referent=agent, partenaires=[caf])
+    AgrementFactory(centre=suivi, debut=datetime.date(2023, 3, 1), fin=datetime.date(2027, 2, 28))
+    orphelin = CentreFactory(nom="CS Pile")
+    AgrementFactory(centre=orphelin, debut=datetime.date(2025, 1, 1), fin=datetime.date(2028, 12, 31))
+    return suivi, orphelin
+
+
+@time_machine.travel(datetime.date(2026, 11, 29))
+def test_the_team_lands_on_what_needs_doing(client, agent, reseau):
+    client.force_login(agent)
+    response = client.get(reverse("accueil"))
+    assert [d.threshold for d in response.context["echeances"]] == ["M-3", "fin"]
+    assert [c.nom for c in response.context["mes_centres"]] == ["CS Alma"]
+    assert [c.nom for c in response.context["sans_referent"]] == ["CS Pile"]
+    page = response.content.decode()
+    assert "passage en commission CAF" in page and "28/02/2027" in page
+
+
+@time_machine.travel(datetime.date(2026, 11, 29))
+def test_an_elected_official_lands_on_what_they_can_read(client, elu, reseau):
+    client.force_login(elu)
+    response = client.get(reverse("accueil"))
+    assert [c.nom for c in response.context["centres"]] == ["CS Alma", "CS Pile"]
+    assert [c.nom for c in response.context["fin_proche"]] == ["CS Alma"]
+    assert "À faire" not in response.content.decode()
+
+
+def test_a_partner_lands_on_its_own_centres(client, partenaire_caf, reseau):
+    client.force_login(partenaire_caf)
+    response = client.get(reverse("accueil"))
+    assert [c.nom for c in response.context["centres"]] == ["CS Alma"]
+    assert "CAF du Nord" in response.content.decode()
+
+
+def test_navigation_depends_on_the_role(client, elu, agent):
+    client.force_login(elu)
+    page = client.get(reverse("centres:liste")).content.decode()
+    assert "Nouveau centre" not in page
+    client.force_login(agent)
+    assert "Nouveau centre" in client.get(reverse("centres:liste")).content.decode()
+
+
+def test_french_error_pages(client, partenaire_caf):
+    client.force_login(partenaire_caf)
+    assert "Accès refusé" in client.get(reverse("centres:creer")).content.decode()
+    assert "Page introuvable" in client.get(reverse("centres:detail", args=[999999])).content.decode()

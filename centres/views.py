@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -39,7 +40,7 @@ def _centres_filtres(request):
                 "contacts", queryset=Contact.objects.filter(qualite=Contact.Qualite.DIRECTEUR), to_attr="directeurs"
             )
         )
-        .order_by("nom")
+        .order_by(Lower("nom"))
     )
     return CentreFilter(request.GET, queryset=queryset)
 

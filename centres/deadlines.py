@@ -5,9 +5,9 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from roubaix_cs.deadlines import Deadline
-from roubaix_cs.seuils import AGREMENT_ALERTES_MOIS
+from roubaix_cs.seuils import AGREMENT_ALERTES_MOIS, COMMISSION_SECURITE_ALERTE_JOURS, DOCUMENT_ALERTE_JOURS
 
-from .models import Agrement, Centre
+from .models import ActionSuivi, Agrement, Centre, Document, Local, date_limite_ag, exercices_sans_ag
 
 ETAPES = {
     14: "lancer le renouvellement du projet social",
@@ -18,6 +18,99 @@ ETAPES = {
 
 
 def upcoming(today: datetime.date) -> list[Deadline]:
+    return [
+        *_agrements(today),
+        *_assemblees(today),
+        *_actions(today),
+        *_documents(today),
+        *_commissions(today),
+    ]
+
+
+def _onglet(centre_id, code):
+    return reverse("centres:detail", args=[centre_id]) + f"?onglet={code}"
+
+
+def _assemblees(today):
+    """The AG approving year N is due by 30 June N+1 (governance signal of the Cellule de veille)."""
+    centres = Centre.objects.exclude(statut=Centre.Statut.FERME)
+    noms = dict(centres.values_list("pk", "nom_court"))
+    return [
+        Deadline(
+            due=date_limite_ag(exercice),
+            kind="ag_non_tenue",
+            label=f"{noms[pk] or 'Centre'} — assemblée générale de l'exercice {exercice} non tenue",
+            url=_onglet(pk, "assemblees"),
+            threshold=str(exercice),
+            object_key=f"centres.centre:{pk}",
+            centre_id=pk,
+        )
+        for pk, exercice in exercices_sans_ag(centres, today).items()
+    ]
+
+
+def _actions(today):
+    """Open follow-up actions of the visits, with their due date (overdue ones included)."""
+    actions = ActionSuivi.objects.ouvertes().select_related("visite__centre")
+    return [
+        Deadline(
+            due=action.echeance,
+            kind="action_visite",
+            label=f"{action.visite.centre.libelle_court} — {action.libelle} ({action.visite})",
+            url=action.visite.get_absolute_url(),
+            threshold="echeance",
+            object_key=f"centres.actionsuivi:{action.pk}",
+            centre_id=action.visite.centre_id,
+        )
+        for action in actions
+    ]
+
+
+def _documents(today):
+    """Documents whose validity ends soon or has ended, unless a newer one of the same type replaces them."""
+    plus_recent = Document.objects.filter(
+        centre=OuterRef("centre"), type=OuterRef("type"), valide_au__gt=OuterRef("valide_au")
+    )
+    documents = (
+        Document.objects.filter(centre__isnull=False, valide_au__isnull=False)
+        .exclude(centre__statut=Centre.Statut.FERME)
+        .exclude(Exists(plus_recent))
+        .select_related("centre")
+    )
+    return [
+        Deadline(
+            due=document.valide_au,
+            kind="document_expiration",
+            label=f"{document.centre.libelle_court} — fin de validité : {document.get_type_display().lower()}",
+            url=_onglet(document.centre_id, "documents"),
+            threshold=f"J-{DOCUMENT_ALERTE_JOURS}",
+            object_key=f"centres.document:{document.pk}",
+            centre_id=document.centre_id,
+        )
+        for document in documents
+        if document.valide_au <= today + datetime.timedelta(days=DOCUMENT_ALERTE_JOURS)
+    ]
+
+
+def _commissions(today):
+    """Next visit of the safety commission (ERP) of the premises."""
+    horizon = today + datetime.timedelta(days=COMMISSION_SECURITE_ALERTE_JOURS)
+    locaux = Local.objects.filter(commission_prochaine__isnull=False, commission_prochaine__lte=horizon)
+    return [
+        Deadline(
+            due=local.commission_prochaine,
+            kind="commission_securite",
+            label=f"{local.nom} — visite de la commission de sécurité",
+            url=local.get_absolute_url(),
+            threshold=f"J-{COMMISSION_SECURITE_ALERTE_JOURS}",
+            object_key=f"centres.local:{local.pk}",
+            centre_id=local.centre_id,
+        )
+        for local in locaux
+    ]
+
+
+def _agrements(today):
     """AVS-3: renewal milestones of granted agréments that no later granted agrément replaces.
 
     For each agrément: the step reached most recently (still to do until the renewal is
@@ -41,7 +134,7 @@ def upcoming(today: datetime.date) -> list[Deadline]:
                 due=due,
                 kind=kind,
                 label=f"{centre.libelle_court} — {label}",
-                url=reverse("centres:detail", args=[centre.pk]) + "?onglet=agrements",
+                url=_onglet(centre.pk, "agrements"),
                 threshold=threshold,
                 object_key=f"centres.agrement:{agrement.pk}",
                 centre_id=centre.pk,

@@ -21,6 +21,9 @@ SERVICE = EQUIPE | {Role.REGISSEUR}  # the six people of the service
 LECTURE_SEULE = frozenset({Role.ELU, Role.PARTENAIRE})
 TOUS = frozenset(Role)  # every role, read-only ones included
 PERSONNE = frozenset()
+LECTEURS_VISITES = EQUIPE | {Role.ELU}  # ACM/LALP visits: the team and the élus
+LECTEURS_LOCAUX = SERVICE | {Role.ELU}  # premises and works: the service, Linné included, and the élus
+LECTEURS_DOCUMENTS = EQUIPE | LECTURE_SEULE  # élus and partners see the public documents only
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,21 @@ def is_responsable(user) -> bool:
 def is_partenaire(user) -> bool:
     """Partners read only what their organisation takes part in."""
     return user.is_authenticated and user.role == Role.PARTENAIRE
+
+
+def can_see_visites(user) -> bool:
+    """ACM/LALP visit reports are internal follow-up: the team and the élus, never partners."""
+    return user.is_authenticated and user.role in LECTEURS_VISITES
+
+
+def can_see_locaux(user) -> bool:
+    """Premises and works: the service (régisseurs included, for Espace Linné) and the élus."""
+    return user.is_authenticated and user.role in LECTEURS_LOCAUX
+
+
+def can_see_documents(user) -> bool:
+    """The documents vault: the team sees all; élus and partners the public documents (see Document)."""
+    return user.is_authenticated and user.role in LECTEURS_DOCUMENTS
 
 
 def can_see_internal_notes(user) -> bool:

@@ -30,10 +30,33 @@ def _champs(record, masquer):
     return [f for f in record.tracked_fields if f.name not in IGNORES and f.name not in masquer]
 
 
+@dataclass(frozen=True)
+class _M2M:
+    """A many-to-many field recorded by simple-history (`m2m_fields`): its snapshot rows per record."""
+
+    field: object
+    accessor: str
+    target_attname: str
+
+    @classmethod
+    def du_modele(cls, historical_model):
+        found = []
+        relations = [r for r in historical_model._meta.get_fields() if r.is_relation and r.auto_created]
+        for f in getattr(historical_model, "_history_m2m_fields", []):
+            for relation in relations:
+                if relation.related_model.__name__.endswith(f"_{f.name}"):
+                    cible = next(x for x in relation.related_model._meta.fields if x.related_model is f.related_model)
+                    found.append(cls(f, relation.get_accessor_name(), cible.attname))
+        return found
+
+    def ids(self, record):
+        return frozenset(getattr(row, self.target_attname) for row in getattr(record, self.accessor).all())
+
+
 class _Afficheur:
     """Turns raw values into text; resolves foreign keys with one query per model."""
 
-    def __init__(self, records, masquer):
+    def __init__(self, records, masquer, m2m=()):
         ids = defaultdict(set)
         for record in records:
             for f in _champs(record, masquer):
@@ -41,7 +64,13 @@ class _Afficheur:
                     value = getattr(record, f.attname)
                     if value is not None:
                         ids[f.related_model].add(value)
+            for relation in m2m:
+                if hasattr(record, relation.accessor) and relation.field.name not in masquer:
+                    ids[relation.field.related_model].update(relation.ids(record))
         self.objets = {model: model._base_manager.in_bulk(pks) for model, pks in ids.items()}
+
+    def liste(self, model, pks):
+        return ", ".join(sorted(str(self.objets[model].get(pk, f"#{pk}")) for pk in pks)) or "—"
 
     def __call__(self, f, record):
         raw = getattr(record, f.attname)
@@ -55,11 +84,20 @@ class _Afficheur:
         return valeur(raw)
 
 
-def _diff(afficher, old, new, masquer):
+def _diff(afficher, old, new, masquer, m2m=()):
     changes = []
     for f in _champs(new, masquer):
         if getattr(old, f.attname) != getattr(new, f.attname):
             changes.append(Changement(str(f.verbose_name), afficher(f, old), afficher(f, new)))
+    for relation in m2m:
+        if relation.field.name in masquer:
+            continue
+        avant, apres = relation.ids(old), relation.ids(new)
+        if avant != apres:
+            model = relation.field.related_model
+            changes.append(
+                Changement(str(relation.field.verbose_name), afficher.liste(model, avant), afficher.liste(model, apres))
+            )
     return changes
 
 
@@ -69,17 +107,24 @@ def evenements(*sources, masquer=frozenset()):
     Each source is `(historical_queryset, label)` where `label(record) -> str` names
     the object. `masquer` lists field names this reader may not see (internal notes).
     """
-    loaded = [
-        (list(queryset.select_related("history_user").order_by("history_date", "history_id")), label)
-        for queryset, label in sources
-    ]
-    afficher = _Afficheur([record for records, _ in loaded for record in records], masquer)
+    loaded = []
+    for queryset, label in sources:
+        m2m = _M2M.du_modele(queryset.model)
+        queryset = queryset.select_related("history_user").prefetch_related(*(r.accessor for r in m2m))
+        loaded.append((list(queryset.order_by("history_date", "history_id")), label, m2m))
+    afficher = _Afficheur(
+        [record for records, _, _ in loaded for record in records],
+        masquer,
+        [relation for _, _, m2m in loaded for relation in m2m],
+    )
     timeline = []
-    for records, label in loaded:
+    for records, label, m2m in loaded:
         previous = {}
         for record in records:
             old = previous.get(record.id)
-            changes = _diff(afficher, old, record, masquer) if old is not None and record.history_type == "~" else []
+            changes = (
+                _diff(afficher, old, record, masquer, m2m) if old is not None and record.history_type == "~" else []
+            )
             previous[record.id] = record
             if record.history_type == "~" and not changes:
                 continue  # a save that changed nothing this reader may see

@@ -15,3 +15,31 @@ AGREMENT_ALERTES_MOIS = (14, 12, 6, 3)
 AGREMENT_HORIZON_DEFAUT_MOIS = 12
 # Home page of the team: deadlines falling within this many days (practice, no legal value).
 ACCUEIL_ECHEANCES_JOURS = 120
+
+# Assemblée générale : signal de gouvernance de la Cellule de veille (domain-rules §6) —
+# AG (approbation des comptes de l'exercice N) non tenue dans les 6 mois suivant la clôture.
+AG_DELAI_MOIS_APRES_EXERCICE = 6
+
+# ACM-3 — Taux d'encadrement des accueils collectifs de mineurs (CASF R227-16 ; décret
+# 2016-1051 pour le périscolaire avec PEDT) : (mineurs de moins de 6 ans, de 6 ans et plus)
+# par animateur.
+ACM_TAUX_ENCADREMENT = {
+    "extrascolaire": (8, 12),
+    "periscolaire": (10, 14),
+    "periscolaire_pedt": (14, 18),
+}
+# ACM-4 — Qualification de l'équipe (CASF R227-12, R227-13, R227-14) : au moins 50 %
+# d'animateurs qualifiés (BAFA ou équivalent), au plus 20 % sans qualification (une personne
+# pour une équipe de 3 ou 4) ; le directeur compte dans l'effectif d'encadrement seulement
+# jusqu'à 50 mineurs.
+ACM_QUALIFIES_MIN_PCT = 50
+ACM_NON_QUALIFIES_MAX_PCT = 20
+ACM_EQUIPE_PETITE = (3, 4)
+ACM_DIRECTEUR_COMPTE_JUSQUA = 50
+
+# Coffre-fort de documents : taille maximale d'un fichier déposé (choix du service).
+DOCUMENT_TAILLE_MAX_OCTETS = 10 * 1024 * 1024
+# Documents qui expirent : alerte avant la fin de validité (pratique, sans valeur légale).
+DOCUMENT_ALERTE_JOURS = 30
+# Commission de sécurité (ERP) : alerte avant la prochaine visite (pratique).
+COMMISSION_SECURITE_ALERTE_JOURS = 60

@@ -1,9 +1,24 @@
 import datetime
+import hashlib
+from decimal import Decimal
 
 import factory
 from dateutil.relativedelta import relativedelta
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from centres.models import Agrement, Centre, CentrePartenaire, Contact, Quartier
+from centres.models import (
+    ActionSuivi,
+    Agrement,
+    AssembleeGenerale,
+    Centre,
+    CentrePartenaire,
+    Contact,
+    Document,
+    Local,
+    Quartier,
+    Travaux,
+    Visite,
+)
 from comptes.models import Organisation, Role, User
 from roubaix_cs.validators import completer_siret
 
@@ -85,3 +100,101 @@ class AgrementFactory(factory.django.DjangoModelFactory):
 
     class Params:
         acf = factory.Trait(type=Agrement.Type.ACF)
+
+
+class AssembleeGeneraleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssembleeGenerale
+
+    centre = factory.SubFactory(CentreFactory)
+    exercice = 2025
+    date = datetime.date(2026, 6, 12)
+    lieu = "Salle polyvalente du centre"
+    comptes_approuves = True
+
+
+class VisiteFactory(factory.django.DjangoModelFactory):
+    """An ACM visit whose staffing passes: 16 under-6s and 24 over-6s need 2 + 2 animators."""
+
+    class Meta:
+        model = Visite
+
+    centre = factory.SubFactory(CentreFactory)
+    type = Visite.Type.ACM
+    date = datetime.date(2026, 7, 15)
+    recepisse = "0590123ACM000123"
+    accueil = Visite.Accueil.EXTRASCOLAIRE
+    effectif_moins_6 = 16
+    effectif_6_plus = 24
+    animateurs_qualifies = 3
+    animateurs_stagiaires = 1
+    animateurs_non_qualifies = 0
+    directeur_present = True
+    directeur_qualifie = True
+
+    class Params:
+        sous_encadree = factory.Trait(animateurs_qualifies=1, animateurs_stagiaires=1)
+
+
+class ActionSuiviFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionSuivi
+
+    visite = factory.SubFactory(VisiteFactory)
+    libelle = factory.Sequence(lambda n: f"Action de suivi {n}")
+    porteur = "Direction du centre"
+    echeance = datetime.date(2026, 9, 1)
+
+
+class LocalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Local
+
+    nom = factory.Sequence(lambda n: f"Local {n}")
+    adresse = "5 rue de l'Alma, Roubaix"
+    centre = factory.SubFactory(CentreFactory)
+    titre = Local.Titre.MISE_A_DISPOSITION
+    surface_m2 = Decimal("450")
+    valeur_locative = Decimal("36000.00")
+    loyer_facture = Decimal("0.00")
+    charges_ville = Decimal("4200.00")
+
+    class Params:
+        linne = factory.Trait(centre=None, autre_occupant="Espace Linné (équipement municipal)", nom="Espace Linné")
+
+
+class TravauxFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Travaux
+
+    local = factory.SubFactory(LocalFactory)
+    objet = factory.Sequence(lambda n: f"Réfection de la toiture {n}")
+    nature = Travaux.Nature.GROS_ENTRETIEN
+    budget = Decimal("85000.00")
+    phase = Travaux.Phase.TRAVAUX
+    debut_prevu = datetime.date(2026, 3, 1)
+    fin_prevue = datetime.date(2026, 12, 15)
+
+
+PDF_MINIMAL = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    centre = factory.SubFactory(CentreFactory)
+    type = Document.Type.STATUTS
+    titre = factory.Sequence(lambda n: f"Statuts {n}")
+    fichier = factory.LazyFunction(lambda: SimpleUploadedFile("statuts.pdf", PDF_MINIMAL, "application/pdf"))
+    nom_original = "statuts.pdf"
+    type_mime = "application/pdf"
+    taille = len(PDF_MINIMAL)
+    sha256 = hashlib.sha256(PDF_MINIMAL).hexdigest()
+    depose_par = factory.SubFactory(UserFactory)
+
+    class Params:
+        rib = factory.Trait(type=Document.Type.RIB, titre="RIB")

@@ -14,13 +14,27 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from comptes.middleware import EXEMPT_NAMESPACES
 from comptes.models import Role
 
-from .factories import AgrementFactory, CentreFactory, ContactFactory, UserFactory
+from .factories import (
+    ActionSuiviFactory,
+    AgrementFactory,
+    AssembleeGeneraleFactory,
+    CentreFactory,
+    ContactFactory,
+    DocumentFactory,
+    LocalFactory,
+    TravauxFactory,
+    UserFactory,
+    VisiteFactory,
+)
 
 LOGIN = "login"
 REDIRECT = "redirect"
 PERSONAS = ["anonyme", "responsable", "agent", "regisseur", "elu", "partenaire", "sans_role"]
 
 READ_ALL = (LOGIN, 200, 200, 200, 200, 200, 403)
+READ_VISITES = (LOGIN, 200, 200, 403, 200, 403, 403)  # the team and the élus
+READ_LOCAUX = (LOGIN, 200, 200, 200, 200, 403, 403)  # the service (régisseurs too) and the élus
+READ_DOCUMENTS = (LOGIN, 200, 200, 403, 200, 200, 403)  # public documents for élus and partners
 STAFF_ONLY = (LOGIN, 200, 200, 403, 403, 403, 403)
 NO_WRITE = (LOGIN, 403, 403, 403, 403, 403, 403)
 # An empty POST to a form re-displays it with its errors (200) for those allowed to write.
@@ -43,6 +57,14 @@ def _centre(world):
 
 def _centre_hors(world):
     return {"pk": world.centre_hors.pk}
+
+
+def _pk(factory, **scope):
+    return lambda world: {"pk": factory(**{k: getattr(world, v) for k, v in scope.items()}).pk}
+
+
+def _fmt(world):
+    return {"fmt": "csv"}
 
 
 MATRIX = {
@@ -80,6 +102,49 @@ MATRIX = {
         post=(LOGIN, REDIRECT, REDIRECT, 403, 403, 403, 403),
         kwargs=lambda w: {"pk": ContactFactory(centre=w.centre).pk},
     ),
+    # Assemblées générales
+    "centres:ag_liste": Rule(get=READ_ALL, post=NO_WRITE),
+    "centres:ag_export": Rule(get=READ_ALL, post=NO_WRITE, kwargs=_fmt),
+    "centres:ag_ics": Rule(get=READ_ALL, post=NO_WRITE),
+    "centres:ag_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_centre),
+    "centres:ag_modifier": Rule(
+        get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(AssembleeGeneraleFactory, centre="centre")
+    ),
+    # Visites et actions de suivi
+    "centres:visite_liste": Rule(get=READ_VISITES, post=NO_WRITE),
+    "centres:visite_export": Rule(get=READ_VISITES, post=NO_WRITE, kwargs=_fmt),
+    "centres:visite_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_centre),
+    "centres:visite_detail": Rule(get=READ_VISITES, post=NO_WRITE, kwargs=_pk(VisiteFactory, centre="centre")),
+    "centres:visite_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(VisiteFactory, centre="centre")),
+    "centres:visite_pdf": Rule(get=READ_VISITES, post=NO_WRITE, kwargs=_pk(VisiteFactory, centre="centre")),
+    "centres:action_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(VisiteFactory, centre="centre")),
+    "centres:action_modifier": Rule(
+        get=STAFF_ONLY, post=STAFF_WRITE, kwargs=lambda w: {"pk": ActionSuiviFactory(visite__centre=w.centre).pk}
+    ),
+    # Locaux et travaux
+    "centres:local_liste": Rule(get=READ_LOCAUX, post=NO_WRITE),
+    "centres:local_export": Rule(get=READ_LOCAUX, post=NO_WRITE, kwargs=_fmt),
+    "centres:local_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
+    "centres:local_detail": Rule(get=READ_LOCAUX, post=NO_WRITE, kwargs=_pk(LocalFactory, centre="centre")),
+    "centres:local_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(LocalFactory, centre="centre")),
+    "centres:travaux_liste": Rule(get=READ_LOCAUX, post=NO_WRITE),
+    "centres:travaux_export": Rule(get=READ_LOCAUX, post=NO_WRITE, kwargs=_fmt),
+    "centres:travaux_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(LocalFactory, centre="centre")),
+    "centres:travaux_modifier": Rule(
+        get=STAFF_ONLY, post=STAFF_WRITE, kwargs=lambda w: {"pk": TravauxFactory(local__centre=w.centre).pk}
+    ),
+    # Coffre-fort de documents
+    "centres:document_liste": Rule(get=READ_DOCUMENTS, post=NO_WRITE),
+    "centres:document_export": Rule(get=READ_DOCUMENTS, post=NO_WRITE, kwargs=_fmt),
+    "centres:document_deposer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_centre),
+    "centres:document_telecharger": Rule(
+        get=READ_DOCUMENTS,
+        post=NO_WRITE,
+        kwargs=_pk(DocumentFactory, centre="centre"),
+        hors_perimetre=_pk(DocumentFactory, centre="centre_hors"),
+        get_hors_perimetre=(LOGIN, 200, 200, 403, 200, 404, 403),
+    ),
+    "centres:document_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(DocumentFactory, centre="centre")),
 }
 
 

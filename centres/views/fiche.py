@@ -1,33 +1,44 @@
+from decimal import Decimal
+
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from comptes.permissions import EQUIPE, TOUS, access, can_see_internal_notes
+from comptes.permissions import (
+    EQUIPE,
+    TOUS,
+    access,
+    can_see_documents,
+    can_see_internal_notes,
+    can_see_locaux,
+    can_see_visites,
+)
 from roubaix_cs.exports import exporter
 from roubaix_cs.history import evenements
-from roubaix_cs.locking import ConflitEdition, enregistrer_versionne
+from roubaix_cs.listes import page_de_liste
+from roubaix_cs.locking import ConflitEdition
 
-from .filters import CentreFilter
-from .forms import AgrementForm, CentreForm, ContactForm
-from .models import Agrement, Centre, CentrePartenaire, Contact
-from .services import enregistrer_centre
-
-PAR_PAGE = 25
-ONGLETS = [
-    ("identite", "Identité"),
-    ("agrements", "Agréments CAF"),
-    ("contacts", "Contacts"),
-    ("historique", "Historique"),
-]
-
-
-def _get_centre_for_user(user, pk):
-    """The centre if the user may see it; 404 otherwise, so its existence is not revealed."""
-    return get_object_or_404(Centre.objects.visibles_par(user), pk=pk)
+from ..filters import CentreFilter
+from ..forms import AgrementForm, CentreForm, ContactForm
+from ..models import (
+    ActionSuivi,
+    Agrement,
+    AssembleeGenerale,
+    Centre,
+    CentrePartenaire,
+    Contact,
+    Document,
+    Local,
+    Travaux,
+    Visite,
+    exercices_sans_ag,
+)
+from ..services import enregistrer_centre
+from ._commun import enregistrer_et_rediriger, form_page, get_centre_for_user
+from ._commun import onglet as _onglet
 
 
 def _centres_filtres(request):
@@ -48,15 +59,8 @@ def _centres_filtres(request):
 @access(read=TOUS)
 @require_GET
 def centre_list(request):
-    filtre = _centres_filtres(request)
-    page = Paginator(filtre.qs, PAR_PAGE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request,
-        "centres/centre_list.html",
-        {"filtre": filtre, "page": page, "params": params.urlencode(), "today": timezone.localdate()},
-    )
+    context = page_de_liste(request, _centres_filtres(request))
+    return render(request, "centres/centre_list.html", {**context, "today": timezone.localdate()})
 
 
 EXPORT_COLONNES = [
@@ -83,20 +87,40 @@ def centre_export(request, fmt):
     return exporter(fmt, nom="centres-sociaux", colonnes=EXPORT_COLONNES, objets=_centres_filtres(request).qs)
 
 
+def _onglets(user):
+    """The tabs of the centre page this user may open, in order."""
+    onglets = [
+        ("identite", "Identité"),
+        ("agrements", "Agréments CAF"),
+        ("contacts", "Contacts"),
+        ("assemblees", "Assemblées générales"),
+    ]
+    if can_see_visites(user):
+        onglets.append(("visites", "Visites ACM / LALP"))
+    if can_see_locaux(user):
+        onglets.append(("locaux", "Locaux et travaux"))
+    if can_see_documents(user):
+        onglets.append(("documents", "Documents"))
+    onglets.append(("historique", "Historique"))
+    return onglets
+
+
 @access(read=TOUS)
 @require_GET
 def centre_detail(request, pk):
-    centre = _get_centre_for_user(request.user, pk)
+    user = request.user
+    centre = get_centre_for_user(user, pk)
+    onglets = _onglets(user)
     onglet = request.GET.get("onglet", "identite")
-    if onglet not in dict(ONGLETS):
+    if onglet not in dict(onglets):
         onglet = "identite"
     today = timezone.localdate()
     context = {
         "centre": centre,
         "onglet": onglet,
-        "onglets": ONGLETS,
+        "onglets": onglets,
         "today": today,
-        "notes_visibles": can_see_internal_notes(request.user),
+        "notes_visibles": can_see_internal_notes(user),
     }
     if onglet in ("identite", "contacts"):
         context["contacts"] = list(centre.contacts.all())
@@ -104,15 +128,30 @@ def centre_detail(request, pk):
         context["agrements"] = [(a, a.etat(today)) for a in centre.agrements.all()]
     if onglet == "identite":
         context["partenaires"] = list(centre.partenaires.all())
+    if onglet in ("identite", "assemblees"):
+        context["ag_manquante"] = exercices_sans_ag(Centre.objects.filter(pk=centre.pk), today).get(centre.pk)
+    if onglet == "assemblees":
+        context["assemblees"] = centre.assemblees.prefetch_related(
+            "participants_service", Prefetch("documents", queryset=Document.objects.visibles_par(user))
+        )
+    if onglet == "visites":
+        context["visites"] = centre.visites.prefetch_related("actions", "visiteurs")
+    if onglet == "locaux":
+        locaux = list(centre.locaux.prefetch_related("travaux"))
+        context["locaux"] = locaux
+        context["avantage_total"] = sum((local.avantage_en_nature for local in locaux), Decimal("0"))
+    if onglet == "documents":
+        context["documents"] = Document.objects.visibles_par(user).filter(centre=centre).select_related("depose_par")
     if onglet == "historique":
-        context["evenements"] = _historique(centre, request.user)
+        context["evenements"] = _historique(centre, user)
     template = f"centres/includes/onglet_{onglet}.html" if request.htmx else "centres/centre_detail.html"
     return render(request, template, context)
 
 
 def _historique(centre, user):
+    """The centre's timeline, limited to what this user may see."""
     masquer = frozenset() if can_see_internal_notes(user) else frozenset({"notes_internes"})
-    return evenements(
+    sources = [
         (centre.history.all(), lambda r: "Fiche du centre"),
         (Agrement.history.filter(centre_id=centre.pk), lambda r: f"Agrément {r.type} du {r.debut:%d/%m/%Y}"),
         (Contact.history.filter(centre_id=centre.pk), lambda r: f"Contact {r.prenom} {r.nom}"),
@@ -120,21 +159,27 @@ def _historique(centre, user):
             CentrePartenaire.history.filter(centre_id=centre.pk).select_related("organisation"),
             lambda r: f"Partenaire {r.organisation}",
         ),
-        masquer=masquer,
-    )
-
-
-def _form_page(request, form, *, titre, centre=None, annuler=None):
-    return render(
-        request,
-        "centres/form.html",
-        {
-            "form": form,
-            "titre": titre,
-            "centre": centre,
-            "annuler": annuler or (centre.get_absolute_url() if centre else None),
-        },
-    )
+        (AssembleeGenerale.history.filter(centre_id=centre.pk), lambda r: f"AG du {r.date:%d/%m/%Y}"),
+    ]
+    if can_see_visites(user):
+        sources += [
+            (Visite.history.filter(centre_id=centre.pk), lambda r: f"Visite {r.type.upper()} du {r.date:%d/%m/%Y}"),
+            (
+                ActionSuivi.history.filter(visite__centre_id=centre.pk),
+                lambda r: f"Action de suivi « {r.libelle} »",
+            ),
+        ]
+    if can_see_locaux(user):
+        sources += [
+            (Local.history.filter(centre_id=centre.pk), lambda r: f"Local « {r.nom} »"),
+            (Travaux.history.filter(local__centre_id=centre.pk), lambda r: f"Travaux « {r.objet} »"),
+        ]
+    if can_see_documents(user):
+        visibles = Document.objects.visibles_par(user).filter(centre=centre).values("pk")
+        sources.append(
+            (Document.history.filter(centre_id=centre.pk, id__in=visibles), lambda r: f"Document « {r.titre} »")
+        )
+    return evenements(*sources, masquer=masquer)
 
 
 @access(read=EQUIPE, write=EQUIPE)
@@ -145,13 +190,13 @@ def centre_create(request):
         centre = enregistrer_centre(form=form)
         messages.success(request, f"Le centre « {centre} » a été créé.")
         return redirect(centre)
-    return _form_page(request, form, titre="Nouveau centre social")
+    return form_page(request, form, titre="Nouveau centre social")
 
 
 @access(read=EQUIPE, write=EQUIPE)
 @require_http_methods(["GET", "POST"])
 def centre_update(request, pk):
-    centre = _get_centre_for_user(request.user, pk)
+    centre = get_centre_for_user(request.user, pk)
     form = CentreForm(request.POST or None, instance=centre)
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,29 +206,18 @@ def centre_update(request, pk):
         else:
             messages.success(request, "Les modifications du centre ont été enregistrées.")
             return redirect(centre)
-    return _form_page(request, form, titre=f"Modifier « {centre} »", centre=centre)
-
-
-def _enregistrer_enfant(request, form, *, centre, onglet, message):
-    """Shared save path of the records shown in a tab of the centre page."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            enregistrer_versionne(form)
-        except ConflitEdition as conflit:
-            form.signaler_conflit(conflit)
-        else:
-            messages.success(request, message)
-            return redirect(f"{centre.get_absolute_url()}?onglet={onglet}")
-    return None
+    return form_page(request, form, titre=f"Modifier « {centre} »", centre=centre)
 
 
 @access(read=EQUIPE, write=EQUIPE)
 @require_http_methods(["GET", "POST"])
 def agrement_create(request, pk):
-    centre = _get_centre_for_user(request.user, pk)
+    centre = get_centre_for_user(request.user, pk)
     form = AgrementForm(request.POST or None, instance=Agrement(centre=centre))
-    done = _enregistrer_enfant(request, form, centre=centre, onglet="agrements", message="L'agrément a été ajouté.")
-    return done or _form_page(request, form, titre=f"Nouvel agrément — {centre}", centre=centre)
+    done = enregistrer_et_rediriger(
+        request, form, vers=_onglet(centre, "agrements"), message="L'agrément a été ajouté."
+    )
+    return done or form_page(request, form, titre=f"Nouvel agrément — {centre}", centre=centre)
 
 
 @access(read=EQUIPE, write=EQUIPE)
@@ -192,17 +226,19 @@ def agrement_update(request, pk):
     agrement = get_object_or_404(Agrement.objects.select_related("centre"), pk=pk)
     centre = agrement.centre
     form = AgrementForm(request.POST or None, instance=agrement)
-    done = _enregistrer_enfant(request, form, centre=centre, onglet="agrements", message="L'agrément a été modifié.")
-    return done or _form_page(request, form, titre=f"Modifier l'agrément — {centre}", centre=centre)
+    done = enregistrer_et_rediriger(
+        request, form, vers=_onglet(centre, "agrements"), message="L'agrément a été modifié."
+    )
+    return done or form_page(request, form, titre=f"Modifier l'agrément — {centre}", centre=centre)
 
 
 @access(read=EQUIPE, write=EQUIPE)
 @require_http_methods(["GET", "POST"])
 def contact_create(request, pk):
-    centre = _get_centre_for_user(request.user, pk)
+    centre = get_centre_for_user(request.user, pk)
     form = ContactForm(request.POST or None, instance=Contact(centre=centre))
-    done = _enregistrer_enfant(request, form, centre=centre, onglet="contacts", message="Le contact a été ajouté.")
-    return done or _form_page(request, form, titre=f"Nouveau contact — {centre}", centre=centre)
+    done = enregistrer_et_rediriger(request, form, vers=_onglet(centre, "contacts"), message="Le contact a été ajouté.")
+    return done or form_page(request, form, titre=f"Nouveau contact — {centre}", centre=centre)
 
 
 @access(read=EQUIPE, write=EQUIPE)
@@ -211,8 +247,10 @@ def contact_update(request, pk):
     contact = get_object_or_404(Contact.objects.select_related("centre"), pk=pk)
     centre = contact.centre
     form = ContactForm(request.POST or None, instance=contact)
-    done = _enregistrer_enfant(request, form, centre=centre, onglet="contacts", message="Le contact a été modifié.")
-    return done or _form_page(request, form, titre=f"Modifier le contact — {centre}", centre=centre)
+    done = enregistrer_et_rediriger(
+        request, form, vers=_onglet(centre, "contacts"), message="Le contact a été modifié."
+    )
+    return done or form_page(request, form, titre=f"Modifier le contact — {centre}", centre=centre)
 
 
 @access(read=EQUIPE, write=EQUIPE)
@@ -223,5 +261,5 @@ def contact_delete(request, pk):
     if request.method == "POST":
         contact.delete()
         messages.success(request, f"Le contact « {contact} » a été supprimé.")
-        return redirect(f"{centre.get_absolute_url()}?onglet=contacts")
+        return redirect(_onglet(centre, "contacts"))
     return render(request, "centres/contact_confirm_delete.html", {"contact": contact, "centre": centre})

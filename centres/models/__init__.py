@@ -1,0 +1,22 @@
+from .centres import Agrement, Centre, CentrePartenaire, Contact, Quartier, duree_en_mois
+from .documents import Document
+from .locaux import Local, Travaux
+from .suivi import ActionSuivi, AssembleeGenerale, ControleEncadrement, Visite, date_limite_ag, exercices_sans_ag
+
+__all__ = [
+    "ActionSuivi",
+    "Agrement",
+    "AssembleeGenerale",
+    "Centre",
+    "CentrePartenaire",
+    "Contact",
+    "ControleEncadrement",
+    "Document",
+    "Local",
+    "Quartier",
+    "Travaux",
+    "Visite",
+    "date_limite_ag",
+    "exercices_sans_ag",
+    "duree_en_mois",
+]

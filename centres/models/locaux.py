@@ -1,0 +1,170 @@
+"""Municipal premises lent to the centres and Espace Linné, and the works run in them."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from roubaix_cs.locking import Versionne
+
+from .centres import Centre
+
+MONTANT = {"max_digits": 12, "decimal_places": 2}
+
+
+class LocalQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        return self.filter(Q(centre__isnull=True) | Q(centre__in=Centre.objects.visibles_par(user)))
+
+
+class Local(Versionne):
+    class Proprietaire(models.TextChoices):
+        VILLE = "ville", "Ville de Roubaix"
+        BAILLEUR = "bailleur", "Bailleur social"
+        PRIVE = "prive", "Propriétaire privé"
+
+    class Titre(models.TextChoices):
+        MISE_A_DISPOSITION = "mise_a_disposition", "Mise à disposition (convention d'occupation, AOT)"
+        BAIL = "bail", "Bail"
+        COMMODAT = "commodat", "Commodat (prêt à usage)"
+        GESTION_DIRECTE = "gestion_directe", "Gestion directe par la Ville"
+
+    class Avis(models.TextChoices):
+        FAVORABLE = "favorable", "Favorable"
+        DEFAVORABLE = "defavorable", "Défavorable"
+        SANS_OBJET = "sans_objet", "Sans objet"
+
+    nom = models.CharField("nom", max_length=200)
+    adresse = models.CharField("adresse", max_length=255)
+    centre = models.ForeignKey(
+        Centre,
+        verbose_name="centre occupant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="locaux",
+    )
+    autre_occupant = models.CharField(
+        "autre occupant", max_length=200, blank=True, help_text="Par exemple : Espace Linné (équipement municipal)."
+    )
+    proprietaire = models.CharField("propriétaire", max_length=20, choices=Proprietaire.choices, default="ville")
+    titre = models.CharField("titre d'occupation", max_length=30, choices=Titre.choices)
+    debut = models.DateField("début d'occupation", null=True, blank=True)
+    fin = models.DateField("fin d'occupation", null=True, blank=True)
+    surface_m2 = models.DecimalField("surface (m²)", max_digits=8, decimal_places=1, null=True, blank=True)
+    valeur_locative = models.DecimalField("valeur locative annuelle (€)", default=Decimal("0"), **MONTANT)
+    methode_valeur = models.CharField(
+        "méthode d'évaluation", max_length=200, blank=True, help_text="Ex. avis du Domaine, prix du marché au m²."
+    )
+    loyer_facture = models.DecimalField("loyer annuel facturé (€)", default=Decimal("0"), **MONTANT)
+    charges_ville = models.DecimalField("charges annuelles payées par la Ville (€)", default=Decimal("0"), **MONTANT)
+    erp_type = models.CharField("type ERP", max_length=10, blank=True)
+    erp_categorie = models.CharField("catégorie ERP", max_length=5, blank=True)
+    commission_derniere = models.DateField("dernière commission de sécurité", null=True, blank=True)
+    commission_prochaine = models.DateField("prochaine commission de sécurité", null=True, blank=True)
+    commission_avis = models.CharField(
+        "avis de la commission", max_length=20, choices=Avis.choices, default=Avis.SANS_OBJET
+    )
+    observations = models.TextField("observations", blank=True)
+
+    objects = LocalQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "local"
+        verbose_name_plural = "locaux"
+        constraints = [
+            models.CheckConstraint(
+                name="local_a_un_occupant",
+                condition=(Q(centre__isnull=False) & Q(autre_occupant=""))
+                | (Q(centre__isnull=True) & ~Q(autre_occupant="")),
+                violation_error_message="Indiquez soit le centre occupant, soit un autre occupant (pas les deux).",
+            ),
+            models.CheckConstraint(
+                name="local_montants_positifs",
+                condition=Q(valeur_locative__gte=0) & Q(loyer_facture__gte=0) & Q(charges_ville__gte=0),
+                violation_error_message="Les montants d'un local ne peuvent pas être négatifs.",
+            ),
+            models.CheckConstraint(
+                name="local_fin_apres_debut",
+                condition=Q(fin__isnull=True) | Q(debut__isnull=True) | Q(fin__gte=models.F("debut")),
+                violation_error_message="La fin d'occupation doit suivre son début.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.nom
+
+    def get_absolute_url(self):
+        return reverse("centres:local_detail", args=[self.pk])
+
+    @property
+    def occupant(self):
+        return self.centre.nom if self.centre_id else self.autre_occupant
+
+    @property
+    def avantage_en_nature(self) -> Decimal:
+        """LOC-2: free or below-value use is in-kind aid, valued as
+        rental value + charges paid by the city − rent paid (never below zero)."""
+        return max(Decimal("0"), self.valeur_locative + self.charges_ville - self.loyer_facture)
+
+
+class TravauxQuerySet(models.QuerySet):
+    def en_cours(self):
+        return self.exclude(phase__in=[Travaux.Phase.RECEPTIONNES, Travaux.Phase.ABANDONNES])
+
+
+class Travaux(Versionne):
+    class Nature(models.TextChoices):
+        INVESTISSEMENT = "investissement", "Investissement"
+        GROS_ENTRETIEN = "gros_entretien", "Gros entretien"
+
+    class Phase(models.TextChoices):
+        ETUDE = "etude", "Étude"
+        CONSULTATION = "consultation", "Consultation des entreprises"
+        TRAVAUX = "travaux", "Travaux en cours"
+        RECEPTIONNES = "receptionnes", "Réceptionnés"
+        ABANDONNES = "abandonnes", "Abandonnés"
+
+    local = models.ForeignKey(Local, verbose_name="local", on_delete=models.PROTECT, related_name="travaux")
+    objet = models.CharField("objet", max_length=255)
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices)
+    budget = models.DecimalField("budget (€ TTC)", **MONTANT)
+    phase = models.CharField("phase", max_length=20, choices=Phase.choices, default=Phase.ETUDE)
+    debut_prevu = models.DateField("début prévu", null=True, blank=True)
+    fin_prevue = models.DateField("fin prévue", null=True, blank=True)
+    debut_reel = models.DateField("début réel", null=True, blank=True)
+    fin_reelle = models.DateField("fin réelle", null=True, blank=True)
+    entreprise = models.CharField("entreprise titulaire", max_length=200, blank=True)
+    observations = models.TextField("observations", blank=True)
+
+    objects = TravauxQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-debut_prevu", "objet"]
+        verbose_name = "travaux"
+        verbose_name_plural = "travaux"
+        constraints = [
+            models.CheckConstraint(
+                name="travaux_budget_positif",
+                condition=Q(budget__gte=0),
+                violation_error_message="Le budget ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                name="travaux_fin_prevue_apres_debut",
+                condition=Q(fin_prevue__isnull=True)
+                | Q(debut_prevu__isnull=True)
+                | Q(fin_prevue__gte=models.F("debut_prevu")),
+                violation_error_message="La fin prévue doit suivre le début prévu.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.objet
+
+    def get_absolute_url(self):
+        return reverse("centres:local_detail", args=[self.local_id]) + "#travaux"

@@ -94,8 +94,30 @@ def test_scale_multiplies_the_network(settings):
 
 
 def test_si_vide_leaves_an_existing_database_alone(settings):
+    from ..factories import CentreFactory
+
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-    Centre.objects.filter(statut=Centre.Statut.PREFIGURATION).delete()
+    CentreFactory(nom="Un vrai centre")
     call_command("seed_demo", "--si-vide", verbosity=0)
-    assert Centre.objects.count() == 10
+    assert list(Centre.objects.values_list("nom", flat=True)) == ["Un vrai centre"]
+    assert not User.objects.exists()
+
+
+def test_the_follow_up_of_the_centres_is_seeded(seeded):
+    from django.utils import timezone
+
+    from centres.models import ActionSuivi, Document, Local, Travaux, Visite, exercices_sans_ag
+
+    today = timezone.localdate()
+    assert len(exercices_sans_ag(Centre.objects.all(), today)) == 1  # one AG missing
+    controles = [v.controle_encadrement() for v in Visite.objects.filter(type=Visite.Type.ACM)]
+    assert [c.conforme for c in controles].count(False) == 1  # one ACM failing its staffing check
+    assert ActionSuivi.objects.ouvertes().exists()
+    assert ActionSuivi.objects.exclude(pk__in=ActionSuivi.objects.ouvertes()).exists()
+    assert Local.objects.filter(centre__isnull=True, nom="Espace Linné").exists()
+    assert set(Local.objects.values_list("centre", flat=True)) >= set(Centre.objects.values_list("pk", flat=True))
+    assert Travaux.objects.filter(phase=Travaux.Phase.TRAVAUX).count() == 2
+    assert [d.expire(today) for d in Document.objects.all()].count(True) == 1
+    for document in Document.objects.all():
+        with document.fichier.open("rb") as fichier:
+            assert fichier.read(5) == b"%PDF-"

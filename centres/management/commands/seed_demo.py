@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from centres import demo
 from centres.models import Agrement, Centre, CentrePartenaire, Contact, Quartier
 from comptes.models import Organisation, Role, User
 from roubaix_cs.validators import completer_siret
@@ -136,8 +137,17 @@ class Command(BaseCommand):
             for index, spec in enumerate(self._centres(scale)):
                 crees += self._centre(index, *spec, today=today, organisations=organisations, users=users)
             crees += self._prefiguration(organisations, users)
+            self._suivi(today, users)
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration prêtes ({crees} centre(s) créé(s))."))
         self.stdout.write("Comptes (mot de passe « demo ») : " + ", ".join(users))
+
+    def _suivi(self, today, users):
+        centres = list(Centre.objects.filter(nom__contains="fictif").order_by("pk"))
+        service = [users["responsable"], users["agent"]]
+        demo.assemblees(centres, today, service)
+        demo.visites(centres, today, service)
+        demo.locaux(centres, today)
+        demo.documents(centres, today, depose_par=users["agent"])
 
     def _centres(self, scale):
         yield from CENTRES

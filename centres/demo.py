@@ -1,0 +1,190 @@
+"""Demo data of the centres' follow-up (AG, visits, premises, works, documents), for seed_demo.
+
+Each function creates its records only for centres that have none of that kind yet, so a
+second run changes nothing and an older demo database gets the new records once.
+"""
+
+import datetime
+import hashlib
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+
+from roubaix_cs.pdf import render_pdf
+
+from .models import ActionSuivi, AssembleeGenerale, Centre, Document, Local, Travaux, Visite
+
+
+def exercice_clos(today):
+    """The last year whose AG deadline (30 June of the next year) has passed."""
+    return today.year - 1 if today > datetime.date(today.year, 6, 30) else today.year - 2
+
+
+def assemblees(centres, today, service):
+    exercice = exercice_clos(today)
+    for index, centre in enumerate(centres):
+        if centre.statut != Centre.Statut.ACTIF or centre.assemblees.exists():
+            continue
+        for annee in (exercice - 1, exercice):
+            if annee == exercice and index == 3:
+                continue  # one centre has not held its AG: the 30 June rule flags it
+            ag = AssembleeGenerale.objects.create(
+                centre=centre,
+                exercice=annee,
+                date=datetime.date(annee + 1, 6, 1 + index),
+                lieu="Grande salle du centre",
+                comptes_approuves=index != 7,
+                compte_rendu="Rapport moral, rapport d'activité et comptes présentés ; quitus donné au CA.",
+            )
+            ag.participants_service.set(service[: 1 + index % 2])
+        if index in (0, 4, 8):  # upcoming AGs of the next spring
+            AssembleeGenerale.objects.create(
+                centre=centre, exercice=exercice + 1, date=datetime.date(exercice + 2, 5, 12 + index), lieu="Au centre"
+            )
+
+
+def visites(centres, today, service):
+    for index, centre in enumerate(centres[:6]):
+        if centre.statut != Centre.Statut.ACTIF or centre.visites.exists():
+            continue
+        defaillante = index == 1
+        visite = Visite.objects.create(
+            centre=centre,
+            type=Visite.Type.LALP if index == 5 else Visite.Type.ACM,
+            date=today - datetime.timedelta(days=40 + 15 * index),
+            recepisse=f"059{index:03d}ACM{today.year}",
+            effectif_moins_6=20 if defaillante else 14,
+            effectif_6_plus=10 if defaillante else 30,
+            animateurs_qualifies=1 if defaillante else 4,
+            animateurs_stagiaires=1,
+            animateurs_non_qualifies=0,
+            directeur_present=True,
+            directeur_qualifie=not defaillante,
+            **{**dict.fromkeys(Visite.CHECKLIST, True), "fiches_sanitaires": not defaillante},
+            observations="Accueil chaleureux ; locaux adaptés."
+            if not defaillante
+            else "Encadrement insuffisant le jour de la visite ; fiches sanitaires incomplètes.",
+        )
+        visite.visiteurs.set(service[:2])
+        if defaillante:
+            ActionSuivi.objects.create(
+                visite=visite,
+                libelle="Renforcer l'équipe d'animation (2 animateurs qualifiés)",
+                porteur="Direction du centre",
+                responsable=service[1],
+                echeance=today + datetime.timedelta(days=15),
+            )
+            ActionSuivi.objects.create(
+                visite=visite,
+                libelle="Compléter les fiches sanitaires",
+                porteur="Direction du centre",
+                responsable=service[1],
+                echeance=today - datetime.timedelta(days=10),
+                statut=ActionSuivi.Statut.EN_COURS,
+            )
+        else:
+            ActionSuivi.objects.create(
+                visite=visite,
+                libelle="Afficher le numéro 119",
+                porteur="Direction du centre",
+                echeance=visite.date + datetime.timedelta(days=15),
+                statut=ActionSuivi.Statut.FAITE,
+                date_cloture=visite.date + datetime.timedelta(days=10),
+            )
+
+
+def locaux(centres, today):
+    if not Local.objects.filter(centre__isnull=True).exists():
+        linne = Local.objects.create(
+            nom="Espace Linné",
+            adresse="Rue Linné, 59100 Roubaix",
+            autre_occupant="Espace Linné (équipement municipal)",
+            titre=Local.Titre.GESTION_DIRECTE,
+            surface_m2=Decimal("1200"),
+            valeur_locative=Decimal("0"),
+            methode_valeur="Équipement municipal en gestion directe",
+            erp_type="L",
+            erp_categorie="3",
+            commission_derniere=today - datetime.timedelta(days=700),
+            commission_prochaine=today + datetime.timedelta(days=45),
+            commission_avis=Local.Avis.FAVORABLE,
+        )
+        Travaux.objects.create(
+            local=linne,
+            objet="Mise en accessibilité des sanitaires",
+            nature=Travaux.Nature.INVESTISSEMENT,
+            budget=Decimal("64000.00"),
+            phase=Travaux.Phase.CONSULTATION,
+            debut_prevu=today + datetime.timedelta(days=90),
+            fin_prevue=today + datetime.timedelta(days=200),
+        )
+    for index, centre in enumerate(centres):
+        if centre.locaux.exists():
+            continue
+        surface = Decimal(300 + 40 * index)
+        local = Local.objects.create(
+            nom=f"Locaux de {centre.libelle_court}",
+            adresse=centre.adresse + ", 59100 Roubaix",
+            centre=centre,
+            titre=Local.Titre.MISE_A_DISPOSITION if index % 3 else Local.Titre.COMMODAT,
+            debut=datetime.date(2019, 1, 1),
+            surface_m2=surface,
+            valeur_locative=(surface * Decimal("85")).quantize(Decimal("1")),
+            methode_valeur="Avis du Domaine (85 €/m²/an)",
+            loyer_facture=Decimal("1200.00") if index % 4 == 0 else Decimal("0"),
+            charges_ville=Decimal(3000 + 250 * index),
+            erp_type="L",
+            erp_categorie="4",
+            commission_derniere=today - datetime.timedelta(days=400 + 30 * index),
+            commission_prochaine=today + datetime.timedelta(days=30 * index),
+            commission_avis=Local.Avis.DEFAVORABLE if index == 6 else Local.Avis.FAVORABLE,
+        )
+        if index in (1, 2):  # two works in progress
+            Travaux.objects.create(
+                local=local,
+                objet="Réfection de la toiture" if index == 1 else "Remplacement de la chaudière",
+                nature=Travaux.Nature.GROS_ENTRETIEN,
+                budget=Decimal("85000.00") if index == 1 else Decimal("42000.00"),
+                phase=Travaux.Phase.TRAVAUX,
+                debut_prevu=today - datetime.timedelta(days=60),
+                fin_prevue=today + datetime.timedelta(days=60),
+                debut_reel=today - datetime.timedelta(days=55),
+                entreprise="Entreprise fictive du Nord",
+            )
+
+
+PIECES = [
+    # type, title, valid for (days from today, None: no end), year offset
+    (Document.Type.STATUTS, "Statuts à jour", None),
+    (Document.Type.CER, "Contrat d'engagement républicain signé", None),
+    (Document.Type.RIB, "RIB", None),
+    (Document.Type.ASSURANCE, "Attestation d'assurance", 200),
+    (Document.Type.COMPTES, "Comptes annuels approuvés", None),
+]
+
+
+def documents(centres, today, depose_par):
+    pdf = None
+    for index, centre in enumerate(centres):
+        if centre.statut != Centre.Statut.ACTIF or centre.documents.exists():
+            continue
+        if pdf is None:
+            pdf = render_pdf("pdf/document_demo.html", {})
+        for type_, titre, validite in PIECES:
+            if type_ == Document.Type.ASSURANCE and index == 2:
+                validite = -20  # one expired certificate
+            document = Document(
+                centre=centre,
+                type=type_,
+                titre=titre,
+                annee=exercice_clos(today) if type_ == Document.Type.COMPTES else None,
+                valide_du=today - datetime.timedelta(days=165) if validite else None,
+                valide_au=today + datetime.timedelta(days=validite) if validite else None,
+                nom_original=f"{type_}.pdf",
+                type_mime="application/pdf",
+                taille=len(pdf),
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                depose_par=depose_par,
+            )
+            document.fichier.save(f"{type_}.pdf", ContentFile(pdf), save=False)
+            document.save()

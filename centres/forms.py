@@ -1,4 +1,9 @@
+from decimal import Decimal
+
 from django import forms
+from django.core.validators import MinValueValidator
+from django.db.models import Q
+from django.utils import timezone
 
 from comptes.models import Organisation
 from roubaix_cs.forms import dates_natives
@@ -80,6 +85,28 @@ class AssembleeGeneraleForm(VersionForm):
         super().__init__(*args, **kwargs)
         dates_natives(self)
 
+    def clean(self):
+        # The view sets the centre, so Django's own check of the (centre, exercice) constraint
+        # skips it: check here, to show the error next to the field rather than fail on save.
+        cleaned_data = super().clean()
+        exercice = cleaned_data.get("exercice")
+        if cleaned_data.get("nature") == AssembleeGenerale.Nature.ORDINAIRE and exercice:
+            autre = (
+                AssembleeGenerale.objects.filter(
+                    centre_id=self.instance.centre_id, nature=AssembleeGenerale.Nature.ORDINAIRE, exercice=exercice
+                )
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if autre:
+                self.add_error(
+                    "exercice",
+                    f"Ce centre a déjà une assemblée générale ordinaire pour l'exercice {exercice} "
+                    f"(celle du {autre.date:%d/%m/%Y}). Choisissez un autre exercice, "
+                    "ou la nature « Extraordinaire ».",
+                )
+        return cleaned_data
+
 
 class VisiteForm(VersionForm):
     class Meta(VersionForm.Meta):
@@ -116,10 +143,36 @@ class ActionSuiviForm(VersionForm):
         model = ActionSuivi
         fields = ["libelle", "porteur", "responsable", "echeance", "statut", "date_cloture", "commentaire"]
         widgets = {"commentaire": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "date_cloture": "Laissée vide, elle prend la date du jour quand l'action est faite ou abandonnée."
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         dates_natives(self)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        statut, date_cloture = cleaned_data.get("statut"), cleaned_data.get("date_cloture")
+        ouverte = statut in (ActionSuivi.Statut.A_FAIRE, ActionSuivi.Statut.EN_COURS)
+        if statut and not ouverte and not date_cloture and "date_cloture" not in self.errors:
+            # Closing an action today is the usual case: do not make the user type the date.
+            cleaned_data["date_cloture"] = timezone.localdate()
+        elif ouverte and date_cloture:
+            self.add_error(
+                "date_cloture",
+                "Une action à faire ou en cours n'a pas de date de clôture : videz ce champ, "
+                "ou choisissez le statut « Faite » ou « Abandonnée ».",
+            )
+        return cleaned_data
+
+
+def positifs(form, *noms, message="Le montant ne peut pas être négatif."):
+    """Refuse negative values next to the field, in French (the database constraints stay as a backstop)."""
+    for nom in noms:
+        field = form.fields[nom]
+        field.validators.append(MinValueValidator(Decimal("0"), message=message))
+        field.widget.attrs["min"] = "0"
 
 
 class LocalForm(VersionForm):
@@ -151,6 +204,27 @@ class LocalForm(VersionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         dates_natives(self)
+        positifs(self, "valeur_locative", "loyer_facture", "charges_ville")
+        positifs(self, "surface_m2", message="La surface ne peut pas être négative.")
+        # A closed centre occupies no new premises; a premises already lent to it keeps its value.
+        ouverts = Q(statut__in=[Centre.Statut.ACTIF, Centre.Statut.PREFIGURATION])
+        self.fields["centre"].queryset = Centre.objects.filter(ouverts | Q(pk=self.instance.centre_id))
+
+    def clean(self):
+        """One occupant (constraint local_a_un_occupant), said next to the field concerned."""
+        cleaned = super().clean()
+        centre, autre = cleaned.get("centre"), cleaned.get("autre_occupant")
+        if "centre" in cleaned and "autre_occupant" in cleaned:
+            if centre and autre:
+                self.add_error(
+                    "autre_occupant",
+                    "Un local occupé par un centre n'a pas d'autre occupant : videz ce champ ou le centre.",
+                )
+            elif not centre and not autre:
+                self.add_error(
+                    "centre", "Indiquez le centre occupant ou, à défaut, l'autre occupant (par exemple Espace Linné)."
+                )
+        return cleaned
 
 
 class TravauxForm(VersionForm):
@@ -173,6 +247,7 @@ class TravauxForm(VersionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         dates_natives(self)
+        positifs(self, "budget")
 
 
 class DocumentForm(forms.ModelForm):
@@ -189,10 +264,12 @@ class DocumentForm(forms.ModelForm):
             f"PDF, image ou document bureautique ({', '.join(EXTENSIONS_ACCEPTEES)}), "
             f"{DOCUMENT_TAILLE_MAX_OCTETS // (1024 * 1024)} Mo au plus."
         )
+        self.fields["fichier"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in EXTENSIONS_ACCEPTEES)
 
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
         genre, nom, sha256 = verifier_fichier(fichier)
+        fichier.name = nom  # only the checked extension reaches chemin_document; the rest is random
         self.instance.nom_original = nom
         self.instance.type_mime = genre.mime
         self.instance.taille = fichier.size

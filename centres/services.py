@@ -1,8 +1,12 @@
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.db import transaction
 
 from roubaix_cs.locking import enregistrer_versionne
 
-from .models import CentrePartenaire
+from .models import CentrePartenaire, Document
 
 
 @transaction.atomic
@@ -22,3 +26,79 @@ def definir_partenaires(*, centre, organisations):
         voulues.discard(lien.organisation_id)
     for organisation_id in sorted(voulues):
         CentrePartenaire.objects.create(centre=centre, organisation_id=organisation_id)
+
+
+def deposer_document(*, form):
+    """Save a valid DocumentForm (centre and depositor already set by the view): the row and
+    its file together, or neither — a failed insert removes the file it had just written."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except Exception:
+        fichier = form.instance.fichier
+        if fichier._committed and fichier.name:
+            fichier.storage.delete(fichier.name)
+        raise
+
+
+# The file of a centre (CERFA 12156 attachments, SUB-10/SUB-11, and the agrément's projet social):
+# what the team checks before instructing a grant.
+PIECES_DU_DOSSIER = (
+    Document.Type.STATUTS,
+    Document.Type.RIB,
+    Document.Type.COMPTES,
+    Document.Type.RAPPORT_ACTIVITE,
+    Document.Type.CER,
+    Document.Type.ASSURANCE,
+    Document.Type.PROJET_SOCIAL,
+)
+
+
+@dataclass(frozen=True)
+class Piece:
+    type: str
+    libelle: str
+    etat: str  # "valide", "a_venir", "expire" or "manquant"
+    document: Document | None = None
+
+    ETATS = {
+        "valide": "Valide",
+        "a_venir": "Pas encore en vigueur",
+        "expire": "Expirée",
+        "manquant": "Manquante",
+    }
+
+    @property
+    def libelle_etat(self):
+        return self.ETATS[self.etat]
+
+
+def _recence(document):
+    return (document.valide_au or datetime.date.max, document.depose_le)
+
+
+def pieces_du_centre(*, centre, jour, documents, types=PIECES_DU_DOSSIER):
+    """For each type of `types`, whether the centre has a document valid on `jour`.
+
+    `documents` are already loaded (no query here): the best one per type is shown, the valid
+    one lasting longest, else the most recent.
+    """
+    par_type = defaultdict(list)
+    for document in documents:
+        if document.centre_id == centre.pk:
+            par_type[document.type].append(document)
+    pieces = []
+    for code in types:
+        candidats = par_type[code]
+        valides = [d for d in candidats if d.valide_le(jour)]
+        futurs = [d for d in candidats if d.valide_du is not None and d.valide_du > jour]
+        if valides:
+            etat, document = "valide", max(valides, key=_recence)
+        elif futurs:
+            etat, document = "a_venir", max(futurs, key=_recence)
+        elif candidats:
+            etat, document = "expire", max(candidats, key=_recence)
+        else:
+            etat, document = "manquant", None
+        pieces.append(Piece(type=code, libelle=Document.Type(code).label, etat=etat, document=document))
+    return pieces

@@ -1,9 +1,14 @@
-from .permissions import EQUIPE, TOUS
+from .permissions import EQUIPE, LECTEURS_DOCUMENTS, LECTEURS_LOCAUX, LECTEURS_VISITES, TOUS
 
 # (label, url name, roles that see the entry). Later apps add their entries here.
 NAVIGATION = [
     ("Accueil", "accueil", TOUS),
     ("Centres", "centres:liste", TOUS),
+    ("Assemblées générales", "centres:ag_liste", TOUS),
+    ("Visites", "centres:visite_liste", LECTEURS_VISITES),
+    ("Locaux", "centres:local_liste", LECTEURS_LOCAUX),
+    ("Travaux", "centres:travaux_liste", LECTEURS_LOCAUX),
+    ("Documents", "centres:document_liste", LECTEURS_DOCUMENTS),
 ]
 
 

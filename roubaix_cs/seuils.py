@@ -3,6 +3,8 @@
 Never write these numbers as literals elsewhere in the code.
 """
 
+from decimal import Decimal
+
 # AVS-1 — Agrément CNAF « animation de la vie sociale » : décidé par le conseil
 # d'administration de la CAF pour 1 à 4 ans (circulaire CNAF 2012-013 du 20/06/2012).
 AGREMENT_DUREE_MIN_MOIS = 1
@@ -36,6 +38,11 @@ ACM_QUALIFIES_MIN_PCT = 50
 ACM_NON_QUALIFIES_MAX_PCT = 20
 ACM_EQUIPE_PETITE = (3, 4)
 ACM_DIRECTEUR_COMPTE_JUSQUA = 50
+
+# SUB-3 / LOC-2 — Convention obligatoire quand l'aide annuelle à un bénéficiaire (numéraire
+# + avantages en nature valorisés, dont les locaux) dépasse strictement 23 000 € (loi 2000-321
+# art. 10 ; décret 2001-495 art. 1).
+CONVENTION_SEUIL_EUROS = Decimal("23000")
 
 # Coffre-fort de documents : taille maximale d'un fichier déposé (choix du service).
 DOCUMENT_TAILLE_MAX_OCTETS = 10 * 1024 * 1024

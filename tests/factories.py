@@ -102,13 +102,27 @@ class AgrementFactory(factory.django.DjangoModelFactory):
         acf = factory.Trait(type=Agrement.Type.ACF)
 
 
+def _exercice_libre(ag):
+    """2025, or the latest earlier year without an ordinary AG for this centre (one per exercice)."""
+    prises = set(
+        AssembleeGenerale.objects.filter(centre=ag.centre, nature=AssembleeGenerale.Nature.ORDINAIRE).values_list(
+            "exercice", flat=True
+        )
+    )
+    exercice = 2025
+    while exercice in prises:
+        exercice -= 1
+    return exercice
+
+
 class AssembleeGeneraleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AssembleeGenerale
 
     centre = factory.SubFactory(CentreFactory)
-    exercice = 2025
-    date = datetime.date(2026, 6, 12)
+    nature = AssembleeGenerale.Nature.ORDINAIRE
+    exercice = factory.LazyAttribute(_exercice_libre)
+    date = factory.LazyAttribute(lambda ag: datetime.date(ag.exercice + 1, 6, 12))
     lieu = "Salle polyvalente du centre"
     comptes_approuves = True
 

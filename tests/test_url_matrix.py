@@ -215,6 +215,8 @@ def _check(client, personas, name, kwargs_builder, world, method, expected):
         url = reverse(name, kwargs=kwargs_builder(world))
         response = client.get(url) if method == "GET" else client.post(url, {})
         seen[persona] = (_outcome(response), want)
+        if response.streaming:  # read a download to its end, so that its file is closed
+            b"".join(response.streaming_content)
     wrong = {persona: got for persona, got in seen.items() if got[0] != got[1]}
     assert not wrong, f"{method} {name}: (obtenu, attendu) {wrong}"
 

@@ -36,6 +36,13 @@ class DocumentQuerySet(models.QuerySet):
             Q(valide_au__isnull=True) | Q(valide_au__gte=jour)
         )
 
+    def expirant_entre(self, debut, fin):
+        """Documents whose validity ends between the two dates (both included)."""
+        return self.filter(valide_au__gte=debut, valide_au__lte=fin)
+
+    def expires_le(self, jour):
+        return self.filter(valide_au__lt=jour)
+
 
 class Document(models.Model):
     class Type(models.TextChoices):
@@ -113,3 +120,7 @@ class Document(models.Model):
 
     def expire(self, jour):
         return self.valide_au is not None and self.valide_au < jour
+
+    def valide_le(self, jour):
+        """Same rule as DocumentQuerySet.valides_le, for a document already loaded."""
+        return (self.valide_du is None or self.valide_du <= jour) and not self.expire(jour)

@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -14,9 +15,50 @@ from .centres import Centre
 MONTANT = {"max_digits": 12, "decimal_places": 2}
 
 
+ZERO = Decimal("0")
+SOMME = models.DecimalField(max_digits=14, decimal_places=2)
+
+
+CENTIME = Decimal("0.01")
+
+
+def _avantage():
+    """LOC-2 as a database expression, row by row: the same rule as Local.avantage_en_nature."""
+    return Greatest(F("valeur_locative") + F("charges_ville") - F("loyer_facture"), Value(ZERO), output_field=SOMME)
+
+
 class LocalQuerySet(models.QuerySet):
     def visibles_par(self, user):
         return self.filter(Q(centre__isnull=True) | Q(centre__in=Centre.objects.visibles_par(user)))
+
+    def avec_avantage(self):
+        """Annotate `avantage` (LOC-2), for sorting and filtering by the database."""
+        return self.annotate(avantage=_avantage())
+
+    def commission_a_surveiller(self, jour):
+        """Safety commission due by `jour` (overdue included) or whose last opinion was unfavourable."""
+        return self.filter(Q(commission_prochaine__lte=jour) | Q(commission_avis=Local.Avis.DEFAVORABLE))
+
+    def totaux(self):
+        """Totals of the whole (filtered) list in one aggregate query; `avantage` sums LOC-2 row by row,
+        so a premises rented above its value counts for zero, not for a negative amount."""
+        # Aliases differ from field and annotation names: Django would resolve them to each other.
+        sommes = {
+            "surface": "surface_m2",
+            "valeur_locative": "valeur_locative",
+            "loyers": "loyer_facture",
+            "charges": "charges_ville",
+            "avantage": _avantage(),
+        }
+        totaux = self.aggregate(
+            total_nombre=Count("pk"),
+            **{f"total_{cle}": Sum(expr, default=ZERO, output_field=SOMME) for cle, expr in sommes.items()},
+        )
+        # SQLite computes decimals in floating point: round to the cent, as PostgreSQL's numeric is.
+        return {
+            "nombre": totaux["total_nombre"],
+            **{cle: totaux[f"total_{cle}"].quantize(CENTIME) for cle in sommes},
+        }
 
 
 class Local(Versionne):
@@ -113,8 +155,18 @@ class Local(Versionne):
 
 
 class TravauxQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        return self.filter(local__in=Local.objects.visibles_par(user))
+
     def en_cours(self):
-        return self.exclude(phase__in=[Travaux.Phase.RECEPTIONNES, Travaux.Phase.ABANDONNES])
+        return self.exclude(phase__in=Travaux.PHASES_TERMINEES)
+
+    def termines(self):
+        return self.filter(phase__in=Travaux.PHASES_TERMINEES)
+
+    def totaux(self):
+        totaux = self.aggregate(total_nombre=Count("pk"), total_budget=Sum("budget", default=ZERO, output_field=SOMME))
+        return {"nombre": totaux["total_nombre"], "budget": totaux["total_budget"].quantize(CENTIME)}
 
 
 class Travaux(Versionne):
@@ -128,6 +180,8 @@ class Travaux(Versionne):
         TRAVAUX = "travaux", "Travaux en cours"
         RECEPTIONNES = "receptionnes", "Réceptionnés"
         ABANDONNES = "abandonnes", "Abandonnés"
+
+    PHASES_TERMINEES = (Phase.RECEPTIONNES, Phase.ABANDONNES)
 
     local = models.ForeignKey(Local, verbose_name="local", on_delete=models.PROTECT, related_name="travaux")
     objet = models.CharField("objet", max_length=255)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -178,6 +178,10 @@ class Visite(Versionne):
     def animateurs(self):
         return self.animateurs_qualifies + self.animateurs_stagiaires + self.animateurs_non_qualifies
 
+    def actions_ouvertes(self):
+        """The open follow-up actions, from the prefetched `actions` when there are."""
+        return [action for action in self.actions.all() if action.ouverte]
+
     def points_non_conformes(self):
         return [self._meta.get_field(name).verbose_name for name in self.CHECKLIST if getattr(self, name) is False]
 
@@ -271,13 +275,14 @@ def exercices_sans_ag(centres, jour):
     """{centre id: exercice} for the active centres whose ordinary AG approving the last closed
     year was not held by 30 June of the following year (domain-rules §6, governance signal)."""
     exercice = jour.year - 1
-    limite = date_limite_ag(exercice)
-    if jour <= limite:
-        exercice, limite = exercice - 1, date_limite_ag(exercice - 1)
-    tenues = set(
-        AssembleeGenerale.objects.filter(
-            centre__in=centres, nature=AssembleeGenerale.Nature.ORDINAIRE, exercice=exercice, date__lte=limite
-        ).values_list("centre_id", flat=True)
+    if jour <= date_limite_ag(exercice):
+        exercice -= 1
+    tenue = AssembleeGenerale.objects.filter(
+        centre=OuterRef("pk"),
+        nature=AssembleeGenerale.Nature.ORDINAIRE,
+        exercice=exercice,
+        date__lte=date_limite_ag(exercice),
     )
-    actifs = centres.filter(statut=Centre.Statut.ACTIF).values_list("pk", flat=True)
-    return {pk: exercice for pk in actifs if pk not in tenues}
+    # One query, whatever the number of centres (the centre page and the AG calendar both ask).
+    sans_ag = centres.filter(statut=Centre.Statut.ACTIF).exclude(Exists(tenue)).values_list("pk", flat=True)
+    return dict.fromkeys(sans_ag, exercice)

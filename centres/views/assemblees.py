@@ -1,35 +1,113 @@
-"""TODO: written next (stub with the final access rules)."""
+"""General assemblies: the calendar of all centres, its exports and ICS feed, and the AG form."""
 
+from django.db.models.functions import Lower
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from comptes.permissions import EQUIPE, TOUS, access
+from roubaix_cs import ics
+from roubaix_cs.exports import exporter
+from roubaix_cs.formats import valeur
+from roubaix_cs.listes import page_de_liste
+
+from ..filters import AssembleeGeneraleFilter
+from ..forms import AssembleeGeneraleForm
+from ..models import AssembleeGenerale, Centre, exercices_sans_ag
+from ._commun import enregistrer_et_rediriger, form_page, get_centre_for_user, onglet
+
+
+def _assemblees_filtrees(request):
+    queryset = (
+        AssembleeGenerale.objects.filter(centre__in=Centre.objects.visibles_par(request.user))
+        .select_related("centre")
+        .prefetch_related("participants_service")
+    )
+    return AssembleeGeneraleFilter(request.GET, queryset=queryset, request=request)
+
+
+def _centres_sans_ag(user, today):
+    """[(centre, exercice)] of the visible active centres whose AG was not held by 30 June N+1."""
+    manquantes = exercices_sans_ag(Centre.objects.visibles_par(user), today)
+    centres = Centre.objects.filter(pk__in=manquantes).order_by(Lower("nom"))
+    return [(centre, manquantes[centre.pk]) for centre in centres]
 
 
 @access(read=TOUS)
 @require_GET
 def ag_list(request):
-    raise NotImplementedError
+    context = page_de_liste(request, _assemblees_filtrees(request))
+    context["sans_ag"] = _centres_sans_ag(request.user, timezone.localdate())
+    return render(request, "centres/assemblees/ag_list.html", context)
+
+
+EXPORT_COLONNES = [
+    ("Date", lambda ag: ag.date),
+    ("Centre", lambda ag: ag.centre.nom),
+    ("Nature", lambda ag: ag.get_nature_display()),
+    ("Exercice approuvé", lambda ag: ag.exercice),
+    ("Lieu", lambda ag: ag.lieu),
+    ("Présents pour le service", lambda ag: ", ".join(str(u) for u in ag.participants_service.all())),
+    ("Comptes approuvés", lambda ag: valeur(ag.comptes_approuves)),
+    ("Date limite (30 juin N+1)", lambda ag: ag.date_limite),
+    ("Tenue après la date limite", lambda ag: valeur(ag.en_retard)),
+]
 
 
 @access(read=TOUS)
 @require_GET
 def ag_export(request, fmt):
-    raise NotImplementedError
+    objets = _assemblees_filtrees(request).qs
+    return exporter(fmt, nom="assemblees-generales", colonnes=EXPORT_COLONNES, objets=objets)
+
+
+def _evenement(request, ag):
+    return ics.EvenementIcs(
+        uid=f"ag-{ag.pk}@{ics.DOMAINE_UID}",
+        jour=ag.date,
+        resume=f"AG — {ag.centre.nom}",
+        lieu=ag.lieu,
+        description=f"Assemblée générale {ag.get_nature_display().lower()}, exercice {ag.exercice}.",
+        url=request.build_absolute_uri(ag.get_absolute_url()),
+        sequence=ag.version - 1,
+    )
 
 
 @access(read=TOUS)
 @require_GET
 def ag_ics(request):
-    raise NotImplementedError
+    assemblees = (
+        AssembleeGenerale.objects.filter(centre__in=Centre.objects.visibles_par(request.user))
+        .a_venir(timezone.localdate())
+        .select_related("centre")
+        .order_by("date", "pk")
+    )
+    contenu = ics.calendrier("Assemblées générales des centres sociaux", [_evenement(request, ag) for ag in assemblees])
+    response = HttpResponse(contenu.encode("utf-8"), content_type=ics.CONTENT_TYPE)
+    response["Content-Disposition"] = 'inline; filename="assemblees-generales.ics"'
+    return response
 
 
 @access(read=EQUIPE, write=EQUIPE)
 @require_http_methods(["GET", "POST"])
 def ag_create(request, pk):
-    raise NotImplementedError
+    centre = get_centre_for_user(request.user, pk)
+    retour = onglet(centre, "assemblees")
+    nouvelle = AssembleeGenerale(centre=centre, exercice=timezone.localdate().year - 1)
+    form = AssembleeGeneraleForm(request.POST or None, instance=nouvelle)
+    done = enregistrer_et_rediriger(request, form, vers=retour, message="L'assemblée générale a été enregistrée.")
+    titre = f"Nouvelle assemblée générale — {centre}"
+    return done or form_page(request, form, titre=titre, centre=centre, annuler=retour)
 
 
 @access(read=EQUIPE, write=EQUIPE)
 @require_http_methods(["GET", "POST"])
 def ag_update(request, pk):
-    raise NotImplementedError
+    visibles = AssembleeGenerale.objects.filter(centre__in=Centre.objects.visibles_par(request.user))
+    ag = get_object_or_404(visibles.select_related("centre"), pk=pk)
+    retour = onglet(ag.centre, "assemblees")
+    form = AssembleeGeneraleForm(request.POST or None, instance=ag)
+    done = enregistrer_et_rediriger(request, form, vers=retour, message="L'assemblée générale a été modifiée.")
+    titre = f"Modifier l'assemblée générale — {ag.centre}"
+    return done or form_page(request, form, titre=titre, centre=ag.centre, annuler=retour)

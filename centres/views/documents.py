@@ -1,35 +1,89 @@
-"""TODO: written next (stub with the final access rules)."""
+"""The documents vault: typed files per centre, checked on upload, served only through a view."""
 
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from comptes.permissions import EQUIPE, LECTEURS_DOCUMENTS, access
+from roubaix_cs.exports import exporter
+from roubaix_cs.listes import page_de_liste
+from roubaix_cs.telechargements import fichier_prive
+
+from ..filters import DocumentFilter
+from ..forms import DocumentForm, DocumentMetaForm
+from ..models import Document
+from ..services import deposer_document
+from ._commun import form_page, get_centre_for_user, onglet
+
+
+def _documents_filtres(request):
+    queryset = Document.objects.visibles_par(request.user).select_related("centre", "depose_par")
+    return DocumentFilter(request.GET, queryset=queryset, request=request)
 
 
 @access(read=LECTEURS_DOCUMENTS)
 @require_GET
 def document_list(request):
-    raise NotImplementedError
+    context = page_de_liste(request, _documents_filtres(request))
+    return render(request, "centres/documents/document_list.html", {**context, "today": timezone.localdate()})
 
 
 @access(read=LECTEURS_DOCUMENTS)
 @require_GET
 def document_export(request, fmt):
-    raise NotImplementedError
+    today = timezone.localdate()
+    colonnes = [
+        ("Centre", lambda d: d.centre or "Ville"),
+        ("Type", lambda d: d.get_type_display()),
+        ("Titre", lambda d: d.titre),
+        ("Exercice", lambda d: d.annee),
+        ("Valide du", lambda d: d.valide_du),
+        ("Valide jusqu'au", lambda d: d.valide_au),
+        ("Expiré", lambda d: "Oui" if d.expire(today) else "Non"),
+        ("Nom du fichier", lambda d: d.nom_original),
+        ("Type de fichier", lambda d: d.type_mime),
+        ("Taille (octets)", lambda d: d.taille),
+        ("Empreinte SHA-256", lambda d: d.sha256),
+        ("Déposé par", lambda d: d.depose_par),
+        ("Déposé le", lambda d: d.depose_le),
+        ("Lien de téléchargement", lambda d: request.build_absolute_uri(d.get_absolute_url())),
+    ]
+    return exporter(fmt, nom="documents", colonnes=colonnes, objets=_documents_filtres(request).qs)
 
 
 @access(read=EQUIPE, write=EQUIPE)
 @require_http_methods(["GET", "POST"])
 def document_create(request, pk):
-    raise NotImplementedError
+    centre = get_centre_for_user(request.user, pk)
+    form = DocumentForm(
+        request.POST or None, request.FILES or None, instance=Document(centre=centre, depose_par=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        document = deposer_document(form=form)
+        messages.success(request, f"Le document « {document} » a été déposé.")
+        return redirect(onglet(centre, "documents"))
+    context = {"form": form, "centre": centre, "titre": f"Déposer un document — {centre}"}
+    return render(request, "centres/documents/document_form.html", context)
 
 
 @access(read=LECTEURS_DOCUMENTS)
 @require_GET
 def document_download(request, pk):
-    raise NotImplementedError
+    document = get_object_or_404(Document.objects.visibles_par(request.user), pk=pk)
+    return fichier_prive(document.fichier, nom=document.nom_original, type_mime=document.type_mime)
 
 
 @access(read=EQUIPE, write=EQUIPE)
 @require_http_methods(["GET", "POST"])
 def document_update(request, pk):
-    raise NotImplementedError
+    document = get_object_or_404(Document.objects.visibles_par(request.user).select_related("centre"), pk=pk)
+    centre = document.centre
+    retour = onglet(centre, "documents") if centre else reverse("centres:document_liste")
+    form = DocumentMetaForm(request.POST or None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "La description du document a été modifiée.")
+        return redirect(retour)
+    return form_page(request, form, titre=f"Modifier le document « {document} »", centre=centre, annuler=retour)

@@ -15,11 +15,13 @@ from comptes.permissions import (
     can_see_internal_notes,
     can_see_locaux,
     can_see_visites,
+    is_equipe,
 )
 from roubaix_cs.exports import exporter
 from roubaix_cs.history import evenements
 from roubaix_cs.listes import page_de_liste
 from roubaix_cs.locking import ConflitEdition
+from roubaix_cs.seuils import CONVENTION_SEUIL_EUROS
 
 from ..filters import CentreFilter
 from ..forms import AgrementForm, CentreForm, ContactForm
@@ -36,7 +38,7 @@ from ..models import (
     Visite,
     exercices_sans_ag,
 )
-from ..services import enregistrer_centre
+from ..services import PIECES_DU_DOSSIER, enregistrer_centre, pieces_du_centre
 from ._commun import enregistrer_et_rediriger, form_page, get_centre_for_user
 from ._commun import onglet as _onglet
 
@@ -140,8 +142,12 @@ def centre_detail(request, pk):
         locaux = list(centre.locaux.prefetch_related("travaux"))
         context["locaux"] = locaux
         context["avantage_total"] = sum((local.avantage_en_nature for local in locaux), Decimal("0"))
+        context["seuil_convention"] = CONVENTION_SEUIL_EUROS
     if onglet == "documents":
-        context["documents"] = Document.objects.visibles_par(user).filter(centre=centre).select_related("depose_par")
+        documents = list(Document.objects.visibles_par(user).filter(centre=centre).select_related("depose_par"))
+        types = [t for t in PIECES_DU_DOSSIER if is_equipe(user) or t in Document.TYPES_PUBLICS]
+        context["documents"] = documents
+        context["pieces"] = pieces_du_centre(centre=centre, jour=today, documents=documents, types=types)
     if onglet == "historique":
         context["evenements"] = _historique(centre, user)
     template = f"centres/includes/onglet_{onglet}.html" if request.htmx else "centres/centre_detail.html"

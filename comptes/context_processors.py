@@ -1,9 +1,10 @@
-from .permissions import EQUIPE, TOUS
+from .permissions import EQUIPE, LECTEURS_CONVENTIONS, TOUS
 
 # (label, url name, roles that see the entry). Later apps add their entries here.
 NAVIGATION = [
     ("Accueil", "accueil", TOUS),
     ("Centres", "centres:liste", TOUS),
+    ("Conventions", "conventions:liste", LECTEURS_CONVENTIONS),
 ]
 
 

@@ -3,6 +3,8 @@
 Never write these numbers as literals elsewhere in the code.
 """
 
+from decimal import Decimal
+
 # AVS-1 — Agrément CNAF « animation de la vie sociale » : décidé par le conseil
 # d'administration de la CAF pour 1 à 4 ans (circulaire CNAF 2012-013 du 20/06/2012).
 AGREMENT_DUREE_MIN_MOIS = 1
@@ -43,3 +45,15 @@ DOCUMENT_TAILLE_MAX_OCTETS = 10 * 1024 * 1024
 DOCUMENT_ALERTE_JOURS = 30
 # Commission de sécurité (ERP) : alerte avant la prochaine visite (pratique).
 COMMISSION_SECURITE_ALERTE_JOURS = 60
+
+# CPO-1 — Convention pluriannuelle d'objectifs : 4 ans au plus (circulaire du Premier
+# ministre n° 5811/SG du 29/09/2015, modèles de CPO).
+CPOM_DUREE_MAX_MOIS = 48
+# CPO-3 — Avance d'une année : au plus 50 % du montant de l'année précédente (circulaire
+# 2015 ; historiquement avant le 31/03). Avertissement, non bloquant.
+AVANCE_MAX_PCT = 50
+# CPO-4 — Renouvellement : une évaluation doit exister au moins 3 mois avant la fin.
+EVALUATION_PREAVIS_MOIS = 3
+# SUB-3 — Convention obligatoire au-delà de 23 000 € d'aide annuelle (numéraire + nature
+# valorisée), strictement supérieur (loi 2000-321 art. 10 ; décret 2001-495 art. 1).
+SEUIL_CONVENTION = Decimal("23000")

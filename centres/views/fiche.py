@@ -17,6 +17,7 @@ from comptes.permissions import (
     can_see_visites,
 )
 from roubaix_cs.exports import exporter
+from roubaix_cs.extensions import onglets_centre
 from roubaix_cs.history import evenements
 from roubaix_cs.listes import page_de_liste
 from roubaix_cs.locking import ConflitEdition
@@ -101,6 +102,7 @@ def _onglets(user):
         onglets.append(("locaux", "Locaux et travaux"))
     if can_see_documents(user):
         onglets.append(("documents", "Documents"))
+    onglets += [(o.code, o.libelle) for o in onglets_centre() if o.visible(user)]
     onglets.append(("historique", "Historique"))
     return onglets
 
@@ -144,8 +146,11 @@ def centre_detail(request, pk):
         context["documents"] = Document.objects.visibles_par(user).filter(centre=centre).select_related("depose_par")
     if onglet == "historique":
         context["evenements"] = _historique(centre, user)
-    template = f"centres/includes/onglet_{onglet}.html" if request.htmx else "centres/centre_detail.html"
-    return render(request, template, context)
+    context["onglet_template"] = f"centres/includes/onglet_{onglet}.html"
+    for extension in onglets_centre():
+        if extension.code == onglet:
+            context.update(extension.contexte(centre, user), onglet_template=extension.template)
+    return render(request, context["onglet_template"] if request.htmx else "centres/centre_detail.html", context)
 
 
 def _historique(centre, user):

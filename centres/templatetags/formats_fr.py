@@ -1,0 +1,19 @@
+"""French formats in templates: `{% load formats_fr %}` then `{{ value|montant }}`."""
+
+from django import template
+
+from roubaix_cs import formats
+
+register = template.Library()
+
+
+@register.filter
+def montant(value):
+    """12 345,67 € (roubaix_cs.formats.montant); "—" when empty."""
+    return formats.montant(None if value == "" else value)
+
+
+@register.filter
+def expire_le(document, jour):
+    """Whether a document's validity ended before `jour` (Document.expire)."""
+    return document.expire(jour)

@@ -8,13 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.util import find_spec
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 
 
 def modules(nom):
-    """The `<app>.<nom>` modules of the installed apps, in INSTALLED_APPS order."""
+    """The `<app>.<nom>` modules of the project's own apps, in INSTALLED_APPS order."""
     for config in apps.get_app_configs():
+        if not Path(config.path).is_relative_to(settings.BASE_DIR) or ".venv" in Path(config.path).parts:
+            continue
         module_name = f"{config.name}.{nom}"
         if find_spec(module_name) is not None:
             yield import_module(module_name)

@@ -15,6 +15,16 @@ from roubaix_cs.pdf import render_pdf
 from .models import ActionSuivi, AssembleeGenerale, Centre, Document, Local, Travaux, Visite
 
 
+def charger(contexte):
+    """Called by seed_demo (roubaix_cs.extensions.modules("demo"))."""
+    today, users, centres = contexte["today"], contexte["users"], contexte["centres"]
+    service = [users["responsable"], users["agent"]]
+    assemblees(centres, today, service)
+    visites(centres, today, service)
+    locaux(centres, today)
+    documents(centres, today, depose_par=users["agent"])
+
+
 def exercice_clos(today):
     """The last year whose AG deadline (30 June of the next year) has passed."""
     return today.year - 1 if today > datetime.date(today.year, 6, 30) else today.year - 2

@@ -7,10 +7,8 @@ imports the apps above it.
 
 import datetime
 from dataclasses import dataclass
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
+from .extensions import modules
 
 
 @dataclass(frozen=True)
@@ -25,10 +23,5 @@ class Deadline:
 
 
 def collect(today: datetime.date) -> list[Deadline]:
-    found = []
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.deadlines"
-        if find_spec(module_name) is None:
-            continue
-        found.extend(import_module(module_name).upcoming(today))
+    found = [deadline for module in modules("deadlines") for deadline in module.upcoming(today)]
     return sorted(found, key=lambda d: (d.due, d.label))

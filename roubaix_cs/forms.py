@@ -27,3 +27,22 @@ def formfield_fr(db_field, **kwargs):
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return db_field.formfield(**kwargs)
+
+
+class ModelFormFr(forms.ModelForm):
+    """Base of the project's model forms: https URLs, native date pickers, no conflict banner."""
+
+    conflit = None
+    # Fields the view sets on the instance (the parent record): still part of the constraints
+    # checked before saving, so a duplicate gets a French message instead of an IntegrityError.
+    champs_du_parent = ()
+
+    class Meta:
+        formfield_callback = formfield_fr
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dates_natives(self)
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() - set(self.champs_du_parent)

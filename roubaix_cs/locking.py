@@ -9,7 +9,7 @@ nothing is written.
 from django import forms
 from django.db import models, transaction
 
-from .forms import formfield_fr
+from .forms import ModelFormFr
 from .history import changements_depuis
 
 
@@ -27,14 +27,13 @@ class ConflitEdition(Exception):
         self.version_actuelle = version_actuelle
 
 
-class VersionForm(forms.ModelForm):
+class VersionForm(ModelFormFr):
     """Carries the version the user saw, in a hidden field."""
 
     version_vue = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    conflit = None
 
-    class Meta:
-        formfield_callback = formfield_fr
+    class Meta(ModelFormFr.Meta):
+        pass
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -39,10 +39,6 @@ ACM_NON_QUALIFIES_MAX_PCT = 20
 ACM_EQUIPE_PETITE = (3, 4)
 ACM_DIRECTEUR_COMPTE_JUSQUA = 50
 
-# SUB-3 / LOC-2 — Convention obligatoire quand l'aide annuelle à un bénéficiaire (numéraire
-# + avantages en nature valorisés, dont les locaux) dépasse strictement 23 000 € (loi 2000-321
-# art. 10 ; décret 2001-495 art. 1).
-CONVENTION_SEUIL_EUROS = Decimal("23000")
 
 # Coffre-fort de documents : taille maximale d'un fichier déposé (choix du service).
 DOCUMENT_TAILLE_MAX_OCTETS = 10 * 1024 * 1024
@@ -50,3 +46,15 @@ DOCUMENT_TAILLE_MAX_OCTETS = 10 * 1024 * 1024
 DOCUMENT_ALERTE_JOURS = 30
 # Commission de sécurité (ERP) : alerte avant la prochaine visite (pratique).
 COMMISSION_SECURITE_ALERTE_JOURS = 60
+
+# CPO-1 — Convention pluriannuelle d'objectifs : 4 ans au plus (circulaire du Premier
+# ministre n° 5811/SG du 29/09/2015, modèles de CPO).
+CPOM_DUREE_MAX_MOIS = 48
+# CPO-3 — Avance d'une année : au plus 50 % du montant de l'année précédente (circulaire
+# 2015 ; historiquement avant le 31/03). Avertissement, non bloquant.
+AVANCE_MAX_PCT = 50
+# CPO-4 — Renouvellement : une évaluation doit exister au moins 3 mois avant la fin.
+EVALUATION_PREAVIS_MOIS = 3
+# SUB-3 — Convention obligatoire au-delà de 23 000 € d'aide annuelle (numéraire + nature
+# valorisée), strictement supérieur (loi 2000-321 art. 10 ; décret 2001-495 art. 1).
+SEUIL_CONVENTION = Decimal("23000")

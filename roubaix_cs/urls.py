@@ -11,5 +11,6 @@ urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("comptes/", include("comptes.urls")),
     path("centres/", include("centres.urls")),
+    path("conventions/", include("conventions.urls")),
     path("admin/", admin.site.urls),
 ]

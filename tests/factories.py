@@ -20,6 +20,7 @@ from centres.models import (
     Visite,
 )
 from comptes.models import Organisation, Role, User
+from conventions.models import Convention, EngagementAnnuel, Partie
 from roubaix_cs.validators import completer_siret
 
 
@@ -212,3 +213,37 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 
     class Params:
         rib = factory.Trait(type=Document.Type.RIB, titre="RIB")
+
+
+class ConventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Convention
+        skip_postgeneration_save = True
+
+    type = Convention.Type.CPOM
+    centre = factory.SubFactory(CentreFactory)
+    objet = "Projet social du centre"
+    debut = datetime.date(2025, 1, 1)
+    fin = datetime.date(2028, 12, 31)
+
+    class Params:
+        complete = factory.Trait(
+            **dict.fromkeys(Convention.CLAUSES, True),
+            juridique_visa=datetime.date(2024, 10, 1),
+            modele_version="CPOM-2024-v2",
+        )
+
+    @factory.post_generation
+    def parties(obj, create, extracted, **kwargs):
+        for organisation in extracted or []:
+            Partie.objects.create(convention=obj, organisation=organisation)
+
+
+class EngagementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EngagementAnnuel
+
+    convention = factory.SubFactory(ConventionFactory)
+    annee = 2025
+    financeur = factory.SubFactory(OrganisationFactory, nom="Ville de Roubaix", nature=Organisation.Nature.VILLE)
+    montant = Decimal("20000.00")

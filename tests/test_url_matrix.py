@@ -5,6 +5,7 @@ ships without its rule. Columns: anonymous, responsable, agent, régisseur, élu
 partenaire (CAF), account without role. LOGIN = redirect to the login page.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from comptes.middleware import EXEMPT_NAMESPACES
 from comptes.models import Role
+from conventions.models import Avenant, Convention
 
 from .factories import (
     ActionSuiviFactory,
@@ -20,7 +22,9 @@ from .factories import (
     AssembleeGeneraleFactory,
     CentreFactory,
     ContactFactory,
+    ConventionFactory,
     DocumentFactory,
+    EngagementFactory,
     LocalFactory,
     TravauxFactory,
     UserFactory,
@@ -35,6 +39,9 @@ READ_ALL = (LOGIN, 200, 200, 200, 200, 200, 403)
 READ_VISITES = (LOGIN, 200, 200, 403, 200, 403, 403)  # the team and the élus
 READ_LOCAUX = (LOGIN, 200, 200, 200, 200, 403, 403)  # the service (régisseurs too) and the élus
 READ_DOCUMENTS = (LOGIN, 200, 200, 403, 200, 200, 403)  # public documents for élus and partners
+READ_CONVENTIONS = (LOGIN, 200, 200, 403, 200, 200, 403)  # partners: those their organisation is party to
+POST_ONLY = (LOGIN, 405, 405, 403, 403, 403, 403)
+STAFF_ACTION = (LOGIN, REDIRECT, REDIRECT, 403, 403, 403, 403)  # a POST action: done or refused with a message
 STAFF_ONLY = (LOGIN, 200, 200, 403, 403, 403, 403)
 NO_WRITE = (LOGIN, 403, 403, 403, 403, 403, 403)
 # An empty POST to a form re-displays it with its errors (200) for those allowed to write.
@@ -65,6 +72,34 @@ def _pk(factory, **scope):
 
 def _fmt(world):
     return {"fmt": "csv"}
+
+
+def _convention(statut=Convention.Statut.BROUILLON, hors=False):
+    def build(world):
+        centre = world.centre_hors if hors else world.centre
+        parties = [] if hors else [world.caf]
+        return ConventionFactory(centre=centre, statut=statut, parties=parties)
+
+    return build
+
+
+def _signee(world):
+    return {"pk": _convention(Convention.Statut.SIGNEE)(world).pk}
+
+
+def _projet(world):
+    return {"pk": _convention()(world).pk}
+
+
+def _avenant(world):
+    return {
+        "pk": Avenant.objects.create(
+            convention=_convention(Convention.Statut.SIGNEE)(world),
+            numero=1,
+            date=datetime.date(2026, 1, 1),
+            objet="Prolongation",
+        ).pk
+    }
 
 
 MATRIX = {
@@ -145,6 +180,45 @@ MATRIX = {
         get_hors_perimetre=(LOGIN, 200, 200, 403, 200, 404, 403),
     ),
     "centres:document_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(DocumentFactory, centre="centre")),
+    # Conventions
+    "conventions:liste": Rule(get=READ_CONVENTIONS, post=NO_WRITE),
+    "conventions:export": Rule(get=READ_CONVENTIONS, post=NO_WRITE, kwargs=_fmt),
+    "conventions:creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
+    "conventions:detail": Rule(
+        get=READ_CONVENTIONS,
+        post=NO_WRITE,
+        kwargs=_signee,
+        hors_perimetre=lambda w: {"pk": _convention(Convention.Statut.SIGNEE, hors=True)(w).pk},
+        get_hors_perimetre=(LOGIN, 200, 200, 403, 200, 404, 403),
+    ),
+    "conventions:modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_projet),
+    "conventions:transition": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_projet),
+    "conventions:renouveler": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_signee),
+    "conventions:partie_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_projet),
+    "conventions:partie_modifier": Rule(
+        get=STAFF_ONLY, post=STAFF_WRITE, kwargs=lambda w: {"pk": _convention()(w).parties.get().pk}
+    ),
+    "conventions:engagement_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_projet),
+    "conventions:engagement_modifier": Rule(
+        get=STAFF_ONLY, post=STAFF_WRITE, kwargs=lambda w: {"pk": EngagementFactory(convention=_convention()(w)).pk}
+    ),
+    "conventions:objectif_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_projet),
+    "conventions:objectif_modifier": Rule(
+        get=STAFF_ONLY,
+        post=STAFF_WRITE,
+        kwargs=lambda w: {"pk": _convention()(w).objectifs.create(intitule="Accueil", indicateur="Familles").pk},
+    ),
+    "conventions:valeur_saisir": Rule(
+        get=STAFF_ONLY,
+        post=STAFF_WRITE,
+        kwargs=lambda w: {"pk": _convention()(w).objectifs.create(intitule="Accueil", indicateur="Familles").pk},
+    ),
+    "conventions:evaluation_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_signee),
+    "conventions:avenant_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_signee),
+    "conventions:avenant_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_avenant),
+    "conventions:avenant_montant_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_avenant),
+    "conventions:avenant_signer": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_avenant),
+    "conventions:version_deposer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_signee),
 }
 
 
@@ -179,11 +253,12 @@ def test_every_view_declares_its_access_rule():
 class World:
     centre: object
     centre_hors: object
+    caf: object
 
 
 @pytest.fixture
 def world(caf):
-    return World(centre=CentreFactory(partenaires=[caf]), centre_hors=CentreFactory())
+    return World(centre=CentreFactory(partenaires=[caf]), centre_hors=CentreFactory(), caf=caf)
 
 
 @pytest.fixture

@@ -59,10 +59,14 @@ class Document(models.Model):
         PV_AG = "pv_ag", "Procès-verbal d'assemblée générale"
         RAPPORT_VISITE = "rapport_visite", "Rapport ou pièce de visite"
         TRAVAUX = "travaux", "Pièce de travaux"
+        CONVENTION_PROJET = "convention_projet", "Projet de convention ou d'avenant"
+        CONVENTION_SIGNEE = "convention_signee", "Convention ou avenant signé"
         AUTRE = "autre", "Autre"
 
     # What élus and partners may read: the centre's public documents, never bank or personal data.
-    TYPES_PUBLICS = frozenset({"statuts", "comptes", "rapport_activite", "cer", "projet_social", "pv_ag"})
+    TYPES_PUBLICS = frozenset(
+        {"statuts", "comptes", "rapport_activite", "cer", "projet_social", "pv_ag", "convention_signee"}
+    )
 
     centre = models.ForeignKey(
         Centre, verbose_name="centre", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"

@@ -18,10 +18,11 @@ from comptes.permissions import (
     is_equipe,
 )
 from roubaix_cs.exports import exporter
+from roubaix_cs.extensions import onglets_centre
 from roubaix_cs.history import evenements
 from roubaix_cs.listes import page_de_liste
 from roubaix_cs.locking import ConflitEdition
-from roubaix_cs.seuils import CONVENTION_SEUIL_EUROS
+from roubaix_cs.seuils import SEUIL_CONVENTION
 
 from ..filters import CentreFilter
 from ..forms import AgrementForm, CentreForm, ContactForm
@@ -103,6 +104,7 @@ def _onglets(user):
         onglets.append(("locaux", "Locaux et travaux"))
     if can_see_documents(user):
         onglets.append(("documents", "Documents"))
+    onglets += [(o.code, o.libelle) for o in onglets_centre() if o.visible(user)]
     onglets.append(("historique", "Historique"))
     return onglets
 
@@ -142,7 +144,7 @@ def centre_detail(request, pk):
         locaux = list(centre.locaux.prefetch_related("travaux"))
         context["locaux"] = locaux
         context["avantage_total"] = sum((local.avantage_en_nature for local in locaux), Decimal("0"))
-        context["seuil_convention"] = CONVENTION_SEUIL_EUROS
+        context["seuil_convention"] = SEUIL_CONVENTION
     if onglet == "documents":
         documents = list(Document.objects.visibles_par(user).filter(centre=centre).select_related("depose_par"))
         types = [t for t in PIECES_DU_DOSSIER if is_equipe(user) or t in Document.TYPES_PUBLICS]
@@ -150,8 +152,11 @@ def centre_detail(request, pk):
         context["pieces"] = pieces_du_centre(centre=centre, jour=today, documents=documents, types=types)
     if onglet == "historique":
         context["evenements"] = _historique(centre, user)
-    template = f"centres/includes/onglet_{onglet}.html" if request.htmx else "centres/centre_detail.html"
-    return render(request, template, context)
+    context["onglet_template"] = f"centres/includes/onglet_{onglet}.html"
+    for extension in onglets_centre():
+        if extension.code == onglet:
+            context.update(extension.contexte(centre, user), onglet_template=extension.template)
+    return render(request, context["onglet_template"] if request.htmx else "centres/centre_detail.html", context)
 
 
 def _historique(centre, user):

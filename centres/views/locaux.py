@@ -11,7 +11,7 @@ from comptes.permissions import EQUIPE, LECTEURS_LOCAUX, access, can_see_documen
 from roubaix_cs.exports import exporter
 from roubaix_cs.history import evenements
 from roubaix_cs.listes import page_de_liste
-from roubaix_cs.seuils import CONVENTION_SEUIL_EUROS
+from roubaix_cs.seuils import SEUIL_CONVENTION
 
 from ..filters import LocalFilter, TravauxFilter
 from ..forms import LocalForm, TravauxForm
@@ -29,7 +29,7 @@ def _locaux_filtres(request):
 def local_list(request):
     filtre = _locaux_filtres(request)
     context = page_de_liste(request, filtre)
-    context.update(totaux=filtre.qs.totaux(), today=timezone.localdate(), seuil_convention=CONVENTION_SEUIL_EUROS)
+    context.update(totaux=filtre.qs.totaux(), today=timezone.localdate(), seuil_convention=SEUIL_CONVENTION)
     return render(request, "centres/locaux/local_list.html", context)
 
 
@@ -94,7 +94,7 @@ def local_detail(request, pk):
         "documents": documents,
         "evenements": historique,
         "today": timezone.localdate(),
-        "seuil_convention": CONVENTION_SEUIL_EUROS,
+        "seuil_convention": SEUIL_CONVENTION,
     }
     return render(request, "centres/locaux/local_detail.html", context)
 

@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from centres import demo
 from centres.models import Agrement, Centre, CentrePartenaire, Contact, Quartier
 from comptes.models import Organisation, Role, User
+from roubaix_cs.extensions import modules
 from roubaix_cs.validators import completer_siret
 
 MOT_DE_PASSE = "demo"
@@ -137,17 +137,16 @@ class Command(BaseCommand):
             for index, spec in enumerate(self._centres(scale)):
                 crees += self._centre(index, *spec, today=today, organisations=organisations, users=users)
             crees += self._prefiguration(organisations, users)
-            self._suivi(today, users)
+            contexte = {
+                "today": today,
+                "users": users,
+                "organisations": organisations,
+                "centres": list(Centre.objects.filter(nom__contains="fictif").order_by("pk")),
+            }
+            for module in modules("demo"):  # each app's demo data, lower layers first
+                module.charger(contexte)
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration prêtes ({crees} centre(s) créé(s))."))
         self.stdout.write("Comptes (mot de passe « demo ») : " + ", ".join(users))
-
-    def _suivi(self, today, users):
-        centres = list(Centre.objects.filter(nom__contains="fictif").order_by("pk"))
-        service = [users["responsable"], users["agent"]]
-        demo.assemblees(centres, today, service)
-        demo.visites(centres, today, service)
-        demo.locaux(centres, today)
-        demo.documents(centres, today, depose_par=users["agent"])
 
     def _centres(self, scale):
         yield from CENTRES

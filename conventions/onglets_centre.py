@@ -1,0 +1,28 @@
+"""The "Conventions" tab of the centre page (see roubaix_cs.extensions)."""
+
+from django.utils import timezone
+
+from comptes.permissions import LECTEURS_CONVENTIONS
+from roubaix_cs.extensions import OngletCentre
+
+from .models import Convention
+from .services import aides_annuelles
+
+
+def _contexte(centre, user):
+    annee = timezone.localdate().year
+    return {
+        "conventions": Convention.objects.visibles_par(user).filter(centre=centre).select_related("referent"),
+        "aides": aides_annuelles(centre=centre, annees=[annee - 1, annee, annee + 1]).values(),
+    }
+
+
+ONGLETS = [
+    OngletCentre(
+        code="conventions",
+        libelle="Conventions",
+        visible=lambda user: user.role in LECTEURS_CONVENTIONS,
+        contexte=_contexte,
+        template="conventions/includes/onglet_centre.html",
+    )
+]

@@ -1,0 +1,348 @@
+"""Rules across several objects of the conventions app: workflow, consolidation, the 23 000 € rule."""
+
+import datetime
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from centres.models import Local
+from comptes.models import Organisation, Role
+from roubaix_cs.formats import montant
+from roubaix_cs.seuils import AVANCE_MAX_PCT, CPOM_DUREE_MAX_MOIS, SEUIL_CONVENTION
+
+from .models import Avenant, Convention
+
+ZERO = Decimal("0")
+EQUIPE = frozenset({Role.RESPONSABLE, Role.AGENT})
+RESPONSABLE = frozenset({Role.RESPONSABLE})
+
+
+# --- Workflow -------------------------------------------------------------------------------
+
+
+def _approbation(convention, jour):
+    erreurs = [f"Clause manquante : {label}." for label in convention.clauses_manquantes()]
+    if not (convention.juridique_visa and convention.modele_version):
+        erreurs.append("Le visa du service juridique (date et version du modèle) est requis (CPO-6).")
+    if convention.type == Convention.Type.CPOM and convention.duree_mois > CPOM_DUREE_MAX_MOIS:
+        erreurs.append(f"Un CPOM dure au plus {CPOM_DUREE_MAX_MOIS} mois (CPO-1).")
+    if not convention.parties.filter(organisation__nature=Organisation.Nature.VILLE).exists():
+        erreurs.append("La Ville doit être partie à la convention.")
+    return erreurs
+
+
+def _deliberation(convention, jour):
+    if convention.deliberation_numero and convention.deliberation_executoire:
+        return []
+    return ["Renseignez le numéro de la délibération et sa date exécutoire."]
+
+
+def _signature(convention, jour):
+    parties = list(convention.parties.select_related("organisation"))
+    erreurs = [f"{p.organisation} n'a pas encore signé." for p in parties if not p.date_signature]
+    if not parties:
+        erreurs.append("La convention n'a aucune partie.")
+    executoire = convention.deliberation_executoire
+    erreurs += [
+        f"{p.organisation} a signé le {p.date_signature:%d/%m/%Y}, avant que la délibération soit exécutoire "
+        f"({executoire:%d/%m/%Y}) (DEL-6)."
+        for p in parties
+        if p.date_signature and executoire and p.date_signature < executoire
+    ]
+    return erreurs
+
+
+def _commencee(convention, jour):
+    return [] if convention.debut <= jour else [f"La convention ne commence que le {convention.debut:%d/%m/%Y}."]
+
+
+def _terminee(convention, jour):
+    return [] if convention.fin < jour else [f"La convention court jusqu'au {convention.fin:%d/%m/%Y}."]
+
+
+def _rien(convention, jour):
+    return []
+
+
+@dataclass(frozen=True)
+class Transition:
+    depuis: str
+    vers: str
+    libelle: str
+    roles: frozenset
+    verifier: object = _rien
+    motif_requis: bool = False
+
+
+S = Convention.Statut
+TRANSITIONS = [
+    Transition(S.BROUILLON, S.REVUE_JURIDIQUE, "Envoyer au service juridique", EQUIPE),
+    Transition(S.REVUE_JURIDIQUE, S.BROUILLON, "Reprendre le projet", EQUIPE),
+    Transition(S.REVUE_JURIDIQUE, S.APPROUVEE, "Approuver pour signature", RESPONSABLE, _approbation),
+    Transition(S.APPROUVEE, S.DELIBEREE, "Constater la délibération", EQUIPE, _deliberation),
+    Transition(S.DELIBEREE, S.SIGNEE, "Constater la signature de toutes les parties", EQUIPE, _signature),
+    Transition(S.SIGNEE, S.EN_COURS, "Mettre en exécution", EQUIPE, _commencee),
+    Transition(S.EN_COURS, S.EXPIREE, "Constater l'expiration", EQUIPE, _terminee),
+    Transition(S.SIGNEE, S.RESILIEE, "Résilier", RESPONSABLE, motif_requis=True),
+    Transition(S.EN_COURS, S.RESILIEE, "Résilier", RESPONSABLE, motif_requis=True),
+]
+
+
+def transitions_possibles(convention, user):
+    return [t for t in TRANSITIONS if t.depuis == convention.statut and user.role in t.roles]
+
+
+@transaction.atomic
+def changer_statut(*, convention, vers, par, commentaire="", jour=None):
+    """Move `convention` to status `vers`; raise ValidationError (French) when a rule forbids it."""
+    jour = jour or timezone.localdate()
+    convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    transition = next((t for t in TRANSITIONS if t.depuis == convention.statut and t.vers == vers), None)
+    if transition is None:
+        cible = dict(S.choices).get(vers, vers or "?")
+        raise ValidationError(f"Passage impossible de « {convention.get_statut_display()} » à « {cible} ».")
+    if par.role not in transition.roles:
+        raise ValidationError(f"« {transition.libelle} » est réservé à la responsable de service.")
+    if transition.motif_requis and not commentaire.strip():
+        raise ValidationError("Indiquez le motif.")
+    erreurs = transition.verifier(convention, jour)
+    if erreurs:
+        raise ValidationError(erreurs)
+    if vers == S.REVUE_JURIDIQUE and not convention.juridique_envoi:
+        convention.juridique_envoi = jour
+    if vers == S.RESILIEE:
+        convention.motif_fin = commentaire
+    convention.statut = vers
+    convention.version += 1
+    convention._change_reason = f"{transition.libelle}{' — ' + commentaire if commentaire else ''}"
+    convention.save()
+    return convention
+
+
+# --- Engagements, avenants and the consolidated state ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Ligne:
+    annee: int
+    financeur: object
+    montant: Decimal = ZERO
+    avance: Decimal = ZERO
+    valeur_nature: Decimal = ZERO
+    valeur_locaux: Decimal = ZERO
+
+    @property
+    def nature_totale(self):
+        return self.valeur_nature + self.valeur_locaux
+
+    @property
+    def total(self):
+        return self.montant + self.nature_totale
+
+
+@dataclass
+class Etape:
+    avenant: object
+    changements: list = field(default_factory=list)  # (annee, financeur, Ligne avant, Ligne après)
+    fin_avant: datetime.date | None = None
+    fin_apres: datetime.date | None = None
+
+
+@dataclass
+class EtatConsolide:
+    lignes: list
+    fin: datetime.date
+    objet: str
+    etapes: list
+
+
+def valeur_locaux(locaux, annee):
+    """LOC-2: the in-kind value of the premises covered, for the years they are occupied."""
+    debut, fin = datetime.date(annee, 1, 1), datetime.date(annee, 12, 31)
+    return sum(
+        (
+            local.avantage_en_nature
+            for local in locaux
+            if (local.debut is None or local.debut <= fin) and (local.fin is None or local.fin >= debut)
+        ),
+        ZERO,
+    )
+
+
+def consolider(convention):
+    """The convention's current state: its engagements changed by its signed avenants, in order.
+
+    Needs `engagements__financeur`, `locaux`, `avenants__montants__financeur` prefetched.
+    """
+    locaux = list(convention.locaux.all())
+
+    def ligne(annee, financeur, **montants):
+        locaux_annee = valeur_locaux(locaux, annee) if financeur.nature == Organisation.Nature.VILLE else ZERO
+        return Ligne(annee, financeur, valeur_locaux=locaux_annee, **montants)
+
+    etat = {
+        (e.annee, e.financeur_id): ligne(
+            e.annee, e.financeur, montant=e.montant, avance=e.avance, valeur_nature=e.valeur_nature
+        )
+        for e in convention.engagements.all()
+    }
+    fin, objet, etapes = convention.fin, convention.objet, []
+    for avenant in convention.avenants.all():
+        apres = dict(etat)
+        etape = Etape(avenant=avenant, fin_avant=fin, fin_apres=avenant.nouvelle_fin or fin)
+        for m in avenant.montants.all():
+            avant = etat.get((m.annee, m.financeur_id)) or ligne(m.annee, m.financeur)
+            apres[(m.annee, m.financeur_id)] = replace(avant, montant=m.montant, valeur_nature=m.valeur_nature)
+            etape.changements.append((m.annee, m.financeur, avant, apres[(m.annee, m.financeur_id)]))
+        etapes.append(etape)
+        if avenant.statut == Avenant.Statut.SIGNE:
+            etat = apres
+            fin = avenant.nouvelle_fin or fin
+            objet = avenant.nouvel_objet or objet
+    lignes = sorted(etat.values(), key=lambda ligne: (ligne.annee, ligne.financeur.nom))
+    return EtatConsolide(lignes=lignes, fin=fin, objet=objet, etapes=etapes)
+
+
+def avertissements_avance(lignes):
+    """CPO-3 (warning): a year's advance above 50 % of the previous year's amount for that funder."""
+    par_cle = {(ligne.annee, ligne.financeur.pk): ligne for ligne in lignes}
+    messages = []
+    for ligne in lignes:
+        precedente = par_cle.get((ligne.annee - 1, ligne.financeur.pk))
+        if precedente and ligne.avance * 100 > precedente.montant * AVANCE_MAX_PCT:
+            messages.append(
+                f"{ligne.financeur} {ligne.annee} : l'avance ({montant(ligne.avance)}) dépasse {AVANCE_MAX_PCT} % "
+                f"du montant de {ligne.annee - 1} ({montant(precedente.montant)}) (CPO-3)."
+            )
+    return messages
+
+
+@transaction.atomic
+def signer_avenant(*, avenant, jour=None):
+    """CPO-5: an avenant takes effect once deliberated (exécutoire) and signed after that date (DEL-6)."""
+    if not (avenant.deliberation_numero and avenant.deliberation_executoire):
+        raise ValidationError("Un avenant doit avoir sa propre délibération exécutoire (CPO-5).")
+    if not avenant.date_signature or avenant.date_signature < avenant.deliberation_executoire:
+        raise ValidationError("La signature de l'avenant doit suivre sa délibération exécutoire (DEL-6).")
+    avenant.statut = Avenant.Statut.SIGNE
+    avenant.version += 1
+    avenant.save()
+    return avenant
+
+
+# --- Renewal (CPO-4) --------------------------------------------------------------------------
+
+
+def peut_etre_renouvelee(convention):
+    """CPO-4: an evaluation dated at least 3 months before the end must exist."""
+    return convention.evaluations.filter(date__lte=convention.date_limite_evaluation()).exists()
+
+
+@transaction.atomic
+def renouveler(*, convention, par):
+    if not peut_etre_renouvelee(convention):
+        raise ValidationError(
+            "Renouvellement impossible : aucune évaluation n'a été faite au moins 3 mois avant la fin "
+            f"({convention.date_limite_evaluation():%d/%m/%Y}) (CPO-4)."
+        )
+    duree = convention.fin - convention.debut
+    suivante = Convention.objects.create(
+        type=convention.type,
+        centre=convention.centre,
+        objet=convention.objet,
+        debut=convention.fin + datetime.timedelta(days=1),
+        fin=convention.fin + duree + datetime.timedelta(days=1),
+        referent=convention.referent or par,
+        autorise_reversement=convention.autorise_reversement,
+        modele_version=convention.modele_version,
+    )
+    if suivante.type == Convention.Type.CPOM and suivante.duree_mois > CPOM_DUREE_MAX_MOIS:
+        suivante.fin = suivante.debut.replace(year=suivante.debut.year + 4) - datetime.timedelta(days=1)
+        suivante.save()
+    suivante.locaux.set(convention.locaux.all())
+    for partie in convention.parties.all():
+        suivante.parties.create(organisation=partie.organisation, signataire=partie.signataire)
+    for objectif in convention.objectifs.all():
+        suivante.objectifs.create(intitule=objectif.intitule, indicateur=objectif.indicateur, unite=objectif.unite)
+    return suivante
+
+
+# --- SUB-3: the 23 000 € rule -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AideAnnuelle:
+    centre: object
+    annee: int
+    numeraire: Decimal
+    nature: Decimal
+    convention: object  # the signed convention covering the year, or None
+
+    @property
+    def total(self):
+        return self.numeraire + self.nature
+
+    @property
+    def seuil_depasse(self):
+        """SUB-3: strictly above 23 000 €."""
+        return self.total > SEUIL_CONVENTION
+
+    @property
+    def convention_manquante(self):
+        return self.seuil_depasse and self.convention is None
+
+
+ENGAGEANTS = [S.APPROUVEE, S.DELIBEREE, S.SIGNEE, S.EN_COURS, S.EXPIREE]
+
+
+def _signee_par_la_ville(convention):
+    return convention.signee and any(
+        p.organisation.nature == Organisation.Nature.VILLE and p.date_signature for p in convention.parties.all()
+    )
+
+
+def aides_annuelles(*, centre, annees, numeraire=None):
+    """SUB-3 and LOC-2: {year: AideAnnuelle} — the city's aid to `centre`, cash plus valued
+    in-kind aid, and the signed convention covering the year if any. A fixed number of queries.
+
+    `numeraire` ({year: amount}) is the cash aid when the caller knows it (the grants voted);
+    otherwise the city's cash commitments of the centre's conventions, avenants applied.
+    In kind: the premises the centre occupies (LOC-2) and the city's other in-kind commitments.
+    """
+    debut, fin = datetime.date(min(annees), 1, 1), datetime.date(max(annees), 12, 31)
+    conventions = list(
+        centre.conventions.filter(debut__lte=fin, fin__gte=debut).prefetch_related(
+            "engagements__financeur", "locaux", "avenants__montants__financeur", "parties__organisation"
+        )
+    )
+    etats = {c.pk: consolider(c) for c in conventions if c.statut in ENGAGEANTS}
+    locaux = list(Local.objects.filter(centre=centre))
+    aides = {}
+    for annee in annees:
+        couvrant = [c for c in conventions if c.debut.year <= annee <= c.fin.year]
+        lignes = [
+            ligne
+            for c in couvrant
+            if c.pk in etats
+            for ligne in etats[c.pk].lignes
+            if ligne.annee == annee and ligne.financeur.nature == Organisation.Nature.VILLE
+        ]
+        cash = (numeraire or {}).get(annee)
+        if cash is None:
+            cash = sum((ligne.montant for ligne in lignes), ZERO)
+        nature = valeur_locaux(locaux, annee) + sum((ligne.valeur_nature for ligne in lignes), ZERO)
+        signees = sorted((c for c in couvrant if _signee_par_la_ville(c)), key=lambda c: c.debut, reverse=True)
+        aides[annee] = AideAnnuelle(
+            centre=centre, annee=annee, numeraire=cash, nature=nature, convention=signees[0] if signees else None
+        )
+    return aides
+
+
+def aide_annuelle(*, centre, annee, numeraire=None):
+    """SUB-3 for one year: see `aides_annuelles`."""
+    return aides_annuelles(centre=centre, annees=[annee], numeraire=None if numeraire is None else {annee: numeraire})[
+        annee
+    ]

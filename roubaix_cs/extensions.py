@@ -1,0 +1,39 @@
+"""Extension points through which an app adds to the apps below it without being imported by them.
+
+Each installed app may have a module of a known name (`deadlines`, `onglets_centre`), found
+the way Django autodiscovers `admin` modules: dependencies keep pointing one way.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+
+
+def modules(nom):
+    """The `<app>.<nom>` modules of the project's own apps, in INSTALLED_APPS order."""
+    for config in apps.get_app_configs():
+        if not Path(config.path).is_relative_to(settings.BASE_DIR) or ".venv" in Path(config.path).parts:
+            continue
+        module_name = f"{config.name}.{nom}"
+        if find_spec(module_name) is not None:
+            yield import_module(module_name)
+
+
+@dataclass(frozen=True)
+class OngletCentre:
+    """A tab that a higher app adds to the centre page (module `onglets_centre`, list `ONGLETS`)."""
+
+    code: str
+    libelle: str
+    visible: Callable  # visible(user) -> bool
+    contexte: Callable  # contexte(centre, user) -> dict
+    template: str
+
+
+def onglets_centre():
+    return [onglet for module in modules("onglets_centre") for onglet in module.ONGLETS]

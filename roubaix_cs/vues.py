@@ -1,0 +1,28 @@
+"""What every app's views share: the form page and the save under optimistic locking."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from .locking import ConflitEdition, enregistrer_versionne
+
+
+def form_page(request, form, *, titre, annuler, contexte=None):
+    """The one create/edit page: title, conflict banner, crispy form, cancel link."""
+    return render(request, "form.html", {"form": form, "titre": titre, "annuler": annuler, **(contexte or {})})
+
+
+def enregistrer_et_rediriger(request, form, *, vers, message):
+    """Save a bound form (a VersionForm: under optimistic locking, many-to-many included), then
+    redirect to `vers` (a URL, or a function of the saved object) with a message.
+
+    Returns None while the form must be shown again (GET, errors, conflict).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        objet = enregistrer_versionne(form) if hasattr(form, "signaler_conflit") else form.save()
+    except ConflitEdition as conflit:
+        form.signaler_conflit(conflit)
+        return None
+    messages.success(request, message)
+    return redirect(vers(objet) if callable(vers) else vers)

@@ -1,10 +1,19 @@
-from .permissions import EQUIPE, LECTEURS_CONVENTIONS, LECTEURS_DOCUMENTS, LECTEURS_LOCAUX, LECTEURS_VISITES, TOUS
+from .permissions import (
+    EQUIPE,
+    LECTEURS_CONVENTIONS,
+    LECTEURS_DOCUMENTS,
+    LECTEURS_LOCAUX,
+    LECTEURS_SUBVENTIONS,
+    LECTEURS_VISITES,
+    TOUS,
+)
 
 # (label, url name, roles that see the entry). Later apps add their entries here.
 NAVIGATION = [
     ("Accueil", "accueil", TOUS),
     ("Centres", "centres:liste", TOUS),
     ("Conventions", "conventions:liste", LECTEURS_CONVENTIONS),
+    ("Subventions", "subventions:liste", LECTEURS_SUBVENTIONS),
     ("Assemblées générales", "centres:ag_liste", TOUS),
     ("Visites", "centres:visite_liste", LECTEURS_VISITES),
     ("Locaux", "centres:local_liste", LECTEURS_LOCAUX),

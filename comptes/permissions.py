@@ -25,6 +25,7 @@ LECTEURS_VISITES = EQUIPE | {Role.ELU}  # ACM/LALP visits: the team and the élu
 LECTEURS_LOCAUX = SERVICE | {Role.ELU}  # premises and works: the service, Linné included, and the élus
 LECTEURS_DOCUMENTS = EQUIPE | LECTURE_SEULE  # élus and partners see the public documents only
 LECTEURS_CONVENTIONS = EQUIPE | LECTURE_SEULE  # partners: the conventions their organisation is party to
+LECTEURS_SUBVENTIONS = EQUIPE | {Role.ELU}  # élus see proposals and amounts, never the analysis note
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "comptes",
     "centres",
     "conventions",
+    "subventions",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,11 @@ if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# The city as the grant-giver of the open data (SCDL « subventions »). Its SIRET is configured,
+# never guessed: the export refuses to run without it.
+VILLE_NOM = os.environ.get("VILLE_NOM", "Ville de Roubaix")
+VILLE_SIRET = os.environ.get("VILLE_SIRET", "")
 
 LOGGING = {
     "version": 1,

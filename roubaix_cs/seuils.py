@@ -58,3 +58,19 @@ EVALUATION_PREAVIS_MOIS = 3
 # SUB-3 — Convention obligatoire au-delà de 23 000 € d'aide annuelle (numéraire + nature
 # valorisée), strictement supérieur (loi 2000-321 art. 10 ; décret 2001-495 art. 1).
 SEUIL_CONVENTION = Decimal("23000")
+
+# SUB-4 — Compte rendu financier (CERFA 15059) dû dans les 6 mois suivant la fin de l'exercice
+# financé (loi 2000-321 art. 10) : le 30 juin N+1 pour l'exercice N (exercice = année civile).
+CRF_DELAI_MOIS = 6
+# SUB-4 — Alerte avant l'échéance du compte rendu financier (pratique).
+CRF_ALERTE_JOURS = 30
+# SUB-5 — Écart budget / réalisé du CRF au-delà duquel une explication est attendue (pratique
+# du service, sans valeur légale).
+ECART_CRF_PCT = 15
+# SUB-7 — Bilan certifié exigé (CGCT L2313-1) des organismes recevant plus de 75 000 € de la
+# Ville, ou dont la Ville assure plus de 50 % des produits.
+BILAN_CERTIFIE_SEUIL = Decimal("75000")
+BILAN_CERTIFIE_PART_PRODUITS_PCT = 50
+# SUB-8 — Commissaire aux comptes et publication des comptes au-delà de 153 000 € de
+# subventions publiques en numéraire par an (C. com. L612-4 ; décret 2009-540).
+CAC_SEUIL_SUBVENTIONS = Decimal("153000")

@@ -12,5 +12,6 @@ urlpatterns = [
     path("comptes/", include("comptes.urls")),
     path("centres/", include("centres.urls")),
     path("conventions/", include("conventions.urls")),
+    path("subventions/", include("subventions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ from centres.models import (
 from comptes.models import Organisation, Role, User
 from conventions.models import Convention, EngagementAnnuel, Partie
 from roubaix_cs.validators import completer_siret
+from subventions.models import DemandeSubvention, Dispositif, LigneBudgetaire
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -247,3 +248,54 @@ class EngagementFactory(factory.django.DjangoModelFactory):
     annee = 2025
     financeur = factory.SubFactory(OrganisationFactory, nom="Ville de Roubaix", nature=Organisation.Nature.VILLE)
     montant = Decimal("20000.00")
+
+
+class LigneBudgetaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LigneBudgetaire
+
+    annee = 2026
+    section = LigneBudgetaire.Section.FONCTIONNEMENT
+    chapitre = "65"
+    compte = "65748"
+    fonction = "524"
+    libelle = factory.Sequence(lambda n: f"Subventions aux centres sociaux {n}")
+    credits_votes = Decimal("500000.00")
+
+
+class DispositifFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dispositif
+        django_get_or_create = ("nom",)
+
+    nom = "Ville Vie Vacances"
+
+
+class DemandeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DemandeSubvention
+
+    centre = factory.SubFactory(CentreFactory)
+    annee = 2026
+    nature = DemandeSubvention.Nature.FONCTIONNEMENT
+    objet = "Fonctionnement général du centre"
+    montant_demande = Decimal("20000.00")
+    date_reception = datetime.date(2025, 11, 15)
+
+    class Params:
+        proposee = factory.Trait(
+            statut=DemandeSubvention.Statut.PROPOSEE,
+            montant_propose=Decimal("18000.00"),
+            note_analyse="Projet solide, budget équilibré.",
+            ligne_budgetaire=factory.SubFactory(LigneBudgetaireFactory),
+        )
+        votee = factory.Trait(
+            statut=DemandeSubvention.Statut.VOTEE,
+            montant_propose=Decimal("18000.00"),
+            montant_vote=Decimal("18000.00"),
+            note_analyse="Projet solide, budget équilibré.",
+            ligne_budgetaire=factory.SubFactory(LigneBudgetaireFactory),
+            deliberation_numero="2026/042",
+            date_vote=datetime.date(2026, 2, 10),
+            date_executoire=datetime.date(2026, 2, 20),
+        )

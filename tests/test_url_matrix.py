@@ -23,8 +23,11 @@ from .factories import (
     CentreFactory,
     ContactFactory,
     ConventionFactory,
+    DemandeFactory,
+    DispositifFactory,
     DocumentFactory,
     EngagementFactory,
+    LigneBudgetaireFactory,
     LocalFactory,
     TravauxFactory,
     UserFactory,
@@ -41,6 +44,7 @@ READ_LOCAUX = (LOGIN, 200, 200, 200, 200, 403, 403)  # the service (régisseurs 
 READ_DOCUMENTS = (LOGIN, 200, 200, 403, 200, 200, 403)  # public documents for élus and partners
 READ_CONVENTIONS = (LOGIN, 200, 200, 403, 200, 200, 403)  # partners: those their organisation is party to
 POST_ONLY = (LOGIN, 405, 405, 403, 403, 403, 403)
+READ_SUBVENTIONS = (LOGIN, 200, 200, 403, 200, 403, 403)  # the team and the élus; instruction is internal
 STAFF_ACTION = (LOGIN, REDIRECT, REDIRECT, 403, 403, 403, 403)  # a POST action: done or refused with a message
 STAFF_ONLY = (LOGIN, 200, 200, 403, 403, 403, 403)
 NO_WRITE = (LOGIN, 403, 403, 403, 403, 403, 403)
@@ -219,6 +223,33 @@ MATRIX = {
     "conventions:avenant_montant_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_avenant),
     "conventions:avenant_signer": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_avenant),
     "conventions:version_deposer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_signee),
+    # Subventions
+    "subventions:liste": Rule(get=READ_SUBVENTIONS, post=NO_WRITE),
+    "subventions:export": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=_fmt),
+    "subventions:creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
+    "subventions:detail": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=_pk(DemandeFactory, centre="centre")),
+    "subventions:modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(DemandeFactory, centre="centre")),
+    "subventions:instruction": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(DemandeFactory, centre="centre")),
+    "subventions:transition": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_pk(DemandeFactory, centre="centre")),
+    "subventions:reconduire": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_pk(DemandeFactory, centre="centre")),
+    "subventions:versement_creer": Rule(
+        get=STAFF_ONLY, post=STAFF_WRITE, kwargs=lambda w: {"pk": DemandeFactory(centre=w.centre, votee=True).pk}
+    ),
+    "subventions:crf": Rule(
+        get=STAFF_ONLY, post=STAFF_WRITE, kwargs=lambda w: {"pk": DemandeFactory(centre=w.centre, votee=True).pk}
+    ),
+    "subventions:crf_ligne_creer": Rule(
+        get=STAFF_ONLY, post=STAFF_WRITE, kwargs=lambda w: {"pk": DemandeFactory(centre=w.centre, votee=True).pk}
+    ),
+    "subventions:scdl": Rule(
+        get=(LOGIN, 200, 200, 403, 403, 403, 403), post=NO_WRITE, kwargs=lambda w: {"annee": 2026}
+    ),
+    "subventions:budget": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
+    "subventions:ligne_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
+    "subventions:ligne_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(LigneBudgetaireFactory)),
+    "subventions:dispositifs": Rule(get=READ_SUBVENTIONS, post=NO_WRITE),
+    "subventions:dispositif_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
+    "subventions:dispositif_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(DispositifFactory)),
 }
 
 
@@ -257,7 +288,8 @@ class World:
 
 
 @pytest.fixture
-def world(caf):
+def world(caf, settings):
+    settings.VILLE_SIRET = "21590512800017"  # the open-data export needs the city's SIRET (a setting)
     return World(centre=CentreFactory(partenaires=[caf]), centre_hors=CentreFactory(), caf=caf)
 
 

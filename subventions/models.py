@@ -1,0 +1,332 @@
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from centres.models import Centre
+from comptes.models import Role
+from conventions.models import Convention
+from roubaix_cs.locking import Versionne
+from roubaix_cs.seuils import CRF_DELAI_MOIS, ECART_CRF_PCT
+
+MONTANT = {"max_digits": 12, "decimal_places": 2}
+ZERO = Decimal("0")
+
+
+class LigneBudgetaireQuerySet(models.QuerySet):
+    def avec_consommation(self):
+        """Annotate engaged (validated onwards) and paid amounts, each in one aggregate."""
+        engage = Sum(
+            models.Case(
+                models.When(demandes__statut__in=DemandeSubvention.STATUTS_VOTES, then="demandes__montant_vote"),
+                models.When(demandes__statut__in=DemandeSubvention.STATUTS_ENGAGES, then="demandes__montant_propose"),
+                default=models.Value(ZERO),
+                output_field=models.DecimalField(**MONTANT),
+            )
+        )
+        paye = models.Subquery(
+            Versement.objects.filter(demande__ligne_budgetaire=models.OuterRef("pk"))
+            .order_by()
+            .values("demande__ligne_budgetaire")
+            .annotate(total=Sum("montant"))
+            .values("total")[:1],
+            output_field=models.DecimalField(**MONTANT),
+        )
+        return self.annotate(total_engage=engage, total_paye=paye)
+
+
+class LigneBudgetaire(Versionne):
+    class Section(models.TextChoices):
+        FONCTIONNEMENT = "fonctionnement", "Fonctionnement"
+        INVESTISSEMENT = "investissement", "Investissement"
+
+    annee = models.PositiveIntegerField("exercice")
+    section = models.CharField("section", max_length=20, choices=Section.choices)
+    chapitre = models.CharField("chapitre", max_length=5, help_text="M57 : 65 (fonctionnement), 204 (investissement).")
+    compte = models.CharField("compte", max_length=10, help_text="M57 : 6574x (fonctionnement), 2042x (équipement).")
+    fonction = models.CharField("fonction", max_length=10, blank=True)
+    libelle = models.CharField("libellé", max_length=200)
+    credits_votes = models.DecimalField("crédits votés (€)", **MONTANT)
+    decisions_modificatives = models.DecimalField(
+        "décisions modificatives (€)", default=ZERO, help_text="Positives ou négatives.", **MONTANT
+    )
+
+    objects = LigneBudgetaireQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-annee", "section", "compte"]
+        verbose_name = "ligne budgétaire"
+        verbose_name_plural = "lignes budgétaires"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["annee", "section", "compte", "fonction", "libelle"],
+                name="ligne_budgetaire_unique",
+                violation_error_message="Cette ligne budgétaire existe déjà pour l'exercice.",
+            ),
+            models.CheckConstraint(
+                name="ligne_credits_positifs",
+                condition=Q(credits_votes__gte=0),
+                violation_error_message="Les crédits votés ne peuvent pas être négatifs.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.annee} — {self.chapitre}/{self.compte} {self.libelle}"
+
+    def get_absolute_url(self):
+        return reverse("subventions:budget", args=[self.annee])
+
+    @property
+    def credits_ouverts(self):
+        return self.credits_votes + self.decisions_modificatives
+
+
+class Dispositif(models.Model):
+    """A named funding scheme (managed as data, e.g. « Ville Vie Vacances »)."""
+
+    nom = models.CharField("nom", max_length=150, unique=True)
+    description = models.TextField("description", blank=True)
+    actif = models.BooleanField("actif", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "dispositif"
+
+    def __str__(self):
+        return self.nom
+
+
+class DemandeQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        """The team and élus see every request; partners and régisseurs none (instruction is internal)."""
+        if user.role in (Role.RESPONSABLE, Role.AGENT, Role.ELU):
+            return self
+        return self.none()
+
+    def votees(self):
+        return self.filter(statut__in=DemandeSubvention.STATUTS_VOTES)
+
+
+class DemandeSubvention(Versionne):
+    class Nature(models.TextChoices):
+        FONCTIONNEMENT = "fonctionnement", "Fonctionnement"
+        COMPENSATION_LOYERS = "compensation_loyers", "Compensation de loyers"
+        DISPOSITIF = "dispositif", "Dispositif"
+        INVESTISSEMENT = "investissement", "Investissement"
+
+    class Statut(models.TextChoices):
+        RECUE = "recue", "Reçue"
+        INSTRUCTION = "instruction", "En instruction"
+        PROPOSEE = "proposee", "Proposée"
+        VALIDEE = "validee", "Validée"
+        DELIBERATION = "deliberation", "En délibération"
+        VOTEE = "votee", "Votée"
+        NOTIFIEE = "notifiee", "Notifiée"
+        PAYEE = "payee", "Payée"
+        REJETEE = "rejetee", "Rejetée"
+        RETIREE = "retiree", "Retirée"
+        AJOURNEE = "ajournee", "Ajournée"
+
+    STATUTS_ENGAGES = ("validee", "deliberation")
+    STATUTS_VOTES = ("votee", "notifiee", "payee")
+
+    centre = models.ForeignKey(Centre, verbose_name="centre", on_delete=models.PROTECT, related_name="demandes")
+    annee = models.PositiveIntegerField("exercice financé")
+    nature = models.CharField("nature", max_length=30, choices=Nature.choices)
+    dispositif = models.ForeignKey(
+        Dispositif, verbose_name="dispositif", on_delete=models.PROTECT, null=True, blank=True, related_name="demandes"
+    )
+    objet = models.CharField("objet", max_length=255)
+    montant_demande = models.DecimalField("montant demandé (€)", **MONTANT)
+    date_reception = models.DateField("reçue le")
+    cofinanceurs = models.TextField("cofinanceurs déclarés", blank=True)
+    statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.RECUE)
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="instruite par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demandes_instruites",
+        limit_choices_to={"role__in": [Role.RESPONSABLE, Role.AGENT]},
+    )
+    # Instruction (internal)
+    montant_propose = models.DecimalField("montant proposé (€)", null=True, blank=True, **MONTANT)
+    note_analyse = models.TextField("note d'analyse (interne)", blank=True)
+    ligne_budgetaire = models.ForeignKey(
+        LigneBudgetaire,
+        verbose_name="imputation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="demandes",
+    )
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.SET_NULL, null=True, blank=True, related_name="demandes"
+    )
+    loyers_charges_justifies = models.DecimalField(
+        "loyers et charges réellement payés (€)",
+        null=True,
+        blank=True,
+        help_text="Bail et quittances : plafond d'une compensation de loyers (LOC-3).",
+        **MONTANT,
+    )
+    produits_structure = models.DecimalField(
+        "produits annuels de l'organisme (€)", null=True, blank=True, help_text="Pour SUB-7.", **MONTANT
+    )
+    autres_subventions_publiques = models.DecimalField(
+        "autres subventions publiques en numéraire de l'année (€)",
+        null=True,
+        blank=True,
+        help_text="Déclarées par l'organisme, pour SUB-8.",
+        **MONTANT,
+    )
+    # CRF override (SUB-4): validating while last year's report is overdue.
+    derogation_crf_motif = models.TextField("motif de la dérogation (CRF en retard)", blank=True)
+    derogation_crf_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The council's decision, written by `deliberations` (plain fields: no import of a higher app).
+    montant_vote = models.DecimalField("montant voté (€)", null=True, blank=True, **MONTANT)
+    deliberation_numero = models.CharField("n° de délibération", max_length=20, blank=True)
+    date_vote = models.DateField("voté le", null=True, blank=True)
+    date_executoire = models.DateField("délibération exécutoire le", null=True, blank=True)
+    precedente = models.ForeignKey(
+        "self", verbose_name="reconduite de", on_delete=models.SET_NULL, null=True, blank=True, related_name="suivantes"
+    )
+
+    objects = DemandeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-annee", "centre__nom", "pk"]
+        verbose_name = "demande de subvention"
+        verbose_name_plural = "demandes de subvention"
+        constraints = [
+            models.CheckConstraint(
+                name="demande_montants_positifs",
+                condition=Q(montant_demande__gte=0)
+                & (Q(montant_propose__isnull=True) | Q(montant_propose__gte=0))
+                & (Q(montant_vote__isnull=True) | Q(montant_vote__gte=0)),
+                violation_error_message="Les montants ne peuvent pas être négatifs.",
+            ),
+            models.CheckConstraint(
+                name="demande_dispositif_nomme",
+                condition=~Q(nature="dispositif") | Q(dispositif__isnull=False),
+                violation_error_message="Une demande au titre d'un dispositif doit nommer ce dispositif.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.centre.libelle_court} — {self.get_nature_display()} {self.annee}"
+
+    def get_absolute_url(self):
+        return reverse("subventions:detail", args=[self.pk])
+
+    @property
+    def votee(self):
+        return self.statut in self.STATUTS_VOTES
+
+    @property
+    def montant_engage(self):
+        if self.votee:
+            return self.montant_vote or ZERO
+        if self.statut in self.STATUTS_ENGAGES:
+            return self.montant_propose or ZERO
+        return ZERO
+
+    def meme_objet(self):
+        """Requests of the same centre for the same purpose (nature and dispositif)."""
+        return DemandeSubvention.objects.filter(
+            centre=self.centre_id, nature=self.nature, dispositif=self.dispositif_id
+        )
+
+
+class Versement(models.Model):
+    class Type(models.TextChoices):
+        AVANCE = "avance", "Avance"
+        SOLDE = "solde", "Solde"
+        UNIQUE = "unique", "Versement unique"
+
+    demande = models.ForeignKey(DemandeSubvention, on_delete=models.PROTECT, related_name="versements")
+    type = models.CharField("type", max_length=10, choices=Type.choices)
+    montant = models.DecimalField("montant (€)", **MONTANT)
+    date = models.DateField("date du mandat")
+    reference = models.CharField("référence du mandat", max_length=50)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = "versement"
+        constraints = [
+            models.CheckConstraint(
+                name="versement_montant_positif",
+                condition=Q(montant__gt=0),
+                violation_error_message="Un versement a un montant positif.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
+
+
+def echeance_crf(annee: int) -> datetime.date:
+    """SUB-4: the financial report of year N is due 6 months after its end, on 30 June N+1."""
+    return datetime.date(annee + 1, CRF_DELAI_MOIS, 30)
+
+
+class CompteRenduFinancier(Versionne):
+    demande = models.OneToOneField(DemandeSubvention, on_delete=models.PROTECT, related_name="crf")
+    date_reception = models.DateField("reçu le", null=True, blank=True)
+    commentaire = models.TextField("analyse des écarts", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "compte rendu financier"
+        verbose_name_plural = "comptes rendus financiers"
+
+    def __str__(self):
+        return f"CRF {self.demande}"
+
+    @property
+    def echeance(self):
+        return echeance_crf(self.demande.annee)
+
+
+class LigneCRF(models.Model):
+    crf = models.ForeignKey(CompteRenduFinancier, on_delete=models.CASCADE, related_name="lignes")
+    libelle = models.CharField("poste", max_length=150)
+    budget = models.DecimalField("budget prévisionnel (€)", **MONTANT)
+    realise = models.DecimalField("réalisé (€)", **MONTANT)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "ligne de CRF"
+
+    def __str__(self):
+        return self.libelle
+
+    @property
+    def ecart(self):
+        return self.realise - self.budget
+
+    @property
+    def ecart_pct(self):
+        return None if not self.budget else (self.ecart * 100 / self.budget).quantize(Decimal("0.1"))
+
+    @property
+    def ecart_significatif(self):
+        """SUB-5: a gap above 15 % of the budget calls for an explanation."""
+        return self.ecart_pct is not None and abs(self.ecart_pct) > ECART_CRF_PCT

@@ -1,0 +1,274 @@
+"""Grants across several objects: the workflow, the legal checks, payments, renewal."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from centres.models import Document
+from comptes.models import Role
+from conventions.services import aide_annuelle
+from roubaix_cs.formats import montant
+from roubaix_cs.seuils import (
+    BILAN_CERTIFIE_PART_PRODUITS_PCT,
+    BILAN_CERTIFIE_SEUIL,
+    CAC_SEUIL_SUBVENTIONS,
+)
+
+from .models import DemandeSubvention, LigneBudgetaire, Versement, echeance_crf
+
+ZERO = Decimal("0")
+EQUIPE = frozenset({Role.RESPONSABLE, Role.AGENT})
+RESPONSABLE = frozenset({Role.RESPONSABLE})
+S = DemandeSubvention.Statut
+
+
+# --- Legal checks ----------------------------------------------------------------------------
+
+
+def cer_signe(demande, jour):
+    """SUB-11: a signed contrat d'engagement républicain, valid on `jour`, is in the centre's vault."""
+    return Document.objects.filter(centre=demande.centre_id, type=Document.Type.CER).valides_le(jour).exists()
+
+
+def disponible(ligne, *, sauf=None):
+    """SUB-15: open credits minus what is engaged (validated, in deliberation, voted) on the line."""
+    engage = sum(
+        (d.montant_engage for d in ligne.demandes.exclude(pk=getattr(sauf, "pk", None))),
+        ZERO,
+    )
+    return ligne.credits_ouverts - engage
+
+
+def crf_en_retard(demande, jour):
+    """SUB-4: the same centre's earlier voted grants for the same purpose whose report is overdue."""
+    return [
+        precedente
+        for precedente in demande.meme_objet()
+        .votees()
+        .filter(annee__lt=demande.annee)
+        .exclude(crf__date_reception__isnull=False)
+        .select_related("centre")
+        if echeance_crf(precedente.annee) < jour
+    ]
+
+
+def _validation(demande, jour):
+    erreurs = []
+    if demande.montant_propose is None:
+        erreurs.append("Indiquez le montant proposé.")
+    if demande.ligne_budgetaire_id is None:
+        erreurs.append("Indiquez l'imputation budgétaire.")
+    elif demande.montant_propose is not None:
+        reste = disponible(demande.ligne_budgetaire, sauf=demande)
+        if demande.montant_propose > reste:
+            erreurs.append(
+                f"Crédits insuffisants sur la ligne {demande.ligne_budgetaire} : {montant(reste)} disponibles "
+                f"pour {montant(demande.montant_propose)} proposés (SUB-15)."
+            )
+    if not cer_signe(demande, jour):
+        erreurs.append("Aucun contrat d'engagement républicain signé et valide dans les documents du centre (SUB-11).")
+    if crf_en_retard(demande, jour) and not demande.derogation_crf_motif.strip():
+        erreurs.append(
+            "Le compte rendu financier d'une subvention précédente pour le même objet est en retard (SUB-4) : "
+            "la responsable peut passer outre en écrivant le motif de la dérogation."
+        )
+    return erreurs
+
+
+def _proposition(demande, jour):
+    erreurs = []
+    if demande.montant_propose is None:
+        erreurs.append("Indiquez le montant proposé.")
+    if not demande.note_analyse.strip():
+        erreurs.append("Rédigez la note d'analyse.")
+    return erreurs
+
+
+def _vote(demande, jour):
+    if demande.montant_vote is not None and demande.deliberation_numero and demande.date_vote:
+        return []
+    return ["Renseignez le montant voté, le numéro et la date de la délibération."]
+
+
+def _rien(demande, jour):
+    return []
+
+
+@dataclass(frozen=True)
+class Transition:
+    depuis: tuple
+    vers: str
+    libelle: str
+    roles: frozenset
+    verifier: object = _rien
+    motif_requis: bool = False
+
+
+TRANSITIONS = [
+    Transition((S.RECUE,), S.INSTRUCTION, "Mettre en instruction", EQUIPE),
+    Transition((S.INSTRUCTION,), S.PROPOSEE, "Proposer", EQUIPE, _proposition),
+    Transition((S.PROPOSEE,), S.INSTRUCTION, "Reprendre l'instruction", EQUIPE),
+    Transition((S.PROPOSEE,), S.VALIDEE, "Valider la proposition", RESPONSABLE, _validation),
+    Transition((S.VALIDEE,), S.DELIBERATION, "Inscrire à une délibération", EQUIPE),
+    Transition((S.DELIBERATION,), S.VOTEE, "Constater le vote", EQUIPE, _vote),
+    Transition((S.VOTEE,), S.NOTIFIEE, "Notifier au centre", EQUIPE),
+    Transition((S.RECUE, S.INSTRUCTION, S.PROPOSEE), S.REJETEE, "Rejeter", RESPONSABLE, motif_requis=True),
+    Transition((S.RECUE, S.INSTRUCTION, S.PROPOSEE), S.RETIREE, "Constater le retrait", EQUIPE, motif_requis=True),
+    Transition(
+        (S.INSTRUCTION, S.PROPOSEE, S.VALIDEE, S.DELIBERATION), S.AJOURNEE, "Ajourner", RESPONSABLE, motif_requis=True
+    ),
+    Transition((S.AJOURNEE,), S.INSTRUCTION, "Reprendre l'instruction", EQUIPE),
+]
+
+
+def transitions_possibles(demande, user):
+    return [t for t in TRANSITIONS if demande.statut in t.depuis and user.role in t.roles]
+
+
+@transaction.atomic
+def changer_statut(*, demande, vers, par, commentaire="", jour=None):
+    """Move `demande` to `vers`, or raise ValidationError with the French reasons."""
+    jour = jour or timezone.localdate()
+    demande = DemandeSubvention.objects.select_for_update().get(pk=demande.pk)
+    transition = next((t for t in TRANSITIONS if demande.statut in t.depuis and t.vers == vers), None)
+    if transition is None:
+        cible = dict(S.choices).get(vers, vers or "?")
+        raise ValidationError(f"Passage impossible de « {demande.get_statut_display()} » à « {cible} ».")
+    if par.role not in transition.roles:
+        raise ValidationError(f"« {transition.libelle} » est réservé à la responsable de service.")
+    if transition.motif_requis and not commentaire.strip():
+        raise ValidationError("Indiquez le motif.")
+    erreurs = transition.verifier(demande, jour)
+    if erreurs:
+        raise ValidationError(erreurs)
+    if vers == S.VALIDEE and demande.derogation_crf_motif and crf_en_retard(demande, jour):
+        demande.derogation_crf_par = par
+    demande.statut = vers
+    demande.version += 1
+    demande._change_reason = f"{transition.libelle}{' — ' + commentaire if commentaire else ''}"
+    demande.save()
+    return demande
+
+
+# --- Payments ---------------------------------------------------------------------------------
+
+
+def numeraire_vote(centre, annee):
+    """The city's cash grants voted for `centre` in `annee`."""
+    total = DemandeSubvention.objects.votees().filter(centre=centre, annee=annee).aggregate(t=Sum("montant_vote"))["t"]
+    return total or ZERO
+
+
+def refus_de_versement(demande, montant_, jour_versement):
+    """The French reasons why this payment may not be made (empty when it may)."""
+    erreurs = []
+    if not demande.votee:
+        erreurs.append("La subvention n'est pas votée.")
+        return erreurs
+    if not demande.date_executoire or jour_versement < demande.date_executoire:
+        erreurs.append(
+            "Aucun versement avant que la délibération soit exécutoire (SUB-1, SUB-14)"
+            + (f" : exécutoire le {demande.date_executoire:%d/%m/%Y}." if demande.date_executoire else ".")
+        )
+    aide = aide_annuelle(
+        centre=demande.centre, annee=demande.annee, numeraire=numeraire_vote(demande.centre, demande.annee)
+    )
+    if aide.convention_manquante:
+        erreurs.append(
+            f"L'aide de la Ville au centre en {demande.annee} atteint {montant(aide.total)} "
+            f"(dont {montant(aide.nature)} en nature) : une convention signée couvrant l'année est requise "
+            "avant tout versement (SUB-3, SUB-14)."
+        )
+    deja = demande.versements.aggregate(t=Sum("montant"))["t"] or ZERO
+    if deja + montant_ > (demande.montant_vote or ZERO):
+        erreurs.append(
+            f"Le total des versements ({montant(deja + montant_)}) dépasserait le montant voté "
+            f"({montant(demande.montant_vote)})."
+        )
+    return erreurs
+
+
+@transaction.atomic
+def enregistrer_versement(*, demande, type_, montant_, date, reference, par):
+    """Record a payment. The grant row is locked first, so two payments at once cannot both pass
+    the "never above the voted amount" check: the second waits, then sees the first."""
+    demande = DemandeSubvention.objects.select_for_update().select_related("centre").get(pk=demande.pk)
+    erreurs = refus_de_versement(demande, montant_, date)
+    if erreurs:
+        raise ValidationError(erreurs)
+    versement = Versement.objects.create(
+        demande=demande, type=type_, montant=montant_, date=date, reference=reference, cree_par=par
+    )
+    total = demande.versements.aggregate(t=Sum("montant"))["t"]
+    if total == demande.montant_vote and demande.statut != S.PAYEE:
+        demande.statut = S.PAYEE
+        demande.version += 1
+        demande._change_reason = "Soldée par le dernier versement"
+        demande.save()
+    return versement
+
+
+# --- Flags (SUB-7, SUB-8) and LOC-3 ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signaux:
+    bilan_certifie: bool  # SUB-7
+    commissaire_aux_comptes: bool  # SUB-8
+    loyers_depasses: bool  # LOC-3 (warning)
+
+
+def signaux(demande):
+    cash_ville = (
+        numeraire_vote(demande.centre, demande.annee)
+        if demande.votee
+        else (numeraire_vote(demande.centre, demande.annee) + (demande.montant_propose or ZERO))
+    )
+    part = (
+        demande.produits_structure and cash_ville * 100 > demande.produits_structure * BILAN_CERTIFIE_PART_PRODUITS_PCT
+    )
+    autres = demande.autres_subventions_publiques or ZERO
+    montant_compense = demande.montant_propose if demande.montant_propose is not None else demande.montant_demande
+    return Signaux(
+        bilan_certifie=cash_ville > BILAN_CERTIFIE_SEUIL or bool(part),
+        commissaire_aux_comptes=cash_ville + autres > CAC_SEUIL_SUBVENTIONS,
+        loyers_depasses=demande.nature == DemandeSubvention.Nature.COMPENSATION_LOYERS
+        and demande.loyers_charges_justifies is not None
+        and montant_compense > demande.loyers_charges_justifies,
+    )
+
+
+# --- Renewal ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reconduire(*, demande, par, jour=None):
+    """Next year's request from this one, keeping the stable fields (centre, purpose, imputation)."""
+    jour = jour or timezone.localdate()
+    if DemandeSubvention.objects.filter(precedente=demande).exists():
+        raise ValidationError("Cette demande a déjà été reconduite.")
+    ligne = None
+    if demande.ligne_budgetaire_id:
+        ancienne = demande.ligne_budgetaire
+        ligne = LigneBudgetaire.objects.filter(
+            annee=demande.annee + 1, section=ancienne.section, compte=ancienne.compte, fonction=ancienne.fonction
+        ).first()
+    return DemandeSubvention.objects.create(
+        centre=demande.centre,
+        annee=demande.annee + 1,
+        nature=demande.nature,
+        dispositif=demande.dispositif,
+        objet=demande.objet,
+        montant_demande=demande.montant_demande,
+        date_reception=jour,
+        cofinanceurs=demande.cofinanceurs,
+        referent=demande.referent or par,
+        ligne_budgetaire=ligne,
+        convention=demande.convention if demande.convention and demande.convention.fin.year > demande.annee else None,
+        loyers_charges_justifies=demande.loyers_charges_justifies,
+        precedente=demande,
+    )

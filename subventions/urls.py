@@ -1,0 +1,31 @@
+from django.urls import path, re_path
+
+from .views import budget, demandes, suivi
+
+app_name = "subventions"
+
+EXPORT = r"export\.(?P<fmt>csv|xlsx)$"
+
+urlpatterns = [
+    # Demandes et instruction
+    path("", demandes.demande_list, name="liste"),
+    re_path(rf"^{EXPORT}", demandes.demande_export, name="export"),
+    path("nouvelle/", demandes.demande_create, name="creer"),
+    path("<int:pk>/", demandes.demande_detail, name="detail"),
+    path("<int:pk>/modifier/", demandes.demande_update, name="modifier"),
+    path("<int:pk>/instruction/", demandes.demande_instruction, name="instruction"),
+    path("<int:pk>/statut/", demandes.demande_transition, name="transition"),
+    path("<int:pk>/reconduire/", demandes.demande_renew, name="reconduire"),
+    # Versements et comptes rendus financiers
+    path("<int:pk>/versements/nouveau/", suivi.versement_create, name="versement_creer"),
+    path("<int:pk>/compte-rendu/", suivi.crf_update, name="crf"),
+    path("<int:pk>/compte-rendu/lignes/nouvelle/", suivi.crf_ligne_create, name="crf_ligne_creer"),
+    re_path(r"^open-data/(?P<annee>\d{4})\.csv$", suivi.scdl_export, name="scdl"),
+    # Budget et dispositifs
+    path("budget/<int:annee>/", budget.budget_detail, name="budget"),
+    path("budget/lignes/nouvelle/", budget.ligne_create, name="ligne_creer"),
+    path("budget/lignes/<int:pk>/modifier/", budget.ligne_update, name="ligne_modifier"),
+    path("dispositifs/", budget.dispositif_list, name="dispositifs"),
+    path("dispositifs/nouveau/", budget.dispositif_create, name="dispositif_creer"),
+    path("dispositifs/<int:pk>/modifier/", budget.dispositif_update, name="dispositif_modifier"),
+]

@@ -1,9 +1,11 @@
 import datetime
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -36,6 +38,8 @@ class LigneBudgetaireQuerySet(models.QuerySet):
             .values("total")[:1],
             output_field=models.DecimalField(**MONTANT),
         )
+        # A line without payments is paid 0, not NULL (its available credits and totals add up).
+        paye = Coalesce(paye, models.Value(ZERO), output_field=models.DecimalField(**MONTANT))
         return self.annotate(total_engage=engage, total_paye=paye)
 
 
@@ -112,6 +116,37 @@ class DemandeQuerySet(models.QuerySet):
 
     def votees(self):
         return self.filter(statut__in=DemandeSubvention.STATUTS_VOTES)
+
+    def avec_verse(self):
+        """Annotate `total_verse`, the sum of the request's payments (a subquery: no row multiplied)."""
+        verse = (
+            Versement.objects.filter(demande=models.OuterRef("pk"))
+            .order_by()
+            .values("demande")
+            .annotate(total=Sum("montant"))
+            .values("total")[:1]
+        )
+        return self.annotate(
+            total_verse=Coalesce(
+                models.Subquery(verse, output_field=models.DecimalField(**MONTANT)),
+                models.Value(ZERO),
+                output_field=models.DecimalField(**MONTANT),
+            )
+        )
+
+    def totaux(self):
+        """Requested, proposed, voted and paid amounts of the whole queryset, in one query."""
+        sommes = (
+            self.avec_verse()
+            .order_by()
+            .aggregate(
+                demande=Sum("montant_demande"),
+                propose=Sum("montant_propose"),
+                vote=Sum("montant_vote"),
+                verse=Sum("total_verse"),
+            )
+        )
+        return {cle: valeur if valeur is not None else ZERO for cle, valeur in sommes.items()}
 
 
 class DemandeSubvention(Versionne):
@@ -281,7 +316,7 @@ class Versement(models.Model):
 
 def echeance_crf(annee: int) -> datetime.date:
     """SUB-4: the financial report of year N is due 6 months after its end, on 30 June N+1."""
-    return datetime.date(annee + 1, CRF_DELAI_MOIS, 30)
+    return datetime.date(annee, 12, 31) + relativedelta(months=CRF_DELAI_MOIS)
 
 
 class CompteRenduFinancier(Versionne):
@@ -328,5 +363,8 @@ class LigneCRF(models.Model):
 
     @property
     def ecart_significatif(self):
-        """SUB-5: a gap above 15 % of the budget calls for an explanation."""
-        return self.ecart_pct is not None and abs(self.ecart_pct) > ECART_CRF_PCT
+        """SUB-5: a gap above 15 % of the budget calls for an explanation; so does an unbudgeted amount.
+        Compared exactly, not on the rounded percentage (15.04 % is above 15 %)."""
+        if not self.budget:
+            return bool(self.realise)
+        return abs(self.ecart) * 100 > abs(self.budget) * ECART_CRF_PCT

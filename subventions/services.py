@@ -9,7 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from centres.models import Document
-from comptes.models import Role
+from comptes.models import Organisation, Role
 from conventions.services import aide_annuelle
 from roubaix_cs.formats import montant
 from roubaix_cs.seuils import (
@@ -163,6 +163,26 @@ def numeraire_vote(centre, annee):
     return total or ZERO
 
 
+def numeraire_prevu(demande):
+    """The city's cash to the centre for the year if `demande` is granted as proposed: the grants
+    voted, plus this proposal while it is not voted (SUB-3, SUB-7)."""
+    vote = numeraire_vote(demande.centre, demande.annee)
+    return vote if demande.votee else vote + (demande.montant_propose or ZERO)
+
+
+def signature_ville(convention):
+    """The date the city signed `convention` (its party of nature « ville »), or None.
+    Uses the prefetched `parties__organisation` when there is one."""
+    return min(
+        (
+            p.date_signature
+            for p in convention.parties.all()
+            if p.organisation.nature == Organisation.Nature.VILLE and p.date_signature
+        ),
+        default=None,
+    )
+
+
 def refus_de_versement(demande, montant_, jour_versement):
     """The French reasons why this payment may not be made (empty when it may)."""
     erreurs = []
@@ -183,6 +203,13 @@ def refus_de_versement(demande, montant_, jour_versement):
             f"(dont {montant(aide.nature)} en nature) : une convention signée couvrant l'année est requise "
             "avant tout versement (SUB-3, SUB-14)."
         )
+    elif aide.seuil_depasse and signature_ville(aide.convention) > jour_versement:
+        erreurs.append(
+            f"La convention couvrant {demande.annee} n'a été signée par la Ville que le "
+            f"{signature_ville(aide.convention):%d/%m/%Y} : pas de versement daté d'avant sa signature (SUB-3, SUB-14)."
+        )
+    if montant_ <= 0:
+        erreurs.append("Le montant d'un versement doit être positif.")
     deja = demande.versements.aggregate(t=Sum("montant"))["t"] or ZERO
     if deja + montant_ > (demande.montant_vote or ZERO):
         erreurs.append(
@@ -223,11 +250,7 @@ class Signaux:
 
 
 def signaux(demande):
-    cash_ville = (
-        numeraire_vote(demande.centre, demande.annee)
-        if demande.votee
-        else (numeraire_vote(demande.centre, demande.annee) + (demande.montant_propose or ZERO))
-    )
+    cash_ville = numeraire_prevu(demande)
     part = (
         demande.produits_structure and cash_ville * 100 > demande.produits_structure * BILAN_CERTIFIE_PART_PRODUITS_PCT
     )
@@ -249,6 +272,8 @@ def signaux(demande):
 def reconduire(*, demande, par, jour=None):
     """Next year's request from this one, keeping the stable fields (centre, purpose, imputation)."""
     jour = jour or timezone.localdate()
+    # The row lock makes two renewals at once wait for each other: the second sees the first.
+    demande = DemandeSubvention.objects.select_for_update().get(pk=demande.pk)
     if DemandeSubvention.objects.filter(precedente=demande).exists():
         raise ValidationError("Cette demande a déjà été reconduite.")
     ligne = None

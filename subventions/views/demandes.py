@@ -1,53 +1,302 @@
-"""Stub with the final access rules: the bodies are written next."""
+"""Grant requests: the list, the request form, the instruction page and its workflow."""
 
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comptes.permissions import EQUIPE, LECTEURS_SUBVENTIONS, access
+from centres.models import Agrement, Centre, Document
+from centres.services import PIECES_DU_DOSSIER, pieces_du_centre
+from comptes.permissions import (
+    EQUIPE,
+    LECTEURS_SUBVENTIONS,
+    access,
+    can_see_internal_notes,
+    is_equipe,
+    is_responsable,
+)
+from conventions.services import aide_annuelle
+from roubaix_cs.exports import exporter
+from roubaix_cs.history import evenements
+from roubaix_cs.listes import page_de_liste
+from roubaix_cs.vues import enregistrer_et_rediriger, form_page
+
+from .. import services
+from ..filters import DemandeFilter
+from ..forms import STATUTS_AVANT_VALIDATION, DemandeForm, InstructionForm, VoteForm
+from ..models import ZERO, CompteRenduFinancier, DemandeSubvention, LigneCRF, Versement, echeance_crf
+
+S = DemandeSubvention.Statut
+CENTIME = Decimal("0.01")
+# Internal fields élus never read, on the page, in exports or in the history.
+NOTES_INTERNES = frozenset({"note_analyse", "derogation_crf_motif", "commentaire"})
+
+
+def _get_demande(user, pk):
+    """The request if the user may see it; 404 otherwise."""
+    return get_object_or_404(DemandeSubvention.objects.visibles_par(user).select_related("centre"), pk=pk)
+
+
+def _demandes_filtrees(request):
+    queryset = (
+        DemandeSubvention.objects.visibles_par(request.user)
+        .select_related("centre", "dispositif", "referent", "ligne_budgetaire")
+        .avec_verse()
+    )
+    return DemandeFilter(request.GET, queryset=queryset)
 
 
 @access(read=LECTEURS_SUBVENTIONS)
 @require_GET
 def demande_list(request):
-    raise NotImplementedError
+    filtre = _demandes_filtrees(request)
+    context = page_de_liste(request, filtre)
+    annee = filtre.form.cleaned_data.get("annee") if filtre.is_valid() else None
+    return render(
+        request,
+        "subventions/demande_list.html",
+        {**context, "totaux": filtre.qs.totaux(), "annee_budget": annee or timezone.localdate().year},
+    )
+
+
+EXPORT_COLONNES = [
+    ("Centre", lambda d: d.centre.nom),
+    ("Exercice", lambda d: d.annee),
+    ("Nature", lambda d: d.get_nature_display()),
+    ("Dispositif", lambda d: d.dispositif or ""),
+    ("Objet", lambda d: d.objet),
+    ("Reçue le", lambda d: d.date_reception),
+    ("Statut", lambda d: d.get_statut_display()),
+    ("Montant demandé", lambda d: d.montant_demande),
+    ("Montant proposé", lambda d: d.montant_propose),
+    ("Imputation", lambda d: d.ligne_budgetaire or ""),
+    ("Montant voté", lambda d: d.montant_vote),
+    ("Délibération", lambda d: d.deliberation_numero),
+    ("Votée le", lambda d: d.date_vote),
+    ("Exécutoire le", lambda d: d.date_executoire),
+    # A sum computed by the database: SQLite returns it unrounded.
+    ("Versé", lambda d: d.total_verse.quantize(CENTIME)),
+    ("Instruite par", lambda d: d.referent or ""),
+]
+EXPORT_NOTE = ("Note d'analyse (interne)", lambda d: d.note_analyse)
 
 
 @access(read=LECTEURS_SUBVENTIONS)
 @require_GET
 def demande_export(request, fmt):
-    raise NotImplementedError
+    colonnes = EXPORT_COLONNES + ([EXPORT_NOTE] if can_see_internal_notes(request.user) else [])
+    return exporter(fmt, nom="demandes-de-subvention", colonnes=colonnes, objets=_demandes_filtrees(request).qs)
+
+
+def _annee_par_defaut(jour):
+    """Requests arrive in the autumn for the next financial year."""
+    return jour.year + 1 if jour.month >= 9 else jour.year
 
 
 @access(read=EQUIPE, write=EQUIPE)
 @require_http_methods(["GET", "POST"])
 def demande_create(request):
-    raise NotImplementedError
-
-
-@access(read=LECTEURS_SUBVENTIONS)
-@require_GET
-def demande_detail(request, pk):
-    raise NotImplementedError
+    today = timezone.localdate()
+    initial = {"annee": _annee_par_defaut(today), "date_reception": today, "referent": request.user}
+    if centre_pk := request.GET.get("centre"):
+        initial["centre"] = get_object_or_404(Centre, pk=centre_pk)
+    form = DemandeForm(request.POST or None, initial=initial)
+    done = enregistrer_et_rediriger(
+        request, form, vers=lambda d: d.get_absolute_url(), message="La demande de subvention a été enregistrée."
+    )
+    return done or form_page(
+        request, form, titre="Nouvelle demande de subvention", annuler=reverse("subventions:liste")
+    )
 
 
 @access(read=EQUIPE, write=EQUIPE)
 @require_http_methods(["GET", "POST"])
 def demande_update(request, pk):
-    raise NotImplementedError
+    demande = _get_demande(request.user, pk)
+    form = DemandeForm(request.POST or None, instance=demande)
+    done = enregistrer_et_rediriger(request, form, vers=demande.get_absolute_url(), message="Demande enregistrée.")
+    return done or form_page(request, form, titre=f"Modifier « {demande} »", annuler=demande.get_absolute_url())
 
 
 @access(read=EQUIPE, write=EQUIPE)
 @require_http_methods(["GET", "POST"])
 def demande_instruction(request, pk):
-    raise NotImplementedError
+    demande = _get_demande(request.user, pk)
+    if demande.statut not in STATUTS_AVANT_VALIDATION:
+        messages.error(request, "La proposition est validée : elle ne se modifie plus.")
+        return redirect(demande)
+    form = InstructionForm(request.POST or None, instance=demande, user=request.user)
+    done = enregistrer_et_rediriger(request, form, vers=demande.get_absolute_url(), message="Instruction enregistrée.")
+    return done or form_page(request, form, titre=f"Instruction — {demande}", annuler=demande.get_absolute_url())
+
+
+def _enregistrer_vote(request, demande):
+    """The council's decision typed with « Constater le vote » (until deliberations writes it)."""
+    if not any(name in request.POST for name in VoteForm.Meta.fields):
+        return
+    form = VoteForm(request.POST, instance=demande)
+    if not form.is_valid():
+        raise ValidationError(
+            [f"{form.fields[name].label} : {erreur}" for name, erreurs in form.errors.items() for erreur in erreurs]
+        )
+    demande._change_reason = "Décision du conseil municipal"
+    form.save()
 
 
 @access(read=EQUIPE, write=EQUIPE)
 @require_POST
 def demande_transition(request, pk):
-    raise NotImplementedError
+    demande = _get_demande(request.user, pk)
+    vers = request.POST.get("vers", "")
+    try:
+        # One savepoint: a refused step keeps nothing of the decision typed with it.
+        with transaction.atomic():
+            if vers == S.VOTEE:
+                _enregistrer_vote(request, demande)
+            demande = services.changer_statut(
+                demande=demande, vers=vers, par=request.user, commentaire=request.POST.get("commentaire", "")
+            )
+    except ValidationError as erreur:
+        for message in erreur.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Demande {demande.get_statut_display().lower()}.")
+    return redirect(demande)
 
 
 @access(read=EQUIPE, write=EQUIPE)
 @require_POST
 def demande_renew(request, pk):
-    raise NotImplementedError
+    demande = _get_demande(request.user, pk)
+    try:
+        suivante = services.reconduire(demande=demande, par=request.user)
+    except ValidationError as erreur:
+        messages.error(request, erreur.messages[0])
+        return redirect(demande)
+    messages.success(request, f"La demande est reconduite pour {suivante.annee} : vérifiez-la avant de l'instruire.")
+    return redirect(suivante)
+
+
+# --- The instruction page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EtatCRF:
+    """Where a voted grant's financial report stands (SUB-4)."""
+
+    code: str  # "recu", "attendu" or "en_retard"
+    libelle: str
+
+
+def etat_crf(demande, jour):
+    """None for a grant not voted. Needs `crf` selected (select_related) to cost no query."""
+    if not demande.votee:
+        return None
+    crf = getattr(demande, "crf", None)
+    if crf is not None and crf.date_reception:
+        return EtatCRF("recu", f"Reçu le {crf.date_reception:%d/%m/%Y}")
+    echeance = echeance_crf(demande.annee)
+    if echeance < jour:
+        return EtatCRF("en_retard", f"En retard : dû le {echeance:%d/%m/%Y}")
+    return EtatCRF("attendu", f"Dû le {echeance:%d/%m/%Y}")
+
+
+def _jour_de_l_exercice(jour, annee):
+    """The day the documents must be valid for the financed year: today, within that year."""
+    return min(max(jour, datetime.date(annee, 1, 1)), datetime.date(annee, 12, 31))
+
+
+def _historique(demande, user):
+    masquer = frozenset() if can_see_internal_notes(user) else NOTES_INTERNES
+    pk = demande.pk
+    return evenements(
+        (demande.history.all(), lambda r: "Demande"),
+        (Versement.history.filter(demande_id=pk), lambda r: f"{r.get_type_display()} du {r.date:%d/%m/%Y}"),
+        (CompteRenduFinancier.history.filter(demande_id=pk), lambda r: "Compte rendu financier"),
+        (LigneCRF.history.filter(crf__demande_id=pk), lambda r: f"Ligne du compte rendu « {r.libelle} »"),
+        masquer=masquer,
+    )
+
+
+@access(read=LECTEURS_SUBVENTIONS)
+@require_GET
+def demande_detail(request, pk):
+    user = request.user
+    today = timezone.localdate()
+    demande = get_object_or_404(
+        DemandeSubvention.objects.visibles_par(user).select_related(
+            "centre",
+            "dispositif",
+            "referent",
+            "ligne_budgetaire",
+            "convention__centre",
+            "precedente__centre",
+            "derogation_crf_par",
+            "crf",
+        ),
+        pk=pk,
+    )
+    centre, annee = demande.centre, demande.annee
+    equipe = is_equipe(user)
+
+    jour_pieces = _jour_de_l_exercice(today, annee)
+    types = [t for t in PIECES_DU_DOSSIER if equipe or t in Document.TYPES_PUBLICS]
+    documents = Document.objects.visibles_par(user).filter(centre=centre, type__in=types)
+    pieces = pieces_du_centre(centre=centre, jour=jour_pieces, documents=list(documents), types=types)
+
+    anterieures = (
+        DemandeSubvention.objects.filter(centre=centre, annee__in=[annee - 1, annee - 2])
+        .select_related("dispositif", "crf")
+        .avec_verse()
+        .order_by("-annee", "nature", "pk")
+    )
+    crf_a_recevoir = (
+        DemandeSubvention.objects.votees()
+        .filter(centre=centre, annee__lt=annee)
+        .exclude(crf__date_reception__isnull=False)
+        .select_related("centre", "dispositif", "crf")
+        .order_by("annee", "pk")
+    )
+    ligne = demande.ligne_budgetaire
+    credits = None
+    if ligne is not None:
+        disponible = services.disponible(ligne, sauf=demande)
+        engage = demande.votee or demande.statut in DemandeSubvention.STATUTS_ENGAGES
+        retenu = demande.montant_engage if engage else (demande.montant_propose or ZERO)
+        credits = {"disponible": disponible, "retenu": retenu, "apres": disponible - retenu}
+    versements = list(demande.versements.select_related("cree_par"))
+    total_verse = sum((v.montant for v in versements), ZERO)
+    context = {
+        "demande": demande,
+        "today": today,
+        "notes_visibles": can_see_internal_notes(user),
+        "est_responsable": is_responsable(user),
+        "jour_pieces": jour_pieces,
+        "pieces": pieces,
+        "anterieures": [(d, etat_crf(d, today)) for d in anterieures],
+        "crf_a_recevoir": [(d, etat_crf(d, today)) for d in crf_a_recevoir],
+        "crf_bloquants": services.crf_en_retard(demande, today),
+        "conventions": list(centre.conventions.select_related("centre")),
+        "agrements": list(Agrement.objects.en_cours(today).filter(centre=centre)),
+        "aide": aide_annuelle(centre=centre, annee=annee, numeraire=services.numeraire_prevu(demande)),
+        "signaux": services.signaux(demande),
+        "credits": credits,
+        "versements": versements,
+        "total_verse": total_verse,
+        "reste_a_verser": (demande.montant_vote - total_verse) if demande.montant_vote is not None else None,
+        "crf": getattr(demande, "crf", None),
+        "etat_crf": etat_crf(demande, today),
+        "transitions": services.transitions_possibles(demande, user) if equipe else [],
+        "vote_form": VoteForm(instance=demande) if equipe and demande.statut == S.DELIBERATION else None,
+        "modifiable": demande.statut in STATUTS_AVANT_VALIDATION,
+        "suivante": demande.suivantes.select_related("centre").first(),
+        "evenements": _historique(demande, user),
+    }
+    return render(request, "subventions/demande_detail.html", context)

@@ -1,0 +1,45 @@
+import django_filters
+
+from centres.models import Centre
+
+from .models import DemandeSubvention, Dispositif
+
+
+class TriStable(django_filters.OrderingFilter):
+    """Sort by the chosen column, then by pk: pages never share or skip a row."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
+class DemandeFilter(django_filters.FilterSet):
+    annee = django_filters.NumberFilter(label="Exercice", min_value=2000, max_value=2100)
+    centre = django_filters.ModelChoiceFilter(queryset=Centre.objects.all(), empty_label="Tous les centres")
+    nature = django_filters.ChoiceFilter(choices=DemandeSubvention.Nature.choices, empty_label="Toutes les natures")
+    statut = django_filters.ChoiceFilter(choices=DemandeSubvention.Statut.choices, empty_label="Tous les statuts")
+    dispositif = django_filters.ModelChoiceFilter(queryset=Dispositif.objects.all(), empty_label="Tous les dispositifs")
+    tri = TriStable(
+        fields=(
+            ("annee", "annee"),
+            ("centre__nom", "centre"),
+            ("date_reception", "reception"),
+            ("montant_demande", "demande"),
+            ("montant_vote", "vote"),
+            ("statut", "statut"),
+        ),
+        field_labels={
+            "annee": "Exercice",
+            "centre__nom": "Centre",
+            "date_reception": "Date de réception",
+            "montant_demande": "Montant demandé",
+            "montant_vote": "Montant voté",
+            "statut": "Statut",
+        },
+        label="Trier par",
+        empty_label="Exercice (récent d'abord), centre",
+    )
+
+    class Meta:
+        model = DemandeSubvention
+        fields = ["annee", "centre", "nature", "statut", "dispositif"]

@@ -1,0 +1,123 @@
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from centres.models import Document
+from comptes.models import Role
+from subventions.models import DemandeSubvention
+
+from ..factories import CentreFactory, DemandeFactory, DocumentFactory, LigneBudgetaireFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _montant(value):
+    """The amount as the page shows it, whitespace collapsed the way Playwright compares text."""
+    return f"{Decimal(value):,.2f}".replace(",", " ").replace(".", ",") + " €"
+
+
+def _connexion(page, username):
+    page.goto("/comptes/connexion/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill("motdepasse-de-test")
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def _etape(page, vers, bouton, commentaire=""):
+    if commentaire:
+        page.locator(f"#commentaire-{vers}").fill(commentaire)
+    page.get_by_role("button", name=bouton).click()
+
+
+def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_date(
+    live_server, page, browser_problems
+):
+    today = datetime.date.today()
+    vote, executoire = today - datetime.timedelta(days=20), today - datetime.timedelta(days=10)
+    agent = UserFactory(username="agent", role=Role.AGENT, first_name="Aïcha", last_name="Benali")
+    UserFactory(username="responsable", role=Role.RESPONSABLE, first_name="Claire", last_name="Dumont")
+    centre = CentreFactory(nom="Centre social de l'Alma", nom_court="CS Alma")
+    DocumentFactory(centre=centre, type=Document.Type.CER, titre="CER signé", valide_du=datetime.date(2022, 1, 2))
+    ligne = LigneBudgetaireFactory(annee=today.year, libelle="Subventions aux centres sociaux")
+    demande = DemandeFactory(centre=centre, annee=today.year, referent=agent, montant_demande=Decimal("20000"))
+
+    # The agent finds the request in the list and puts it in instruction.
+    _connexion(page, "agent")
+    expect(page.get_by_role("heading", name="Bonjour Aïcha")).to_be_visible()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Subventions").click()
+    page.locator("#demandes").get_by_role("link", name="Fonctionnement").click()
+    expect(page).to_have_url(f"{live_server.url}{demande.get_absolute_url()}")
+    _etape(page, "instruction", "Mettre en instruction", "Dossier complet")
+    expect(page.get_by_role("alert")).to_contain_text("Demande en instruction.")
+
+    # The proposal: amount, imputation and analysis note, then « Proposer ».
+    page.get_by_role("link", name="Instruire").click()
+    page.locator("input[name=montant_propose]").fill("18000")
+    page.locator("select[name=ligne_budgetaire]").select_option(str(ligne.pk))
+    page.locator("textarea[name=note_analyse]").fill("Projet social solide, budget équilibré.")
+    expect(page.locator("textarea[name=derogation_crf_motif]")).to_have_count(0)  # the responsable's only
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("alert")).to_contain_text("Instruction enregistrée.")
+    expect(page.locator("#montant-propose")).to_have_text(_montant(18000))
+    expect(page.get_by_role("button", name="Valider la proposition")).to_have_count(0)
+    _etape(page, "proposee", "Proposer", "Proposition de 18 000 €")
+    expect(page.get_by_role("alert")).to_contain_text("Demande proposée.")
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    # The responsable validates it: the CER is in the vault (SUB-11), the line has the credits (SUB-15).
+    _connexion(page, "responsable")
+    page.goto(demande.get_absolute_url())
+    pieces = page.locator(".pieces li", has_text="Contrat d'engagement républicain signé")
+    expect(pieces).to_contain_text("Valide")
+    expect(page.locator("#note-analyse")).to_contain_text("Projet social solide")
+    _etape(page, "validee", "Valider la proposition", "Validé en réunion d'équipe")
+    expect(page.get_by_role("alert")).to_contain_text("Demande validée.")
+    expect(page.locator("#statut")).to_have_text("Validée")
+
+    # The council's vote, recorded with its deliberation.
+    _etape(page, "deliberation", "Inscrire à une délibération")
+    expect(page.get_by_role("alert")).to_contain_text("Demande en délibération.")
+    page.locator("input[name=montant_vote]").fill("18000")
+    page.locator("input[name=deliberation_numero]").fill(f"{today.year}/042")
+    page.locator("input[name=date_vote]").fill(vote.isoformat())
+    page.locator("input[name=date_executoire]").fill(executoire.isoformat())
+    _etape(page, "votee", "Constater le vote", "Conseil municipal")
+    expect(page.get_by_role("alert")).to_contain_text("Demande votée.")
+
+    # A payment dated before the exécutoire date is refused (SUB-1, SUB-14); on that date it is accepted.
+    page.get_by_role("link", name="Enregistrer un versement").click()
+    expect(page.get_by_role("heading", name=re.compile("^Nouveau versement"))).to_be_visible()
+    page.locator("select[name=type]").select_option("avance")
+    page.locator("input[name=montant]").fill("9000")
+    page.locator("input[name=date]").fill((executoire - datetime.timedelta(days=1)).isoformat())
+    page.locator("input[name=reference]").fill("M-001")
+    page.get_by_role("button", name="Enregistrer le versement").click()
+    expect(page.locator("main form")).to_contain_text(
+        "Aucun versement avant que la délibération soit exécutoire (SUB-1, SUB-14) : "
+        f"exécutoire le {executoire:%d/%m/%Y}."
+    )
+    page.locator("input[name=date]").fill(executoire.isoformat())
+    page.get_by_role("button", name="Enregistrer le versement").click()
+    expect(page.get_by_role("alert")).to_contain_text(f"Versement de {_montant(9000)} enregistré.")
+    expect(page).to_have_url(f"{live_server.url}{demande.get_absolute_url()}")
+    expect(page.locator("#versements tbody tr").first).to_contain_text(_montant(9000))
+
+    # Every step is in the history, with its author and comment.
+    historique = page.locator(".historique")
+    expect(historique.locator("li", has_text="Proposer — Proposition de 18 000 €")).to_contain_text("Aïcha Benali")
+    expect(historique.locator("li", has_text="Valider la proposition — Validé en réunion")).to_contain_text(
+        "Claire Dumont"
+    )
+    expect(historique).to_contain_text("Constater le vote — Conseil municipal")
+
+    demande.refresh_from_db()
+    assert (demande.statut, demande.montant_vote, demande.date_executoire) == (
+        DemandeSubvention.Statut.VOTEE,
+        Decimal("18000.00"),
+        executoire,
+    )
+    assert [v.montant for v in demande.versements.all()] == [Decimal("9000.00")]
+    assert browser_problems == []

@@ -261,6 +261,13 @@ def peut_etre_renouvelee(convention, *, fin=None):
 def renouveler(*, convention, par):
     """CPO-4: the next convention's draft, starting the day after the current (consolidated) end,
     with the same parties (unsigned), objectives and premises."""
+    convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    if not convention.signee:
+        raise ValidationError("Seule une convention signée se renouvelle.")
+    if Convention.objects.filter(
+        centre=convention.centre_id, type=convention.type, debut__gt=convention.debut
+    ).exists():
+        raise ValidationError("Cette convention a déjà une suivante : ouvrez-la plutôt que d'en créer une autre.")
     etat = consolider(convention)
     if not peut_etre_renouvelee(convention, fin=etat.fin):
         raise ValidationError(

@@ -297,6 +297,8 @@ def avenant_create(request, pk):
         messages.error(request, "Un avenant ne modifie qu'une convention signée.")
         return redirect(convention)
     with transaction.atomic():
+        # The convention row is locked so two avenants created at once cannot take the same number.
+        Convention.objects.select_for_update().filter(pk=convention.pk).exists()
         numero = (convention.avenants.aggregate(n=Max("numero"))["n"] or 0) + 1
         avenant = Avenant(convention=convention, numero=numero, date=timezone.localdate())
         form = AvenantForm(request.POST or None, instance=avenant)

@@ -614,11 +614,6 @@ def test_the_team_sees_both_texts(client, agent, textes):
     assert set(client.get(convention.get_absolute_url()).context["versions"]) == set(versions.values())
 
 
-@pytest.mark.xfail(
-    raises=NotImplementedError,
-    strict=True,
-    reason="centres:document_telecharger is still a stub on this branch; remove this mark once it is merged.",
-)
 def test_a_partner_downloads_the_signed_text_but_never_the_draft(client, partenaire_caf, textes):
     _, versions = textes
     client.force_login(partenaire_caf)

@@ -425,6 +425,17 @@ def test_cpo_4_renewal_copies_parties_without_signatures_objectives_and_premises
     assert suivante.juridique_visa is None
 
 
+def test_cpo_4_a_convention_is_renewed_only_once(client, agent, a_renouveler):
+    EvaluationFactory(convention=a_renouveler, date=datetime.date(2028, 9, 30))
+    client.force_login(agent)
+    client.post(reverse("conventions:renouveler", args=[a_renouveler.pk]))
+    response = client.post(reverse("conventions:renouveler", args=[a_renouveler.pk]))
+    assert messages_de(response) == [
+        "Cette convention a déjà une suivante : ouvrez-la plutôt que d'en créer une autre."
+    ]
+    assert Convention.objects.count() == 2
+
+
 def test_cpo_4_renewing_a_convention_extended_by_avenant_follows_the_new_end(agent, a_renouveler):
     AvenantFactory(
         convention=a_renouveler, signe=True, nouvelle_fin=datetime.date(2029, 6, 30), nouvel_objet="Projet social 2"

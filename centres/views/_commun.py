@@ -10,7 +10,7 @@ from ..models import Centre
 
 def get_centre_for_user(user, pk):
     """The centre if the user may see it; 404 otherwise, so its existence is not revealed."""
-    return get_object_or_404(Centre.objects.visibles_par(user), pk=pk)
+    return get_object_or_404(Centre.objects.visibles_par(user).select_related("organisation", "referent"), pk=pk)
 
 
 def onglet(centre, code):

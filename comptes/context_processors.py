@@ -2,10 +2,9 @@ from .permissions import EQUIPE, LECTEURS_CONVENTIONS, LECTEURS_DOCUMENTS, LECTE
 
 # (label, url name, roles that see the entry). Later apps add their entries here.
 NAVIGATION = [
-    ("Accueil", "accueil", TOUS),
     ("Centres", "centres:liste", TOUS),
     ("Conventions", "conventions:liste", LECTEURS_CONVENTIONS),
-    ("Assemblées générales", "centres:ag_liste", TOUS),
+    ("Assemblées", "centres:ag_liste", TOUS),
     ("Visites", "centres:visite_liste", LECTEURS_VISITES),
     ("Locaux", "centres:local_liste", LECTEURS_LOCAUX),
     ("Travaux", "centres:travaux_liste", LECTEURS_LOCAUX),

@@ -10,11 +10,10 @@ from .permissions import (
 
 # (label, url name, roles that see the entry). Later apps add their entries here.
 NAVIGATION = [
-    ("Accueil", "accueil", TOUS),
     ("Centres", "centres:liste", TOUS),
     ("Conventions", "conventions:liste", LECTEURS_CONVENTIONS),
     ("Subventions", "subventions:liste", LECTEURS_SUBVENTIONS),
-    ("Assemblées générales", "centres:ag_liste", TOUS),
+    ("Assemblées", "centres:ag_liste", TOUS),
     ("Visites", "centres:visite_liste", LECTEURS_VISITES),
     ("Locaux", "centres:local_liste", LECTEURS_LOCAUX),
     ("Travaux", "centres:travaux_liste", LECTEURS_LOCAUX),

@@ -7,6 +7,7 @@ from roubaix_cs.locking import VersionForm
 from roubaix_cs.uploads import EXTENSIONS_ACCEPTEES, verifier_fichier
 
 from .models import Avenant, AvenantMontant, Convention, EngagementAnnuel, Evaluation, Objectif, Partie, ValeurObjectif
+from .services import fin_consolidee
 
 # Fields that only an avenant may change once the convention is approved (CPO-5).
 CONTRACTUELS = ["type", "centre", "objet", "debut", "fin", "locaux", *Convention.CLAUSES, "autorise_reversement"]
@@ -140,6 +141,17 @@ class AvenantMontantForm(ModelFormFr):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["financeur"].queryset = Organisation.objects.exclude(nature=Organisation.Nature.ASSOCIATION)
+
+    def clean_annee(self):
+        annee = self.cleaned_data["annee"]
+        avenant = self.instance.avenant
+        convention = avenant.convention
+        fin = max(fin_consolidee(convention), avenant.nouvelle_fin or convention.fin)
+        if not convention.debut.year <= annee <= fin.year:
+            raise forms.ValidationError(
+                f"L'année doit être comprise dans la convention ({convention.debut.year}–{fin.year})."
+            )
+        return annee
 
 
 class VersionTexteForm(forms.Form):

@@ -162,9 +162,9 @@ class Convention(Versionne):
                     {"fin": f"Un CPOM dure au plus {CPOM_DUREE_MAX_MOIS} mois (ici {self.duree_mois} mois)."}
                 )
 
-    def date_limite_evaluation(self):
-        """CPO-4: the evaluation must exist at least 3 months before the end."""
-        return self.fin - relativedelta(months=EVALUATION_PREAVIS_MOIS)
+    def date_limite_evaluation(self, fin=None):
+        """CPO-4: the evaluation must exist at least 3 months before the end (`fin` once avenants apply)."""
+        return (fin or self.fin) - relativedelta(months=EVALUATION_PREAVIS_MOIS)
 
 
 class Partie(models.Model):

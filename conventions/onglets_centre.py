@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from comptes.permissions import LECTEURS_CONVENTIONS
+from comptes.permissions import LECTEURS_CONVENTIONS, is_partenaire
 from roubaix_cs.extensions import OngletCentre
 
 from .models import Convention
@@ -13,7 +13,10 @@ def _contexte(centre, user):
     annee = timezone.localdate().year
     return {
         "conventions": Convention.objects.visibles_par(user).filter(centre=centre).select_related("referent"),
-        "aides": aides_annuelles(centre=centre, annees=[annee - 1, annee, annee + 1]).values(),
+        # The city's whole aid to the centre names conventions a partner may not be party to.
+        "aides": None
+        if is_partenaire(user)
+        else aides_annuelles(centre=centre, annees=[annee - 1, annee, annee + 1]).values(),
     }
 
 

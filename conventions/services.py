@@ -4,11 +4,13 @@ import datetime
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from centres.models import Local
+from centres.models import Local, duree_en_mois
 from comptes.models import Organisation, Role
 from roubaix_cs.formats import montant
 from roubaix_cs.seuils import AVANCE_MAX_PCT, CPOM_DUREE_MAX_MOIS, SEUIL_CONVENTION
@@ -60,7 +62,8 @@ def _commencee(convention, jour):
 
 
 def _terminee(convention, jour):
-    return [] if convention.fin < jour else [f"La convention court jusqu'au {convention.fin:%d/%m/%Y}."]
+    fin = fin_consolidee(convention)
+    return [] if fin < jour else [f"La convention court jusqu'au {fin:%d/%m/%Y}."]
 
 
 def _rien(convention, jour):
@@ -117,6 +120,7 @@ def changer_statut(*, convention, vers, par, commentaire="", jour=None):
         convention.motif_fin = commentaire
     convention.statut = vers
     convention.version += 1
+    convention._history_user = par  # who, even outside a request (shell, task)
     convention._change_reason = f"{transition.libelle}{' — ' + commentaire if commentaire else ''}"
     convention.save()
     return convention
@@ -157,6 +161,17 @@ class EtatConsolide:
     fin: datetime.date
     objet: str
     etapes: list
+
+
+def fin_consolidee(convention):
+    """The end date once the signed avenants are applied (CPO-5): the last one moving it wins."""
+    nouvelle_fin = (
+        convention.avenants.filter(statut=Avenant.Statut.SIGNE, nouvelle_fin__isnull=False)
+        .order_by("-numero")
+        .values_list("nouvelle_fin", flat=True)
+        .first()
+    )
+    return nouvelle_fin or convention.fin
 
 
 def valeur_locaux(locaux, annee):
@@ -236,32 +251,43 @@ def signer_avenant(*, avenant, jour=None):
 # --- Renewal (CPO-4) --------------------------------------------------------------------------
 
 
-def peut_etre_renouvelee(convention):
-    """CPO-4: an evaluation dated at least 3 months before the end must exist."""
-    return convention.evaluations.filter(date__lte=convention.date_limite_evaluation()).exists()
+def peut_etre_renouvelee(convention, *, fin=None):
+    """CPO-4: an evaluation dated at least 3 months before the (consolidated) end must exist."""
+    limite = convention.date_limite_evaluation(fin or fin_consolidee(convention))
+    return convention.evaluations.filter(date__lte=limite).exists()
 
 
 @transaction.atomic
 def renouveler(*, convention, par):
-    if not peut_etre_renouvelee(convention):
+    """CPO-4: the next convention's draft, starting the day after the current (consolidated) end,
+    with the same parties (unsigned), objectives and premises."""
+    convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    if not convention.signee:
+        raise ValidationError("Seule une convention signée se renouvelle.")
+    if Convention.objects.filter(
+        centre=convention.centre_id, type=convention.type, debut__gt=convention.debut
+    ).exists():
+        raise ValidationError("Cette convention a déjà une suivante : ouvrez-la plutôt que d'en créer une autre.")
+    etat = consolider(convention)
+    if not peut_etre_renouvelee(convention, fin=etat.fin):
         raise ValidationError(
             "Renouvellement impossible : aucune évaluation n'a été faite au moins 3 mois avant la fin "
-            f"({convention.date_limite_evaluation():%d/%m/%Y}) (CPO-4)."
+            f"({convention.date_limite_evaluation(etat.fin):%d/%m/%Y}) (CPO-4)."
         )
-    duree = convention.fin - convention.debut
+    debut = etat.fin + datetime.timedelta(days=1)
+    fin = debut + (convention.fin - convention.debut)
+    if convention.type == Convention.Type.CPOM and duree_en_mois(debut, fin) > CPOM_DUREE_MAX_MOIS:
+        fin = debut + relativedelta(months=CPOM_DUREE_MAX_MOIS) - datetime.timedelta(days=1)
     suivante = Convention.objects.create(
         type=convention.type,
         centre=convention.centre,
-        objet=convention.objet,
-        debut=convention.fin + datetime.timedelta(days=1),
-        fin=convention.fin + duree + datetime.timedelta(days=1),
+        objet=etat.objet,
+        debut=debut,
+        fin=fin,
         referent=convention.referent or par,
         autorise_reversement=convention.autorise_reversement,
         modele_version=convention.modele_version,
     )
-    if suivante.type == Convention.Type.CPOM and suivante.duree_mois > CPOM_DUREE_MAX_MOIS:
-        suivante.fin = suivante.debut.replace(year=suivante.debut.year + 4) - datetime.timedelta(days=1)
-        suivante.save()
     suivante.locaux.set(convention.locaux.all())
     for partie in convention.parties.all():
         suivante.parties.create(organisation=partie.organisation, signataire=partie.signataire)
@@ -313,16 +339,18 @@ def aides_annuelles(*, centre, annees, numeraire=None):
     In kind: the premises the centre occupies (LOC-2) and the city's other in-kind commitments.
     """
     debut, fin = datetime.date(min(annees), 1, 1), datetime.date(max(annees), 12, 31)
+    prolongees = Avenant.objects.filter(statut=Avenant.Statut.SIGNE, nouvelle_fin__gte=debut).values("convention")
     conventions = list(
-        centre.conventions.filter(debut__lte=fin, fin__gte=debut).prefetch_related(
+        centre.conventions.filter(Q(fin__gte=debut) | Q(pk__in=prolongees), debut__lte=fin).prefetch_related(
             "engagements__financeur", "locaux", "avenants__montants__financeur", "parties__organisation"
         )
     )
     etats = {c.pk: consolider(c) for c in conventions if c.statut in ENGAGEANTS}
+    fins = {c.pk: etats[c.pk].fin if c.pk in etats else c.fin for c in conventions}  # avenants applied
     locaux = list(Local.objects.filter(centre=centre))
     aides = {}
     for annee in annees:
-        couvrant = [c for c in conventions if c.debut.year <= annee <= c.fin.year]
+        couvrant = [c for c in conventions if c.debut.year <= annee <= fins[c.pk].year]
         lignes = [
             ligne
             for c in couvrant

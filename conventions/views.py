@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from centres.models import Centre, Document
-from comptes.permissions import EQUIPE, LECTEURS_CONVENTIONS, access, can_see_internal_notes
+from comptes.permissions import EQUIPE, LECTEURS_CONVENTIONS, access, can_see_internal_notes, is_partenaire
 from roubaix_cs.exports import exporter
 from roubaix_cs.history import evenements
 from roubaix_cs.listes import page_de_liste
@@ -103,7 +103,7 @@ def convention_detail(request, pk):
     )
     etat = services.consolider(convention)
     documents_visibles = Document.objects.visibles_par(user)
-    annees = convention.annees()
+    annees = list(range(convention.debut.year, etat.fin.year + 1))  # an avenant may extend the convention
     objectifs = [
         (objectif, [(annee, {v.annee: v for v in objectif.valeurs.all()}.get(annee)) for annee in annees])
         for objectif in convention.objectifs.all()
@@ -117,10 +117,14 @@ def convention_detail(request, pk):
             "avertissements": services.avertissements_avance(etat.lignes),
             "annees": annees,
             "objectifs": objectifs,
-            "aides": services.aides_annuelles(centre=convention.centre, annees=annees).values(),
+            # The city's whole aid to the centre names conventions a partner may not be party to.
+            "aides": None
+            if is_partenaire(user)
+            else services.aides_annuelles(centre=convention.centre, annees=annees).values(),
             "clauses": [(label, getattr(convention, name)) for name, label in Convention.CLAUSES.items()],
             "transitions": services.transitions_possibles(convention, user),
-            "renouvelable": services.peut_etre_renouvelee(convention),
+            "renouvelable": services.peut_etre_renouvelee(convention, fin=etat.fin),
+            "limite_evaluation": convention.date_limite_evaluation(etat.fin),
             "versions": VersionTexte.objects.filter(convention=convention, document__in=documents_visibles)
             .select_related("document", "avenant")
             .order_by("-document__depose_le"),
@@ -270,8 +274,8 @@ def objectif_update(request, pk):
 def valeur_saisir(request, pk):
     """Targets may be set while the convention is drafted; achieved values every year (evaluation)."""
     objectif = get_object_or_404(Objectif.objects.select_related("convention__centre"), pk=pk)
-    annee = request.POST.get("annee") or request.GET.get("annee")
-    valeur = ValeurObjectif.objects.filter(objectif=objectif, annee=annee).first() if annee else None
+    annee = request.POST.get("annee") or request.GET.get("annee") or ""
+    valeur = ValeurObjectif.objects.filter(objectif=objectif, annee=annee).first() if annee.isdigit() else None
     form = ValeurObjectifForm(request.POST or None, instance=valeur or ValeurObjectif(objectif=objectif))
     titre = f"Cible et réalisé — {objectif}"
     return _enfant(request, form, objectif.convention, titre, "Valeurs de l'objectif enregistrées.")
@@ -293,6 +297,8 @@ def avenant_create(request, pk):
         messages.error(request, "Un avenant ne modifie qu'une convention signée.")
         return redirect(convention)
     with transaction.atomic():
+        # The convention row is locked so two avenants created at once cannot take the same number.
+        Convention.objects.select_for_update().filter(pk=convention.pk).exists()
         numero = (convention.avenants.aggregate(n=Max("numero"))["n"] or 0) + 1
         avenant = Avenant(convention=convention, numero=numero, date=timezone.localdate())
         form = AvenantForm(request.POST or None, instance=avenant)

@@ -1,16 +1,19 @@
-"""What every view of the centres app shares: scoped fetching, the form page, the locked save."""
+"""What every view of the centres app shares: scoped fetching and the form page."""
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
-from roubaix_cs.locking import ConflitEdition, enregistrer_versionne
+from roubaix_cs import vues
+from roubaix_cs.vues import enregistrer_et_rediriger
 
 from ..models import Centre
+
+__all__ = ["enregistrer_et_rediriger", "form_page", "get_centre_for_user", "onglet"]
 
 
 def get_centre_for_user(user, pk):
     """The centre if the user may see it; 404 otherwise, so its existence is not revealed."""
-    return get_object_or_404(Centre.objects.visibles_par(user), pk=pk)
+    return get_object_or_404(Centre.objects.visibles_par(user).select_related("organisation", "referent"), pk=pk)
 
 
 def onglet(centre, code):
@@ -19,31 +22,6 @@ def onglet(centre, code):
 
 
 def form_page(request, form, *, titre, centre=None, annuler=None):
-    """The one create/edit page: title, conflict banner, crispy form, cancel link."""
-    return render(
-        request,
-        "centres/form.html",
-        {
-            "form": form,
-            "titre": titre,
-            "centre": centre,
-            "annuler": annuler or (centre.get_absolute_url() if centre else None),
-        },
-    )
-
-
-def enregistrer_et_rediriger(request, form, *, vers, message):
-    """Save a bound VersionForm under optimistic locking (many-to-many fields included),
-    then redirect to `vers` (a URL, or a function of the saved object) with a message.
-
-    Returns None while the form must be shown again (GET, errors, conflict).
-    """
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        objet = enregistrer_versionne(form)
-    except ConflitEdition as conflit:
-        form.signaler_conflit(conflit)
-        return None
-    messages.success(request, message)
-    return redirect(vers(objet) if callable(vers) else vers)
+    """The project's form page; "Annuler" goes back to the centre (or the list)."""
+    annuler = annuler or (centre.get_absolute_url() if centre else reverse("centres:liste"))
+    return vues.form_page(request, form, titre=titre, annuler=annuler, contexte={"centre": centre})

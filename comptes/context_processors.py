@@ -1,6 +1,7 @@
 from .permissions import (
     EQUIPE,
     LECTEURS_CONVENTIONS,
+    LECTEURS_DELIBERATIONS,
     LECTEURS_DOCUMENTS,
     LECTEURS_LOCAUX,
     LECTEURS_SUBVENTIONS,
@@ -13,6 +14,7 @@ NAVIGATION = [
     ("Centres", "centres:liste", TOUS),
     ("Conventions", "conventions:liste", LECTEURS_CONVENTIONS),
     ("Subventions", "subventions:liste", LECTEURS_SUBVENTIONS),
+    ("Délibérations", "deliberations:liste", LECTEURS_DELIBERATIONS),
     ("Assemblées", "centres:ag_liste", TOUS),
     ("Visites", "centres:visite_liste", LECTEURS_VISITES),
     ("Locaux", "centres:local_liste", LECTEURS_LOCAUX),

@@ -26,6 +26,7 @@ LECTEURS_LOCAUX = SERVICE | {Role.ELU}  # premises and works: the service, Linn�
 LECTEURS_DOCUMENTS = EQUIPE | LECTURE_SEULE  # élus and partners see the public documents only
 LECTEURS_CONVENTIONS = EQUIPE | LECTURE_SEULE  # partners: the conventions their organisation is party to
 LECTEURS_SUBVENTIONS = EQUIPE | {Role.ELU}  # élus see proposals and amounts, never the analysis note
+LECTEURS_DELIBERATIONS = EQUIPE | {Role.ELU}  # élus also declare their own mandates (SUB-13)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "centres",
     "conventions",
     "subventions",
+    "deliberations",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
+# Redis redelivers a task whose worker died (acks_late) after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))}
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 

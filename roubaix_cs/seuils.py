@@ -74,3 +74,6 @@ BILAN_CERTIFIE_PART_PRODUITS_PCT = 50
 # SUB-8 — Commissaire aux comptes et publication des comptes au-delà de 153 000 € de
 # subventions publiques en numéraire par an (C. com. L612-4 ; décret 2009-540).
 CAC_SEUIL_SUBVENTIONS = Decimal("153000")
+
+# DEL-1 — Convocation du conseil municipal au moins 5 jours francs avant la séance (CGCT L2121-12).
+CONVOCATION_JOURS_FRANCS = 5

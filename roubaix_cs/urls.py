@@ -13,5 +13,6 @@ urlpatterns = [
     path("centres/", include("centres.urls")),
     path("conventions/", include("conventions.urls")),
     path("subventions/", include("subventions.urls")),
+    path("deliberations/", include("deliberations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,7 @@ from centres.models import (
 )
 from comptes.models import Organisation, Role, User
 from conventions.models import Convention, EngagementAnnuel, Partie
+from deliberations.models import Deliberation, Seance, VersionPdf
 from roubaix_cs.validators import completer_siret
 from subventions.models import DemandeSubvention, Dispositif, LigneBudgetaire
 
@@ -299,3 +300,36 @@ class DemandeFactory(factory.django.DjangoModelFactory):
             date_vote=datetime.date(2026, 2, 10),
             date_executoire=datetime.date(2026, 2, 20),
         )
+
+
+class SeanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Seance
+
+    date = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=7 * n))
+    date_convocation = factory.LazyAttribute(lambda s: s.date - datetime.timedelta(days=10))
+
+
+class DeliberationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deliberation
+
+    seance = factory.SubFactory(SeanceFactory)
+    annee = factory.LazyAttribute(lambda d: d.seance.date.year)
+    numero = factory.Sequence(lambda n: n + 1)
+    nature = Deliberation.Nature.SUBVENTIONS
+    objet = "Centres sociaux — subventions de fonctionnement"
+    visas = "Vu le code général des collectivités territoriales ;"
+    considerants = "Considérant l'intérêt public local ;"
+    articles = "Article 1 — D'attribuer les subventions figurant en annexe."
+
+
+class VersionPdfFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VersionPdf
+
+    deliberation = factory.SubFactory(DeliberationFactory)
+    numero = 1
+    fichier = factory.LazyFunction(lambda: SimpleUploadedFile("deliberation.pdf", PDF_MINIMAL, "application/pdf"))
+    sha256 = hashlib.sha256(PDF_MINIMAL).hexdigest()
+    generee_par = factory.SubFactory(UserFactory)

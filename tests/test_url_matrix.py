@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from comptes.middleware import EXEMPT_NAMESPACES
 from comptes.models import Role
 from conventions.models import Avenant, Convention
+from deliberations.models import Mandat
 
 from .factories import (
     ActionSuiviFactory,
@@ -23,14 +24,17 @@ from .factories import (
     CentreFactory,
     ContactFactory,
     ConventionFactory,
+    DeliberationFactory,
     DemandeFactory,
     DispositifFactory,
     DocumentFactory,
     EngagementFactory,
     LigneBudgetaireFactory,
     LocalFactory,
+    SeanceFactory,
     TravauxFactory,
     UserFactory,
+    VersionPdfFactory,
     VisiteFactory,
 )
 
@@ -44,7 +48,8 @@ READ_LOCAUX = (LOGIN, 200, 200, 200, 200, 403, 403)  # the service (régisseurs 
 READ_DOCUMENTS = (LOGIN, 200, 200, 403, 200, 200, 403)  # public documents for élus and partners
 READ_CONVENTIONS = (LOGIN, 200, 200, 403, 200, 200, 403)  # partners: those their organisation is party to
 POST_ONLY = (LOGIN, 405, 405, 403, 403, 403, 403)
-READ_SUBVENTIONS = (LOGIN, 200, 200, 403, 200, 403, 403)  # the team and the élus; instruction is internal
+READ_SUBVENTIONS = (LOGIN, 200, 200, 403, 200, 403, 403)
+READ_DELIBERATIONS = (LOGIN, 200, 200, 403, 200, 403, 403)  # the team and the élus; instruction is internal
 STAFF_ACTION = (LOGIN, REDIRECT, REDIRECT, 403, 403, 403, 403)  # a POST action: done or refused with a message
 STAFF_ONLY = (LOGIN, 200, 200, 403, 403, 403, 403)
 NO_WRITE = (LOGIN, 403, 403, 403, 403, 403, 403)
@@ -250,6 +255,37 @@ MATRIX = {
     "subventions:dispositifs": Rule(get=READ_SUBVENTIONS, post=NO_WRITE),
     "subventions:dispositif_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
     "subventions:dispositif_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(DispositifFactory)),
+    # Délibérations
+    "deliberations:seance_liste": Rule(get=READ_DELIBERATIONS, post=NO_WRITE),
+    "deliberations:seance_export": Rule(get=READ_DELIBERATIONS, post=NO_WRITE, kwargs=_fmt),
+    "deliberations:seance_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
+    "deliberations:seance_detail": Rule(get=READ_DELIBERATIONS, post=NO_WRITE, kwargs=_pk(SeanceFactory)),
+    "deliberations:seance_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(SeanceFactory)),
+    # Élus declare their own mandates: their one write besides their account.
+    "deliberations:mandat_liste": Rule(get=READ_DELIBERATIONS, post=(LOGIN, 200, 200, 403, 200, 403, 403)),
+    "deliberations:mandat_supprimer": Rule(
+        get=(LOGIN, 405, 405, 403, 405, 403, 403),
+        post=(LOGIN, REDIRECT, REDIRECT, 403, 404, 403, 403),  # an élu deletes only their own mandates
+        kwargs=lambda w: {"pk": Mandat.objects.create(elu=UserFactory(role=Role.ELU), organisation=w.caf).pk},
+    ),
+    "deliberations:liste": Rule(get=READ_DELIBERATIONS, post=NO_WRITE),
+    "deliberations:export": Rule(get=READ_DELIBERATIONS, post=NO_WRITE, kwargs=_fmt),
+    "deliberations:creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
+    "deliberations:detail": Rule(get=READ_DELIBERATIONS, post=NO_WRITE, kwargs=_pk(DeliberationFactory)),
+    "deliberations:apercu": Rule(get=READ_DELIBERATIONS, post=NO_WRITE, kwargs=_pk(DeliberationFactory)),
+    "deliberations:modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(DeliberationFactory)),
+    "deliberations:prete": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_pk(DeliberationFactory)),
+    "deliberations:pdf_generer": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_pk(DeliberationFactory)),
+    "deliberations:pdf_statut": Rule(get=READ_DELIBERATIONS, post=NO_WRITE, kwargs=_pk(DeliberationFactory)),
+    "deliberations:pdf_telecharger": Rule(get=READ_DELIBERATIONS, post=NO_WRITE, kwargs=_pk(VersionPdfFactory)),
+    "deliberations:voter": Rule(
+        get=STAFF_ONLY,
+        post=STAFF_WRITE,
+        kwargs=lambda w: {"pk": VersionPdfFactory(deliberation__statut="prete").deliberation_id},
+    ),
+    "deliberations:executoire": Rule(
+        get=STAFF_ONLY, post=STAFF_WRITE, kwargs=lambda w: {"pk": DeliberationFactory(statut="votee").pk}
+    ),
 }
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DeliberationsConfig(AppConfig):
+    name = "deliberations"
+    verbose_name = "Délibérations du conseil municipal"

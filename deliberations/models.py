@@ -1,0 +1,245 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from comptes.models import Organisation, Role
+from conventions.models import Avenant, Convention
+from roubaix_cs.locking import Versionne
+from roubaix_cs.seuils import CONVOCATION_JOURS_FRANCS
+from subventions.models import DemandeSubvention
+
+ELUS = {"role": Role.ELU}
+# DEL-7 — accusé de réception @CTES : {département}-{SIREN}-{AAAAMMJJ}-{numéro}-DE.
+AR_ACTES_RE = re.compile(r"^\d{2,3}-\d{9}-\d{8}-[A-Za-z0-9_]+-DE$")
+
+
+class Seance(Versionne):
+    """A session of the municipal council."""
+
+    date = models.DateField("date de la séance", unique=True)
+    lieu = models.CharField("lieu", max_length=200, default="Hôtel de ville, salle du conseil")
+    date_convocation = models.DateField("convocation envoyée le", null=True, blank=True)
+    membres_en_exercice = models.PositiveIntegerField("conseillers en exercice", default=55)
+    presents = models.PositiveIntegerField("présents", null=True, blank=True)
+    pouvoirs = models.PositiveIntegerField("pouvoirs", null=True, blank=True)
+    secretaire = models.CharField("secrétaire de séance", max_length=150, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = "séance du conseil municipal"
+        verbose_name_plural = "séances du conseil municipal"
+
+    def __str__(self):
+        return f"Conseil municipal du {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("deliberations:seance_detail", args=[self.pk])
+
+    def clean(self):
+        # DEL-1: the notice goes out at least 5 clear days before the session.
+        if (
+            self.date
+            and self.date_convocation
+            and (self.date - self.date_convocation).days - 1 < CONVOCATION_JOURS_FRANCS
+        ):
+            raise ValidationError(
+                {
+                    "date_convocation": f"La convocation doit partir au moins {CONVOCATION_JOURS_FRANCS} jours francs "
+                    "avant la séance (CGCT L2121-12, DEL-1)."
+                }
+            )
+
+
+class Mandat(models.Model):
+    """An élu's seat on a body's board: SUB-13 keeps them out of the votes that concern it."""
+
+    elu = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="élu(e)",
+        on_delete=models.CASCADE,
+        related_name="mandats",
+        limit_choices_to=ELUS,
+    )
+    organisation = models.ForeignKey(Organisation, verbose_name="organisme", on_delete=models.PROTECT)
+    fonction = models.CharField("fonction", max_length=100, default="Membre du conseil d'administration")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "mandat d'élu"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["elu", "organisation"],
+                name="mandat_unique",
+                violation_error_message="Ce mandat est déjà déclaré.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.elu} — {self.organisation}"
+
+
+class Deliberation(Versionne):
+    class Nature(models.TextChoices):
+        SUBVENTIONS = "subventions", "Attribution de subventions"
+        CONVENTION = "convention", "Approbation de conventions"
+        AVENANT = "avenant", "Approbation d'avenants"
+
+    class Statut(models.TextChoices):
+        BROUILLON = "brouillon", "Projet"
+        PRETE = "prete", "Prête pour la séance"
+        VOTEE = "votee", "Votée"
+        EXECUTOIRE = "executoire", "Exécutoire"
+
+    seance = models.ForeignKey(Seance, verbose_name="séance", on_delete=models.PROTECT, related_name="deliberations")
+    annee = models.PositiveIntegerField("année")
+    numero = models.PositiveIntegerField("numéro")
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices)
+    objet = models.CharField("objet", max_length=255)
+    rapporteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="rapporteur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliberations_rapportees",
+        limit_choices_to=ELUS,
+    )
+    commission = models.CharField("commission", max_length=150, blank=True)
+    date_commission = models.DateField("date de la commission", null=True, blank=True)
+    visas = models.TextField("visas", blank=True)
+    considerants = models.TextField("considérants", blank=True)
+    articles = models.TextField("articles", blank=True)
+    statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.BROUILLON)
+    demandes = models.ManyToManyField(
+        DemandeSubvention, verbose_name="subventions", blank=True, related_name="deliberations"
+    )
+    conventions = models.ManyToManyField(
+        Convention, verbose_name="conventions", blank=True, related_name="deliberations"
+    )
+    avenants = models.ManyToManyField(Avenant, verbose_name="avenants", blank=True, related_name="deliberations")
+    # Vote (DEL-3) and élus not taking part (SUB-13)
+    vote_pour = models.PositiveIntegerField("pour", null=True, blank=True)
+    vote_contre = models.PositiveIntegerField("contre", null=True, blank=True)
+    vote_abstentions = models.PositiveIntegerField("abstentions", null=True, blank=True)
+    ne_prennent_pas_part = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ne prennent pas part au vote",
+        blank=True,
+        related_name="+",
+        limit_choices_to=ELUS,
+    )
+    # Exécutoire (DEL-4)
+    date_transmission = models.DateField("transmise à la Préfecture le", null=True, blank=True)
+    ar_actes = models.CharField("accusé de réception @CTES", max_length=80, blank=True)
+    date_publication = models.DateField("publiée le", null=True, blank=True)
+    date_executoire = models.DateField("exécutoire le", null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[demandes, conventions, avenants, ne_prennent_pas_part])
+
+    class Meta:
+        ordering = ["-annee", "-numero"]
+        verbose_name = "délibération"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["annee", "numero"],
+                name="deliberation_numero_unique",
+                violation_error_message="Ce numéro de délibération existe déjà pour l'année.",
+            ),
+            models.CheckConstraint(
+                name="deliberation_executoire_apres_transmission_et_publication",
+                condition=Q(date_executoire__isnull=True)
+                | (
+                    Q(date_executoire__gte=models.F("date_transmission"))
+                    & Q(date_executoire__gte=models.F("date_publication"))
+                ),
+                violation_error_message="La date exécutoire suit la transmission et la publication (DEL-4).",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Délibération n° {self.reference} — {self.objet}"
+
+    def get_absolute_url(self):
+        return reverse("deliberations:detail", args=[self.pk])
+
+    @property
+    def reference(self):
+        """YYYY/NNN, the number used in the grants, the conventions and the open data."""
+        return f"{self.annee}/{self.numero:03d}"
+
+    @property
+    def modifiable(self):
+        """The text stays editable until the responsable marks it ready."""
+        return self.statut == self.Statut.BROUILLON
+
+    @property
+    def votee(self):
+        return self.statut in (self.Statut.VOTEE, self.Statut.EXECUTOIRE)
+
+
+def chemin_pdf(instance, filename):
+    return f"deliberations/{instance.deliberation.annee}/{instance.deliberation.numero:03d}-v{instance.numero}.pdf"
+
+
+class VersionPdf(models.Model):
+    """One generation of the deliberation's PDF; the one voted is frozen (never rewritten)."""
+
+    deliberation = models.ForeignKey(Deliberation, on_delete=models.PROTECT, related_name="versions")
+    numero = models.PositiveIntegerField("version")
+    fichier = models.FileField("fichier", upload_to=chemin_pdf, max_length=255)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    generee_le = models.DateTimeField("générée le", auto_now_add=True)
+    generee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    votee = models.BooleanField("version votée (figée)", default=False)
+
+    class Meta:
+        ordering = ["-numero"]
+        verbose_name = "version PDF"
+        verbose_name_plural = "versions PDF"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliberation", "numero"],
+                name="version_pdf_unique",
+                violation_error_message="Version en double.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.deliberation.reference} v{self.numero}"
+
+
+class GenerationPdf(models.Model):
+    """A PDF generation job and its visible status (queued, running, done, failed)."""
+
+    class Statut(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente"
+        EN_COURS = "en_cours", "En cours"
+        TERMINEE = "terminee", "Terminée"
+        ECHEC = "echec", "Échec"
+
+    deliberation = models.ForeignKey(Deliberation, on_delete=models.CASCADE, related_name="generations")
+    statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.EN_ATTENTE)
+    demandee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    demandee_le = models.DateTimeField("demandée le", auto_now_add=True)
+    debut = models.DateTimeField("commencée le", null=True, blank=True)
+    fin = models.DateTimeField("terminée le", null=True, blank=True)
+    tentatives = models.PositiveIntegerField("tentatives", default=0)
+    erreur = models.TextField("erreur", blank=True)
+    version = models.OneToOneField(
+        VersionPdf, on_delete=models.SET_NULL, null=True, blank=True, related_name="generation"
+    )
+
+    class Meta:
+        ordering = ["-demandee_le", "-pk"]
+        verbose_name = "génération de PDF"
+
+    def __str__(self):
+        return f"Génération {self.pk} ({self.get_statut_display()})"

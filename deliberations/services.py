@@ -1,0 +1,286 @@
+"""Drafting, PDF generation, vote and exécutoire date of council deliberations."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from comptes.models import Role
+from conventions.models import Avenant, Convention
+from roubaix_cs.pdf import render_pdf
+from subventions.models import DemandeSubvention
+
+from .models import AR_ACTES_RE, Deliberation, GenerationPdf, Mandat, VersionPdf
+
+N = Deliberation.Nature
+DS = DemandeSubvention.Statut
+
+
+def _organisations_beneficiaires(demandes, conventions, avenants):
+    return {
+        *(d.centre.organisation_id for d in demandes),
+        *(c.centre.organisation_id for c in conventions),
+        *(a.convention.centre.organisation_id for a in avenants),
+    } - {None}
+
+
+def elus_interesses(deliberation):
+    """SUB-13: the élus sitting on the board of a beneficiary of this deliberation."""
+    organisations = _organisations_beneficiaires(
+        deliberation.demandes.select_related("centre"),
+        deliberation.conventions.select_related("centre"),
+        deliberation.avenants.select_related("convention__centre"),
+    )
+    return set(Mandat.objects.filter(organisation__in=organisations).values_list("elu_id", flat=True))
+
+
+def _verifier_rapporteur(rapporteur, organisations):
+    if rapporteur is None:
+        return
+    if rapporteur.role != Role.ELU:
+        raise ValidationError({"rapporteur": "Le rapporteur est un(e) élu(e)."})
+    if Mandat.objects.filter(elu=rapporteur, organisation__in=organisations).exists():
+        raise ValidationError(
+            {
+                "rapporteur": f"{rapporteur} siège au conseil d'administration d'un bénéficiaire : "
+                "il ou elle ne peut pas rapporter cette délibération (SUB-13)."
+            }
+        )
+
+
+def texte_initial(deliberation, *, demandes, conventions, avenants):
+    """Visas, considérants and articles from the templates (domain-rules §4 skeleton)."""
+    contexte = {"deliberation": deliberation, "demandes": demandes, "conventions": conventions, "avenants": avenants}
+    return {
+        partie: render_to_string(f"deliberations/texte/{partie}.txt", contexte).strip()
+        for partie in ("visas", "considerants", "articles")
+    }
+
+
+@transaction.atomic
+def rediger(
+    *,
+    seance,
+    objet,
+    par,
+    demandes=(),
+    conventions=(),
+    avenants=(),
+    rapporteur=None,
+    commission="",
+    date_commission=None,
+):
+    """Draft a deliberation from validated grants and/or approved conventions and draft avenants."""
+    demandes = list(demandes)
+    conventions = list(conventions)
+    avenants = list(avenants)
+    if not (demandes or conventions or avenants):
+        raise ValidationError("Choisissez au moins une subvention, une convention ou un avenant.")
+    erreurs = [f"{d} n'est pas validée." for d in demandes if d.statut != DS.VALIDEE]
+    erreurs += [
+        f"{c} n'est pas approuvée pour signature." for c in conventions if c.statut != Convention.Statut.APPROUVEE
+    ]
+    erreurs += [f"{a} n'est plus un projet." for a in avenants if a.statut != Avenant.Statut.PROJET]
+    if erreurs:
+        raise ValidationError(erreurs)
+    _verifier_rapporteur(rapporteur, _organisations_beneficiaires(demandes, conventions, avenants))
+    annee = seance.date.year
+    # Numbers are unique per year: lock the year's deliberations while taking the next one.
+    dernier = Deliberation.objects.select_for_update().filter(annee=annee).aggregate(n=Max("numero"))["n"] or 0
+    nature = N.SUBVENTIONS if demandes else N.CONVENTION if conventions else N.AVENANT
+    deliberation = Deliberation(
+        seance=seance,
+        annee=annee,
+        numero=dernier + 1,
+        nature=nature,
+        objet=objet,
+        rapporteur=rapporteur,
+        commission=commission,
+        date_commission=date_commission,
+    )
+    for partie, texte in texte_initial(
+        deliberation, demandes=demandes, conventions=conventions, avenants=avenants
+    ).items():
+        setattr(deliberation, partie, texte)
+    deliberation.save()
+    deliberation.demandes.set(demandes)
+    deliberation.conventions.set(conventions)
+    deliberation.avenants.set(avenants)
+    for demande in demandes:
+        _statut_demande(demande, DS.DELIBERATION, f"Inscrite à la délibération n° {deliberation.reference}")
+    return deliberation
+
+
+def _statut_demande(demande, statut, motif, **champs):
+    for nom, valeur in champs.items():
+        setattr(demande, nom, valeur)
+    demande.statut = statut
+    demande.version += 1
+    demande._change_reason = motif
+    demande.save()
+
+
+@transaction.atomic
+def marquer_prete(*, deliberation, par):
+    """The responsable freezes the text: it is ready for the session."""
+    if par.role != Role.RESPONSABLE:
+        raise ValidationError("Seule la responsable de service marque une délibération prête.")
+    if deliberation.statut != Deliberation.Statut.BROUILLON:
+        raise ValidationError("Cette délibération n'est plus un projet.")
+    deliberation.statut = Deliberation.Statut.PRETE
+    deliberation.version += 1
+    deliberation._change_reason = "Marquée prête pour la séance"
+    deliberation.save()
+    return deliberation
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+
+def contexte_pdf(deliberation):
+    demandes = list(deliberation.demandes.select_related("centre__organisation", "ligne_budgetaire"))
+    return {
+        "deliberation": deliberation,
+        "seance": deliberation.seance,
+        "demandes": demandes,
+        "conventions": list(deliberation.conventions.select_related("centre")),
+        "avenants": list(deliberation.avenants.select_related("convention__centre")),
+        "total": sum((d.montant_propose or 0 for d in demandes), 0),
+    }
+
+
+@transaction.atomic
+def demander_pdf(*, deliberation, par):
+    """Queue a generation (after commit); refused once voted: the voted PDF is frozen."""
+    if deliberation.votee:
+        raise ValidationError("Délibération votée : son PDF est figé et ne se régénère plus.")
+    generation = GenerationPdf.objects.create(deliberation=deliberation, demandee_par=par)
+    from .tasks import generer_pdf  # the task module imports this one
+
+    transaction.on_commit(lambda: generer_pdf.delay(generation.pk))
+    return generation
+
+
+def generer(generation_id):
+    """Render and store a new PDF version. Idempotent: a finished generation is not redone."""
+    with transaction.atomic():
+        generation = GenerationPdf.objects.select_for_update().select_related("deliberation").get(pk=generation_id)
+        if generation.statut == GenerationPdf.Statut.TERMINEE:
+            return generation
+        generation.statut = GenerationPdf.Statut.EN_COURS
+        generation.debut = timezone.now()
+        generation.tentatives += 1
+        generation.erreur = ""
+        generation.save()
+    deliberation = generation.deliberation
+    pdf = render_pdf("pdf/deliberation.html", contexte_pdf(deliberation))
+    with transaction.atomic():
+        generation = GenerationPdf.objects.select_for_update().get(pk=generation_id)
+        if generation.statut == GenerationPdf.Statut.TERMINEE:  # a redelivered duplicate finished first
+            return generation
+        if Deliberation.objects.get(pk=deliberation.pk).votee:
+            raise ValidationError("Délibération votée entre-temps : son PDF est figé.")
+        numero = (VersionPdf.objects.filter(deliberation=deliberation).aggregate(n=Max("numero"))["n"] or 0) + 1
+        version = VersionPdf(
+            deliberation=deliberation,
+            numero=numero,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            generee_par=generation.demandee_par,
+        )
+        version.fichier.save(f"v{numero}.pdf", ContentFile(pdf), save=False)
+        version.save()
+        generation.version = version
+        generation.statut = GenerationPdf.Statut.TERMINEE
+        generation.fin = timezone.now()
+        generation.save()
+    return generation
+
+
+def marquer(generation_id, statut, erreur=""):
+    GenerationPdf.objects.filter(pk=generation_id).update(statut=statut, erreur=erreur[:2000], fin=timezone.now())
+
+
+# --- Vote and exécutoire ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def voter(*, deliberation, pour, contre, abstentions, ne_prennent_pas_part=(), par, jour=None):
+    """Record the vote (DEL-3, SUB-13), freeze the voted PDF and write the decision into the grants,
+    conventions and avenants, all in one transaction."""
+    deliberation = Deliberation.objects.select_for_update().select_related("seance").get(pk=deliberation.pk)
+    if deliberation.statut != Deliberation.Statut.PRETE:
+        raise ValidationError("Seule une délibération prête peut être votée.")
+    version = deliberation.versions.first()
+    if version is None:
+        raise ValidationError("Générez le PDF de la délibération avant d'enregistrer le vote.")
+    interesses = elus_interesses(deliberation)
+    if deliberation.rapporteur_id in interesses:
+        raise ValidationError("Le rapporteur siège au conseil d'un bénéficiaire (SUB-13).")
+    if pour <= contre:
+        raise ValidationError("La délibération n'est pas adoptée (pour ≤ contre) : rien n'est attribué.")
+    deliberation.vote_pour, deliberation.vote_contre, deliberation.vote_abstentions = pour, contre, abstentions
+    deliberation.statut = Deliberation.Statut.VOTEE
+    deliberation.version += 1
+    deliberation._change_reason = f"Vote : {pour} pour, {contre} contre, {abstentions} abstention(s)"
+    deliberation.save()
+    deliberation.ne_prennent_pas_part.set({*(u.pk for u in ne_prennent_pas_part), *interesses})
+    VersionPdf.objects.filter(pk=version.pk).update(votee=True)
+    motif = f"Votée par la délibération n° {deliberation.reference}"
+    for demande in deliberation.demandes.select_for_update():
+        _statut_demande(
+            demande,
+            DS.VOTEE,
+            motif,
+            montant_vote=demande.montant_propose,
+            deliberation_numero=deliberation.reference,
+            date_vote=deliberation.seance.date,
+        )
+    for convention in deliberation.conventions.select_for_update():
+        convention.deliberation_numero = deliberation.reference
+        convention.statut = Convention.Statut.DELIBEREE
+        convention.version += 1
+        convention._change_reason = motif
+        convention.save()
+    for avenant in deliberation.avenants.select_for_update():
+        avenant.deliberation_numero = deliberation.reference
+        avenant.statut = Avenant.Statut.DELIBERE
+        avenant.version += 1
+        avenant._change_reason = motif
+        avenant.save()
+    return deliberation
+
+
+@transaction.atomic
+def rendre_executoire(*, deliberation, date_transmission, ar_actes, date_publication, par):
+    """DEL-4: exécutoire once transmitted to the préfet and published, on the later date; grants may
+    then be paid (SUB-1) and conventions signed (DEL-6)."""
+    deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
+    if deliberation.statut != Deliberation.Statut.VOTEE:
+        raise ValidationError("Seule une délibération votée devient exécutoire.")
+    if not AR_ACTES_RE.match(ar_actes or ""):
+        raise ValidationError(
+            {"ar_actes": "Accusé de réception @CTES attendu sous la forme 059-215905128-20260210-2026_042-DE (DEL-7)."}
+        )
+    executoire = max(date_transmission, date_publication)
+    deliberation.date_transmission, deliberation.ar_actes = date_transmission, ar_actes
+    deliberation.date_publication, deliberation.date_executoire = date_publication, executoire
+    deliberation.statut = Deliberation.Statut.EXECUTOIRE
+    deliberation.version += 1
+    deliberation._change_reason = f"Exécutoire le {executoire:%d/%m/%Y}"
+    deliberation.save()
+    motif = f"Délibération n° {deliberation.reference} exécutoire le {executoire:%d/%m/%Y}"
+    for demande in deliberation.demandes.select_for_update():
+        demande.date_executoire = executoire
+        demande.version += 1
+        demande._change_reason = motif
+        demande.save()
+    for objet in [*deliberation.conventions.select_for_update(), *deliberation.avenants.select_for_update()]:
+        objet.deliberation_executoire = executoire
+        objet.version += 1
+        objet._change_reason = motif
+        objet.save()
+    return deliberation

@@ -388,7 +388,13 @@ def test_out_of_partner_scope_is_404(client, personas, world, name):
 @pytest.mark.django_db
 def test_read_only_roles_get_403_on_every_business_write(client, personas, world):
     """PUT, PATCH and DELETE too, on every URL except the user's own account pages."""
-    own_account = {"comptes:login", "comptes:logout", "comptes:password_change"}
+    own_account = {
+        "comptes:login",
+        "comptes:logout",
+        "comptes:password_change",
+        "deliberations:mandat_liste",  # an élu declares the boards they sit on
+        "deliberations:mandat_supprimer",
+    }
     for persona in ("elu", "partenaire"):
         client.force_login(personas[persona])
         for name, rule in MATRIX.items():

@@ -48,6 +48,8 @@ def _signature(convention, jour):
     if not parties:
         erreurs.append("La convention n'a aucune partie.")
     executoire = convention.deliberation_executoire
+    if not executoire:  # the vote marks it deliberated; signing waits for the exécutoire date (DEL-6)
+        erreurs.append("La délibération n'est pas encore exécutoire : la convention ne peut pas être signée (DEL-6).")
     erreurs += [
         f"{p.organisation} a signé le {p.date_signature:%d/%m/%Y}, avant que la délibération soit exécutoire "
         f"({executoire:%d/%m/%Y}) (DEL-6)."

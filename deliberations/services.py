@@ -54,7 +54,13 @@ def _verifier_rapporteur(rapporteur, organisations):
 
 def texte_initial(deliberation, *, demandes, conventions, avenants):
     """Visas, considérants and articles from the templates (domain-rules §4 skeleton)."""
-    contexte = {"deliberation": deliberation, "demandes": demandes, "conventions": conventions, "avenants": avenants}
+    contexte = {
+        "deliberation": deliberation,
+        "demandes": demandes,
+        "conventions": conventions,
+        "avenants": avenants,
+        "total": sum((d.montant_propose or 0 for d in demandes), 0),
+    }
     return {
         partie: render_to_string(f"deliberations/texte/{partie}.txt", contexte).strip()
         for partie in ("visas", "considerants", "articles")
@@ -89,8 +95,10 @@ def rediger(
         raise ValidationError(erreurs)
     _verifier_rapporteur(rapporteur, _organisations_beneficiaires(demandes, conventions, avenants))
     annee = seance.date.year
-    # Numbers are unique per year: lock the year's deliberations while taking the next one.
-    dernier = Deliberation.objects.select_for_update().filter(annee=annee).aggregate(n=Max("numero"))["n"] or 0
+    # Numbers are unique per year: lock the year's deliberations while taking the next one. (No
+    # aggregate here: PostgreSQL refuses FOR UPDATE with MAX(); the unique constraint backs this up.)
+    numeros = Deliberation.objects.select_for_update().filter(annee=annee).values_list("numero", flat=True)
+    dernier = max(numeros, default=0)
     nature = N.SUBVENTIONS if demandes else N.CONVENTION if conventions else N.AVENANT
     deliberation = Deliberation(
         seance=seance,
@@ -150,6 +158,7 @@ def contexte_pdf(deliberation):
         "conventions": list(deliberation.conventions.select_related("centre")),
         "avenants": list(deliberation.avenants.select_related("convention__centre")),
         "total": sum((d.montant_propose or 0 for d in demandes), 0),
+        "ne_prennent_pas_part": list(deliberation.ne_prennent_pas_part.all()),
     }
 
 

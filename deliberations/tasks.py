@@ -17,6 +17,11 @@ def generer_pdf(self, generation_id):
             services.marquer(generation_id, GenerationPdf.Statut.ECHEC, f"{type(erreur).__name__} : {erreur}")
             return
         services.marquer(generation_id, GenerationPdf.Statut.EN_ATTENTE, f"Nouvel essai après : {erreur}")
+        if self.request.is_eager:
+            # Eager mode (no broker: development, tests) has no queue to retry on, and with
+            # task_eager_propagates `self.retry` would raise Retry into the caller: retry in-process.
+            self.apply(args=(generation_id,), retries=self.request.retries + 1)
+            return
         raise self.retry(exc=erreur, countdown=2**self.request.retries) from erreur
     except Exception as erreur:  # noqa: BLE001 - any other failure is shown to the user, never lost
         services.marquer(generation_id, GenerationPdf.Statut.ECHEC, f"{type(erreur).__name__} : {erreur}")

@@ -24,6 +24,8 @@ def _connexion(page, username):
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill("motdepasse-de-test")
     page.get_by_role("button", name="Se connecter").click()
+    # Wait for the home page: a goto() during the redirect would abort it (a failed request).
+    expect(page.get_by_role("heading", name=re.compile(r"^Bonjour"))).to_be_visible()
 
 
 def _etape(page, vers, bouton, commentaire=""):
@@ -66,6 +68,7 @@ def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_
     _etape(page, "proposee", "Proposer", "Proposition de 18 000 €")
     expect(page.get_by_role("alert")).to_contain_text("Demande proposée.")
     page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
 
     # The responsable validates it: the CER is in the vault (SUB-11), the line has the credits (SUB-15).
     _connexion(page, "responsable")

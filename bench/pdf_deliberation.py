@@ -1,0 +1,136 @@
+"""Time to render a deliberation with a 40-line annex: WeasyPrint (render_pdf), and LibreOffice
+on the same HTML when it is installed. No database: the objects are built in memory.
+
+Run from the project root:  DEBUG=1 .venv/bin/python bench/pdf_deliberation.py [--runs N]
+"""
+
+import argparse
+import datetime
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roubaix_cs.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.template.loader import render_to_string  # noqa: E402
+
+from centres.models import Centre  # noqa: E402
+from comptes.models import Organisation  # noqa: E402
+from deliberations.models import Deliberation, Seance  # noqa: E402
+from deliberations.services import texte_initial  # noqa: E402
+from roubaix_cs.pdf import render_pdf  # noqa: E402
+from subventions.models import DemandeSubvention, LigneBudgetaire  # noqa: E402
+
+LIGNES = 40
+TEMPLATE = "pdf/deliberation.html"
+
+
+def contexte():
+    """What services.contexte_pdf returns, from unsaved instances."""
+    seance = Seance(
+        date=datetime.date(2026, 2, 10), date_convocation=datetime.date(2026, 1, 30), presents=47, pouvoirs=5
+    )
+    seance.secretaire = "Mme Nadia Benali"
+    deliberation = Deliberation(
+        seance=seance,
+        annee=2026,
+        numero=42,
+        nature=Deliberation.Nature.SUBVENTIONS,
+        objet="subventions de fonctionnement",
+        commission="Commission Solidarités",
+        date_commission=datetime.date(2026, 1, 27),
+        vote_pour=46,
+        vote_contre=3,
+        vote_abstentions=3,
+    )
+    ligne = LigneBudgetaire(annee=2026, section="fonctionnement", chapitre="65", compte="65748", fonction="42")
+    demandes = []
+    for n in range(LIGNES):
+        organisation = Organisation(nom=f"Association du centre social n° {n + 1}", siret=f"{n + 1:014d}")
+        centre = Centre(nom=f"Centre social n° {n + 1}", organisation=organisation)
+        demandes.append(
+            DemandeSubvention(
+                centre=centre,
+                annee=2026,
+                nature=DemandeSubvention.Nature.FONCTIONNEMENT,
+                objet="Fonctionnement du centre et projet social 2026",
+                montant_propose=Decimal(30000 + 1250 * n),
+                date_reception=datetime.date(2025, 10, 1),
+                ligne_budgetaire=ligne,
+            )
+        )
+    for partie, texte in texte_initial(deliberation, demandes=demandes, conventions=[], avenants=[]).items():
+        setattr(deliberation, partie, texte)
+    return {
+        "deliberation": deliberation,
+        "seance": seance,
+        "demandes": demandes,
+        "conventions": [],
+        "avenants": [],
+        "total": sum(d.montant_propose for d in demandes),
+        "ne_prennent_pas_part": [],
+    }
+
+
+def chrono(fonction, runs):
+    durees = []
+    for _ in range(runs):
+        debut = time.perf_counter()
+        resultat = fonction()
+        durees.append(time.perf_counter() - debut)
+    return statistics.median(durees), resultat
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    runs = parser.parse_args().runs
+    ctx = contexte()
+    render_pdf(TEMPLATE, ctx)  # warm-up: imports, fonts
+    median, pdf = chrono(lambda: render_pdf(TEMPLATE, ctx), runs)
+    print(
+        f"WeasyPrint (render_pdf), {LIGNES} lignes d'annexe : "
+        f"médiane {median * 1000:.0f} ms sur {runs} ({len(pdf)} octets)"
+    )
+
+    libreoffice = shutil.which("libreoffice") or shutil.which("soffice")
+    if not libreoffice:
+        print("LibreOffice : non installé (apt-get install libreoffice-writer-nogui), mesure sautée.")
+        return
+    with tempfile.TemporaryDirectory() as dossier:
+        html = Path(dossier) / "deliberation.html"
+        html.write_text(render_to_string(TEMPLATE, ctx), encoding="utf-8")
+        profil = Path(dossier) / "profil"  # a throwaway profile: no lock shared with a user's session
+        commande = [
+            libreoffice,
+            f"-env:UserInstallation=file://{profil}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            dossier,
+            str(html),
+        ]
+        convertir = lambda: subprocess.run(commande, check=True, capture_output=True, timeout=120)  # noqa: E731, S603 - fixed command
+        convertir()  # warm-up: the first run creates the profile
+        median, _ = chrono(convertir, runs)
+        taille = (Path(dossier) / "deliberation.pdf").stat().st_size
+        print(
+            f"LibreOffice --headless --convert-to pdf (même HTML) : "
+            f"médiane {median * 1000:.0f} ms sur {runs} ({taille} octets)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Deliberation, Seance
+
+
+class SeanceFilter(django_filters.FilterSet):
+    periode = django_filters.ChoiceFilter(
+        choices=[("a_venir", "À venir"), ("passees", "Passées")],
+        method="filtrer_periode",
+        label="Période",
+        empty_label="Toutes",
+    )
+    annee = django_filters.NumberFilter(field_name="date__year", label="Année")
+
+    class Meta:
+        model = Seance
+        fields = ["periode", "annee"]
+
+    def filtrer_periode(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.filter(date__gte=today) if value == "a_venir" else queryset.filter(date__lt=today)
+
+
+class DeliberationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="rechercher", label="Recherche")
+    statut = django_filters.ChoiceFilter(choices=Deliberation.Statut.choices, empty_label="Tous les statuts")
+    nature = django_filters.ChoiceFilter(choices=Deliberation.Nature.choices, empty_label="Toutes les natures")
+    annee = django_filters.NumberFilter(field_name="annee", label="Année")
+    seance = django_filters.ModelChoiceFilter(queryset=Seance.objects.all(), empty_label="Toutes les séances")
+
+    class Meta:
+        model = Deliberation
+        fields = ["q", "statut", "nature", "annee", "seance"]
+
+    def rechercher(self, queryset, name, value):
+        avec_centre = Deliberation.objects.filter(demandes__centre__nom__icontains=value).values("pk")
+        return queryset.filter(Q(objet__icontains=value) | Q(pk__in=avec_centre))

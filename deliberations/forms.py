@@ -1,0 +1,155 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from comptes.models import Role, User
+from conventions.models import Avenant, Convention
+from roubaix_cs.forms import ModelFormFr, dates_natives
+from roubaix_cs.locking import VersionForm
+from subventions.models import DemandeSubvention
+
+from . import services
+from .models import AR_ACTES_RE, Deliberation, Mandat, Seance
+
+
+def elus():
+    return User.objects.filter(role=Role.ELU, is_active=True).order_by("last_name", "first_name")
+
+
+class SeanceForm(VersionForm):
+    class Meta(VersionForm.Meta):
+        model = Seance
+        fields = ["date", "date_convocation", "lieu", "membres_en_exercice", "presents", "pouvoirs", "secretaire"]
+
+
+class MandatForm(ModelFormFr):
+    """The team declares a mandate for any élu; an élu for themself only (the view sets `elu`)."""
+
+    class Meta(ModelFormFr.Meta):
+        model = Mandat
+        fields = ["elu", "organisation", "fonction"]
+
+    def __init__(self, *args, pour_soi=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pour_soi:
+            del self.fields["elu"]
+            self.champs_du_parent = ("elu",)
+        else:
+            self.fields["elu"].queryset = elus()
+        self.fields["organisation"].queryset = self.fields["organisation"].queryset.order_by("nom")
+
+
+class DeliberationCreateForm(forms.Form):
+    seance = forms.ModelChoiceField(Seance.objects.all(), label="Séance du conseil municipal")
+    objet = forms.CharField(label="Objet", max_length=255)
+    rapporteur = forms.ModelChoiceField(elus(), label="Rapporteur", required=False)
+    commission = forms.CharField(label="Commission", max_length=150, required=False)
+    date_commission = forms.DateField(label="Date de la commission", required=False)
+    demandes = forms.ModelMultipleChoiceField(
+        DemandeSubvention.objects.none(),
+        label="Subventions validées",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    conventions = forms.ModelMultipleChoiceField(
+        Convention.objects.none(),
+        label="Conventions approuvées pour signature",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    avenants = forms.ModelMultipleChoiceField(
+        Avenant.objects.none(),
+        label="Projets d'avenants",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dates_natives(self)
+        self.fields["rapporteur"].queryset = elus()
+        # Validated grants that no deliberation carries yet.
+        self.fields["demandes"].queryset = DemandeSubvention.objects.filter(
+            statut=DemandeSubvention.Statut.VALIDEE, deliberations__isnull=True
+        ).select_related("centre")
+        self.fields["conventions"].queryset = Convention.objects.filter(
+            statut=Convention.Statut.APPROUVEE, deliberations__isnull=True
+        ).select_related("centre")
+        self.fields["avenants"].queryset = Avenant.objects.filter(
+            statut=Avenant.Statut.PROJET, deliberations__isnull=True
+        ).select_related("convention__centre")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("demandes") or cleaned.get("conventions") or cleaned.get("avenants")):
+            raise ValidationError("Choisissez au moins une subvention, une convention ou un avenant.")
+        return cleaned
+
+
+class DeliberationTexteForm(VersionForm):
+    """The text and its heading, editable while the deliberation is a draft."""
+
+    class Meta(VersionForm.Meta):
+        model = Deliberation
+        fields = ["objet", "rapporteur", "commission", "date_commission", "visas", "considerants", "articles"]
+        widgets = {
+            "visas": forms.Textarea(attrs={"rows": 8}),
+            "considerants": forms.Textarea(attrs={"rows": 5}),
+            "articles": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rapporteur"].queryset = elus()
+
+    def clean_rapporteur(self):
+        rapporteur = self.cleaned_data.get("rapporteur")
+        deliberation = self.instance
+        organisations = services._organisations_beneficiaires(
+            deliberation.demandes.select_related("centre"),
+            deliberation.conventions.select_related("centre"),
+            deliberation.avenants.select_related("convention__centre"),
+        )
+        try:
+            services._verifier_rapporteur(rapporteur, organisations)
+        except ValidationError as erreur:
+            raise ValidationError(erreur.message_dict["rapporteur"]) from erreur
+        return rapporteur
+
+
+class VoteForm(forms.Form):
+    pour = forms.IntegerField(label="Pour", min_value=0)
+    contre = forms.IntegerField(label="Contre", min_value=0)
+    abstentions = forms.IntegerField(label="Abstentions", min_value=0)
+    ne_prennent_pas_part = forms.ModelMultipleChoiceField(
+        User.objects.none(),
+        label="Ne prennent pas part au vote",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les élus siégeant au conseil d'administration d'un bénéficiaire y sont ajoutés d'office (SUB-13).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ne_prennent_pas_part"].queryset = elus()
+
+
+class ExecutoireForm(forms.Form):
+    date_transmission = forms.DateField(label="Transmise à la Préfecture (@CTES) le")
+    ar_actes = forms.CharField(
+        label="Accusé de réception @CTES",
+        max_length=80,
+        help_text="Forme {département}-{SIREN}-{AAAAMMJJ}-{numéro}-DE, ex. 059-215905128-20260210-2026_042-DE (DEL-7).",
+    )
+    date_publication = forms.DateField(label="Publiée le")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dates_natives(self)
+
+    def clean_ar_actes(self):
+        ar_actes = self.cleaned_data["ar_actes"].strip()
+        if not AR_ACTES_RE.match(ar_actes):
+            raise ValidationError(
+                "Accusé de réception @CTES attendu sous la forme 059-215905128-20260210-2026_042-DE (DEL-7)."
+            )
+        return ar_actes

@@ -1,0 +1,64 @@
+"""The demo sessions seeded by seed_demo: voted and exécutoire deliberations with frozen PDFs,
+an upcoming session with a draft, the élu's mandate; a second run changes nothing."""
+
+import hashlib
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from deliberations import demo
+from deliberations.models import Deliberation, GenerationPdf, Mandat, Seance, VersionPdf
+from subventions.models import DemandeSubvention
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    return timezone.localdate()
+
+
+def test_past_sessions_have_voted_executoire_deliberations_with_frozen_pdfs(seeded):
+    passees = Deliberation.objects.filter(seance__date__lt=seeded)
+    assert passees.exists()
+    for deliberation in passees:
+        assert deliberation.statut == Deliberation.Statut.EXECUTOIRE
+        assert deliberation.date_executoire == max(deliberation.date_transmission, deliberation.date_publication)
+        for demande in deliberation.demandes.all():  # the numbers and dates the grants carry
+            assert demande.deliberation_numero == deliberation.reference
+            assert demande.date_executoire == deliberation.date_executoire
+        version = deliberation.versions.get()
+        assert version.votee
+        with version.fichier.open("rb") as fichier:
+            contenu = fichier.read()
+        assert contenu.startswith(b"%PDF")
+        assert hashlib.sha256(contenu).hexdigest() == version.sha256
+    numeros = set(
+        DemandeSubvention.objects.filter(statut__in=DemandeSubvention.STATUTS_VOTES)
+        .exclude(deliberation_numero="")
+        .values_list("deliberation_numero", flat=True)
+    )
+    assert numeros == {d.reference for d in passees}
+
+
+def test_an_upcoming_session_has_a_draft_and_the_elu_a_mandate(seeded):
+    projet = Deliberation.objects.get(seance__date__gt=seeded)
+    assert projet.statut == Deliberation.Statut.BROUILLON
+    assert projet.demandes.exists()
+    assert set(projet.demandes.values_list("statut", flat=True)) == {DemandeSubvention.Statut.DELIBERATION}
+    assert projet.versions.get().votee is False
+    mandat = Mandat.objects.get(elu__username="elu")
+    assert projet.demandes.filter(centre__organisation=mandat.organisation).exists()  # SUB-13 at the vote
+    assert not GenerationPdf.objects.exclude(statut=GenerationPdf.Statut.TERMINEE).exists()
+
+
+def test_a_second_run_changes_nothing(seeded):
+    avant = [m.objects.count() for m in (Seance, Deliberation, VersionPdf, GenerationPdf, Mandat)]
+    demo.charger(
+        {"today": seeded, "users": {}, "organisations": {}, "centres": []}  # skipped before reading them
+    )
+    call_command("seed_demo", verbosity=0)
+    assert [m.objects.count() for m in (Seance, Deliberation, VersionPdf, GenerationPdf, Mandat)] == avant

@@ -8,12 +8,12 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from centres.models import Local, duree_en_mois
 from comptes.models import Organisation, Role
 from roubaix_cs.formats import montant
 from roubaix_cs.seuils import AVANCE_MAX_PCT, CPOM_DUREE_MAX_MOIS, SEUIL_CONVENTION
+from roubaix_cs.workflow import Circuit, Transition
 
 from .models import Avenant, Convention
 
@@ -68,64 +68,39 @@ def _terminee(convention, jour):
     return [] if fin < jour else [f"La convention court jusqu'au {fin:%d/%m/%Y}."]
 
 
-def _rien(convention, jour):
-    return []
-
-
-@dataclass(frozen=True)
-class Transition:
-    depuis: str
-    vers: str
-    libelle: str
-    roles: frozenset
-    verifier: object = _rien
-    motif_requis: bool = False
-
-
 S = Convention.Statut
 TRANSITIONS = [
-    Transition(S.BROUILLON, S.REVUE_JURIDIQUE, "Envoyer au service juridique", EQUIPE),
-    Transition(S.REVUE_JURIDIQUE, S.BROUILLON, "Reprendre le projet", EQUIPE),
-    Transition(S.REVUE_JURIDIQUE, S.APPROUVEE, "Approuver pour signature", RESPONSABLE, _approbation),
-    Transition(S.APPROUVEE, S.DELIBEREE, "Constater la délibération", EQUIPE, _deliberation),
-    Transition(S.DELIBEREE, S.SIGNEE, "Constater la signature de toutes les parties", EQUIPE, _signature),
-    Transition(S.SIGNEE, S.EN_COURS, "Mettre en exécution", EQUIPE, _commencee),
-    Transition(S.EN_COURS, S.EXPIREE, "Constater l'expiration", EQUIPE, _terminee),
-    Transition(S.SIGNEE, S.RESILIEE, "Résilier", RESPONSABLE, motif_requis=True),
-    Transition(S.EN_COURS, S.RESILIEE, "Résilier", RESPONSABLE, motif_requis=True),
+    Transition((S.BROUILLON,), S.REVUE_JURIDIQUE, "Envoyer au service juridique", EQUIPE),
+    Transition((S.REVUE_JURIDIQUE,), S.BROUILLON, "Reprendre le projet", EQUIPE),
+    Transition((S.REVUE_JURIDIQUE,), S.APPROUVEE, "Approuver pour signature", RESPONSABLE, _approbation),
+    Transition((S.APPROUVEE,), S.DELIBEREE, "Constater la délibération", EQUIPE, _deliberation),
+    Transition((S.DELIBEREE,), S.SIGNEE, "Constater la signature de toutes les parties", EQUIPE, _signature),
+    Transition((S.SIGNEE,), S.EN_COURS, "Mettre en exécution", EQUIPE, _commencee),
+    Transition((S.EN_COURS,), S.EXPIREE, "Constater l'expiration", EQUIPE, _terminee),
+    Transition((S.SIGNEE,), S.RESILIEE, "Résilier", RESPONSABLE, motif_requis=True),
+    Transition((S.EN_COURS,), S.RESILIEE, "Résilier", RESPONSABLE, motif_requis=True),
 ]
 
 
+CIRCUIT = Circuit(TRANSITIONS, Convention.Statut)
+
+
 def transitions_possibles(convention, user):
-    return [t for t in TRANSITIONS if t.depuis == convention.statut and user.role in t.roles]
+    return CIRCUIT.possibles(convention, user)
+
+
+def _preparer(convention, transition, *, jour, commentaire, par):
+    if transition.vers == S.REVUE_JURIDIQUE and not convention.juridique_envoi:
+        convention.juridique_envoi = jour
+    if transition.vers == S.RESILIEE:
+        convention.motif_fin = commentaire
 
 
 @transaction.atomic
 def changer_statut(*, convention, vers, par, commentaire="", jour=None):
     """Move `convention` to status `vers`; raise ValidationError (French) when a rule forbids it."""
-    jour = jour or timezone.localdate()
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
-    transition = next((t for t in TRANSITIONS if t.depuis == convention.statut and t.vers == vers), None)
-    if transition is None:
-        cible = dict(S.choices).get(vers, vers or "?")
-        raise ValidationError(f"Passage impossible de « {convention.get_statut_display()} » à « {cible} ».")
-    if par.role not in transition.roles:
-        raise ValidationError(f"« {transition.libelle} » est réservé à la responsable de service.")
-    if transition.motif_requis and not commentaire.strip():
-        raise ValidationError("Indiquez le motif.")
-    erreurs = transition.verifier(convention, jour)
-    if erreurs:
-        raise ValidationError(erreurs)
-    if vers == S.REVUE_JURIDIQUE and not convention.juridique_envoi:
-        convention.juridique_envoi = jour
-    if vers == S.RESILIEE:
-        convention.motif_fin = commentaire
-    convention.statut = vers
-    convention.version += 1
-    convention._history_user = par  # who, even outside a request (shell, task)
-    convention._change_reason = f"{transition.libelle}{' — ' + commentaire if commentaire else ''}"
-    convention.save()
-    return convention
+    return CIRCUIT.appliquer(convention, vers, par=par, commentaire=commentaire, jour=jour, preparer=_preparer)
 
 
 # --- Engagements, avenants and the consolidated state ----------------------------------------

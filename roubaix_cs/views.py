@@ -28,11 +28,9 @@ def accueil(request):
     }
     horizon = today + relativedelta(months=AGREMENT_HORIZON_DEFAUT_MOIS)
     if user.role in EQUIPE:
-        visibles = {c.pk for c in centres.only("pk")}
+        # The team sees every centre, so every app's deadlines of the coming months.
         limite = today + datetime.timedelta(days=ACCUEIL_ECHEANCES_JOURS)
-        context["echeances"] = [
-            d for d in collect(today) if d.due <= limite and (d.centre_id is None or d.centre_id in visibles)
-        ]
+        context["echeances"] = [d for d in collect(today) if d.due <= limite]
         context["mes_centres"] = centres.filter(referent=user).avec_fin_agrement().order_by("nom")
         context["sans_referent"] = centres.filter(referent__isnull=True).exclude(statut=Centre.Statut.FERME)
     else:

@@ -17,6 +17,7 @@ from roubaix_cs.seuils import (
     BILAN_CERTIFIE_SEUIL,
     CAC_SEUIL_SUBVENTIONS,
 )
+from roubaix_cs.workflow import Circuit, Transition
 
 from .models import DemandeSubvention, LigneBudgetaire, Versement, echeance_crf
 
@@ -94,20 +95,6 @@ def _vote(demande, jour):
     return ["Renseignez le montant voté, le numéro et la date de la délibération."]
 
 
-def _rien(demande, jour):
-    return []
-
-
-@dataclass(frozen=True)
-class Transition:
-    depuis: tuple
-    vers: str
-    libelle: str
-    roles: frozenset
-    verifier: object = _rien
-    motif_requis: bool = False
-
-
 TRANSITIONS = [
     Transition((S.RECUE,), S.INSTRUCTION, "Mettre en instruction", EQUIPE),
     Transition((S.INSTRUCTION,), S.PROPOSEE, "Proposer", EQUIPE, _proposition),
@@ -125,33 +112,23 @@ TRANSITIONS = [
 ]
 
 
+CIRCUIT = Circuit(TRANSITIONS, DemandeSubvention.Statut)
+
+
 def transitions_possibles(demande, user):
-    return [t for t in TRANSITIONS if demande.statut in t.depuis and user.role in t.roles]
+    return CIRCUIT.possibles(demande, user)
+
+
+def _preparer(demande, transition, *, jour, commentaire, par):
+    if transition.vers == S.VALIDEE and demande.derogation_crf_motif and crf_en_retard(demande, jour):
+        demande.derogation_crf_par = par
 
 
 @transaction.atomic
 def changer_statut(*, demande, vers, par, commentaire="", jour=None):
     """Move `demande` to `vers`, or raise ValidationError with the French reasons."""
-    jour = jour or timezone.localdate()
     demande = DemandeSubvention.objects.select_for_update().get(pk=demande.pk)
-    transition = next((t for t in TRANSITIONS if demande.statut in t.depuis and t.vers == vers), None)
-    if transition is None:
-        cible = dict(S.choices).get(vers, vers or "?")
-        raise ValidationError(f"Passage impossible de « {demande.get_statut_display()} » à « {cible} ».")
-    if par.role not in transition.roles:
-        raise ValidationError(f"« {transition.libelle} » est réservé à la responsable de service.")
-    if transition.motif_requis and not commentaire.strip():
-        raise ValidationError("Indiquez le motif.")
-    erreurs = transition.verifier(demande, jour)
-    if erreurs:
-        raise ValidationError(erreurs)
-    if vers == S.VALIDEE and demande.derogation_crf_motif and crf_en_retard(demande, jour):
-        demande.derogation_crf_par = par
-    demande.statut = vers
-    demande.version += 1
-    demande._change_reason = f"{transition.libelle}{' — ' + commentaire if commentaire else ''}"
-    demande.save()
-    return demande
+    return CIRCUIT.appliquer(demande, vers, par=par, commentaire=commentaire, jour=jour, preparer=_preparer)
 
 
 # --- Payments ---------------------------------------------------------------------------------

@@ -27,14 +27,15 @@ def charger(contexte):
         return
     today, users = contexte["today"], contexte["users"]
     elu, responsable = users["elu"], users["responsable"]
+    for date_vote, demandes in sorted(_votees_par_date().items()):
+        _seance_passee(date_vote, demandes, elu=elu, par=responsable)
+    # The draft comes after the voted ones, so it takes the year's next number.
     projet = _prochaine_seance(today, responsable)
     if projet is not None:
         organisation = projet.demandes.select_related("centre").first().centre.organisation
         if organisation is not None:
             Mandat.objects.create(elu=elu, organisation=organisation, fonction="Administrateur")
         _generer(projet, responsable)
-    for date_vote, demandes in sorted(_votees_par_date().items()):
-        _seance_passee(date_vote, demandes, elu=elu, par=responsable)
 
 
 def _votees_par_date():

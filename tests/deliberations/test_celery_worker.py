@@ -55,14 +55,16 @@ def broker(settings):
     if client is None:
         pytest.skip("Redis does not answer on 127.0.0.1:6379.")
     client.flushdb()
+    # Read before changing the settings: app.conf reads through to them.
+    avant = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
     settings.CELERY_BROKER_URL = BROKER
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    avant = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
     _reset_pool()
     app.conf.update(broker_url=BROKER, task_always_eager=False)
     yield client
     _reset_pool()
     app.conf.update(**avant)
+    assert app.conf.task_always_eager == avant["task_always_eager"]  # later tests run tasks eagerly again
     client.flushdb()
     client.close()
 

@@ -30,8 +30,12 @@ run: seed
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# One worker per core, each with its own test database; a module stays on one worker, so that
+# its shared data (tests/partage.py) is built once. `make test XDIST=-n0` runs in one process.
+XDIST ?= -n auto --dist loadscope
+
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,15 +1,21 @@
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
 
-from comptes.models import Role
-
-from .factories import CentreFactory, OrganisationFactory, UserFactory
+from .factories import CentreFactory, OrganisationFactory, creer_persona
+from .partage import HACHAGE_RAPIDE, donnees_partagees, media_root, refuser_hors_de_ses_donnees
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # Hashing cost is irrelevant to what the tests check; keep the suite fast.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _test_settings(request, settings, tmp_path):
+    refuser_hors_de_ses_donnees(request)
+    settings.PASSWORD_HASHERS = HACHAGE_RAPIDE
+    # The files of shared data stay where they were written; any other test writes into its own folder.
+    settings.MEDIA_ROOT = media_root() or tmp_path / "media"
+
+
+# --- Personas -------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -24,38 +30,46 @@ def departement_org():
 
 @pytest.fixture
 def responsable():
-    return UserFactory(username="responsable", role=Role.RESPONSABLE)
+    return creer_persona("responsable")
 
 
 @pytest.fixture
 def agent():
-    return UserFactory(username="agent", role=Role.AGENT)
+    return creer_persona("agent")
 
 
 @pytest.fixture
 def regisseur():
-    return UserFactory(username="regisseur", role=Role.REGISSEUR)
+    return creer_persona("regisseur")
 
 
 @pytest.fixture
 def elu():
-    return UserFactory(username="elu", role=Role.ELU)
+    return creer_persona("elu")
 
 
 @pytest.fixture
 def partenaire_caf(caf):
-    return UserFactory(username="caf", role=Role.PARTENAIRE, organisation=caf)
+    return creer_persona("partenaire_caf", caf)
 
 
 @pytest.fixture
 def partenaire_departement(departement_org):
-    return UserFactory(username="departement", role=Role.PARTENAIRE, organisation=departement_org)
+    return creer_persona("partenaire_departement", departement_org)
 
 
 @pytest.fixture
 def outsider():
     """A logged-in account with no business role (a technical account)."""
-    return UserFactory(username="technique", role="")
+    return creer_persona("outsider")
+
+
+@donnees_partagees
+def demo():
+    """The demo data of `seed_demo`, built once for the module's tests that read it; returns its day."""
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", verbosity=0)
+    return timezone.localdate()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from comptes.models import Organisation, Role, User
 from conventions.models import Convention, EngagementAnnuel, Partie
 from deliberations.models import Deliberation, Seance, VersionPdf
 from roubaix_cs.validators import completer_siret
-from subventions.models import DemandeSubvention, Dispositif, LigneBudgetaire
+from subventions.models import DemandeSubvention, Dispositif, LigneBudgetaire, Versement
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -61,6 +61,32 @@ class UserFactory(factory.django.DjangoModelFactory):
         regisseur = factory.Trait(role=Role.REGISSEUR)
         elu = factory.Trait(role=Role.ELU)
         partenaire = factory.Trait(role=Role.PARTENAIRE, organisation=factory.SubFactory(OrganisationFactory))
+
+
+PERSONAS = {
+    # persona: (username, role); each is also a fixture of tests/conftest.py
+    "responsable": ("responsable", Role.RESPONSABLE),
+    "agent": ("agent", Role.AGENT),
+    "regisseur": ("regisseur", Role.REGISSEUR),
+    "elu": ("elu", Role.ELU),
+    "partenaire_caf": ("caf", Role.PARTENAIRE),
+    "partenaire_departement": ("departement", Role.PARTENAIRE),
+    "outsider": ("technique", ""),  # a logged-in account with no business role (a technical account)
+}
+
+
+def creer_persona(nom, organisation=None):
+    username, role = PERSONAS[nom]
+    return UserFactory(username=username, role=role, organisation=organisation)
+
+
+def lecteurs(*noms, organisation=None):
+    """{persona: a new user of its role}; partners belong to `organisation`. For data built once per
+    module, where the personas' fixed usernames could already be taken."""
+    return {
+        nom: UserFactory(role=PERSONAS[nom][1], organisation=organisation if nom.startswith("partenaire") else None)
+        for nom in noms
+    }
 
 
 class CentreFactory(factory.django.DjangoModelFactory):
@@ -300,6 +326,20 @@ class DemandeFactory(factory.django.DjangoModelFactory):
             date_vote=datetime.date(2026, 2, 10),
             date_executoire=datetime.date(2026, 2, 20),
         )
+
+
+class VersementFactory(factory.django.DjangoModelFactory):
+    """A payment written as it stands (no check of the rules: `enregistrer_versement` does them)."""
+
+    class Meta:
+        model = Versement
+
+    demande = factory.SubFactory(DemandeFactory, votee=True)
+    type = Versement.Type.AVANCE
+    montant = Decimal("10.00")
+    date = datetime.date(2026, 3, 1)
+    reference = factory.Sequence(lambda n: f"M-{n}")
+    cree_par = factory.SubFactory(UserFactory)
 
 
 class SeanceFactory(factory.django.DjangoModelFactory):

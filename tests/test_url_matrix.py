@@ -31,12 +31,14 @@ from .factories import (
     EngagementFactory,
     LigneBudgetaireFactory,
     LocalFactory,
+    OrganisationFactory,
     SeanceFactory,
     TravauxFactory,
     UserFactory,
     VersionPdfFactory,
     VisiteFactory,
 )
+from .partage import donnees_partagees
 
 LOGIN = "login"
 REDIRECT = "redirect"
@@ -321,17 +323,14 @@ class World:
     centre: object
     centre_hors: object
     caf: object
+    personas: dict
 
 
-@pytest.fixture
-def world(caf, settings):
-    settings.VILLE_SIRET = "21590512800017"  # the open-data export needs the city's SIRET (a setting)
-    return World(centre=CentreFactory(partenaires=[caf]), centre_hors=CentreFactory(), caf=caf)
-
-
-@pytest.fixture
-def personas(caf):
-    return {
+@donnees_partagees
+def world():
+    """Built once: the objects of each case are created by the case, in its own rolled-back savepoint."""
+    caf = OrganisationFactory(caf=True)
+    personas = {
         "anonyme": None,
         "responsable": UserFactory(role=Role.RESPONSABLE),
         "agent": UserFactory(role=Role.AGENT),
@@ -340,6 +339,12 @@ def personas(caf):
         "partenaire": UserFactory(role=Role.PARTENAIRE, organisation=caf),
         "sans_role": UserFactory(role=""),
     }
+    return World(centre=CentreFactory(partenaires=[caf]), centre_hors=CentreFactory(), caf=caf, personas=personas)
+
+
+@pytest.fixture(autouse=True)
+def _ville_siret(settings):
+    settings.VILLE_SIRET = "21590512800017"  # the open-data export needs the city's SIRET (a setting)
 
 
 def _outcome(response):
@@ -349,12 +354,12 @@ def _outcome(response):
     return response.status_code
 
 
-def _check(client, personas, name, kwargs_builder, world, method, expected):
+def _check(client, name, kwargs_builder, world, method, expected):
     seen = {}
     for persona, want in zip(PERSONAS, expected, strict=True):
         client.logout()
-        if personas[persona] is not None:
-            client.force_login(personas[persona])
+        if world.personas[persona] is not None:
+            client.force_login(world.personas[persona])
         url = reverse(name, kwargs=kwargs_builder(world))
         response = client.get(url) if method == "GET" else client.post(url, {})
         seen[persona] = (_outcome(response), want)
@@ -366,27 +371,27 @@ def _check(client, personas, name, kwargs_builder, world, method, expected):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_get(client, personas, world, name):
+def test_get(client, world, name):
     rule = MATRIX[name]
-    _check(client, personas, name, rule.kwargs, world, "GET", rule.get)
+    _check(client, name, rule.kwargs, world, "GET", rule.get)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_post(client, personas, world, name):
+def test_post(client, world, name):
     rule = MATRIX[name]
-    _check(client, personas, name, rule.kwargs, world, "POST", rule.post)
+    _check(client, name, rule.kwargs, world, "POST", rule.post)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.hors_perimetre))
-def test_out_of_partner_scope_is_404(client, personas, world, name):
+def test_out_of_partner_scope_is_404(client, world, name):
     rule = MATRIX[name]
-    _check(client, personas, name, rule.hors_perimetre, world, "GET", rule.get_hors_perimetre)
+    _check(client, name, rule.hors_perimetre, world, "GET", rule.get_hors_perimetre)
 
 
 @pytest.mark.django_db
-def test_read_only_roles_get_403_on_every_business_write(client, personas, world):
+def test_read_only_roles_get_403_on_every_business_write(client, world):
     """PUT, PATCH and DELETE too, on every URL except the user's own account pages."""
     own_account = {
         "comptes:login",
@@ -396,7 +401,7 @@ def test_read_only_roles_get_403_on_every_business_write(client, personas, world
         "deliberations:mandat_supprimer",
     }
     for persona in ("elu", "partenaire"):
-        client.force_login(personas[persona])
+        client.force_login(world.personas[persona])
         for name, rule in MATRIX.items():
             if name in own_account:
                 continue
@@ -407,6 +412,6 @@ def test_read_only_roles_get_403_on_every_business_write(client, personas, world
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.post == STAFF_WRITE))
-def test_wrong_method_is_405(client, personas, world, name):
-    client.force_login(personas["responsable"])
+def test_wrong_method_is_405(client, world, name):
+    client.force_login(world.personas["responsable"])
     assert client.delete(reverse(name, kwargs=MATRIX[name].kwargs(world))).status_code == 405

@@ -1,24 +1,21 @@
-"""Query-count guards for premises, works and the documents vault: same count at 3 and 30 records.
-
-Counts include the session, the user, and the savepoint pair of ATOMIC_REQUESTS."""
+"""Query-count guards for premises, works and the documents vault: same count at 3 and 30 records."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ..factories import CentreFactory, DocumentFactory, LocalFactory, TravauxFactory, UserFactory
+from ..factories import (
+    CentreFactory,
+    DocumentFactory,
+    LocalFactory,
+    OrganisationFactory,
+    TravauxFactory,
+    UserFactory,
+    lecteurs,
+)
+from ..partage import calcule_une_fois
+from ..requetes import Page, mesurer, verifier
 
 pytestmark = pytest.mark.django_db
-
-
-def _count(client, url, params=None):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {})
-        if response.streaming:
-            b"".join(response.streaming_content)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def _grow_parc(n, caf):
@@ -42,67 +39,72 @@ def _grow_local(local, n):
         local.save()
 
 
-LISTES = [
-    ("centres:local_liste", {}, 8),
-    ("centres:local_liste", {"occupant": "centre", "commission_jours": "90", "tri": "-avantage"}, 8),
-    ("centres:travaux_liste", {}, 8),
-    ("centres:travaux_liste", {"etat": "en_cours", "annee": "2026"}, 8),
-]
+LISTES = {
+    "centres:local_liste": (reverse("centres:local_liste"), {}),
+    "centres:local_liste?occupant=centre&commission_jours=90&tri=-avantage": (
+        reverse("centres:local_liste"),
+        {"occupant": "centre", "commission_jours": "90", "tri": "-avantage"},
+    ),
+    "centres:travaux_liste": (reverse("centres:travaux_liste"), {}),
+    "centres:travaux_liste?etat=en_cours&annee=2026": (
+        reverse("centres:travaux_liste"),
+        {"etat": "en_cours", "annee": "2026"},
+    ),
+}
+EXPORTS = ["centres:local_export", "centres:travaux_export", "centres:document_export"]
+FORMATS = ["csv", "xlsx"]
+LECTEURS_LISTES = ["agent", "regisseur", "elu"]
+LECTEURS_DOCUMENTS = ["agent", "partenaire_caf", "elu"]
 
 
-@pytest.mark.parametrize(("name", "params", "plafond"), LISTES)
-@pytest.mark.parametrize("persona", ["agent", "regisseur", "elu"])
-def test_premises_and_works_lists_do_not_grow_with_the_data(client, caf, persona, name, params, plafond, request):
-    client.force_login(request.getfixturevalue(persona))
-    url = reverse(name)
-    _grow_parc(3, caf)
-    small = _count(client, url, params)
-    _grow_parc(27, caf)
-    large = _count(client, url, params)
-    assert small == large <= plafond, (small, large)
+@calcule_une_fois
+def parc():
+    """Every page of premises, works and documents, at 3 then 30 centres with their premises."""
+    caf = OrganisationFactory(caf=True)
+    document = DocumentFactory()
+    pages = [
+        *(Page(f"{vue} {p}", url, params) for vue, (url, params) in LISTES.items() for p in LECTEURS_LISTES),
+        *(Page(f"centres:document_liste {p}", reverse("centres:document_liste")) for p in LECTEURS_DOCUMENTS),
+        *(Page(f"{name} {fmt} agent", reverse(name, kwargs={"fmt": fmt})) for name in EXPORTS for fmt in FORMATS),
+        Page("centres:document_telecharger agent", reverse("centres:document_telecharger", args=[document.pk])),
+    ]
+    personas = lecteurs(*{*LECTEURS_LISTES, *LECTEURS_DOCUMENTS}, organisation=caf)
+    return mesurer(pages, lambda n: _grow_parc(n, caf), personas)
 
 
-@pytest.mark.parametrize(("persona", "plafond"), [("agent", 7), ("partenaire_caf", 8), ("elu", 7)])
-def test_document_list_does_not_grow_with_the_data(client, caf, persona, plafond, request):
-    client.force_login(request.getfixturevalue(persona))
-    url = reverse("centres:document_liste")
-    _grow_parc(3, caf)
-    small = _count(client, url)
-    _grow_parc(27, caf)
-    large = _count(client, url, {})
-    assert small == large <= plafond, (small, large)
+@pytest.mark.parametrize("vue", LISTES)
+@pytest.mark.parametrize("persona", LECTEURS_LISTES)
+def test_premises_and_works_lists_do_not_grow_with_the_data(parc, persona, vue):
+    verifier(parc, f"{vue} {persona}")
 
 
-@pytest.mark.parametrize(
-    ("name", "plafond"), [("centres:local_export", 5), ("centres:travaux_export", 5), ("centres:document_export", 5)]
-)
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_exports_do_not_grow_with_the_data(client, caf, agent, name, fmt, plafond):
-    client.force_login(agent)
-    url = reverse(name, kwargs={"fmt": fmt})
-    _grow_parc(3, caf)
-    small = _count(client, url)
-    _grow_parc(27, caf)
-    assert small == _count(client, url) <= plafond
+@pytest.mark.parametrize("persona", LECTEURS_DOCUMENTS)
+def test_document_list_does_not_grow_with_the_data(parc, persona):
+    verifier(parc, f"centres:document_liste {persona}")
 
 
-@pytest.mark.parametrize(("persona", "plafond"), [("agent", 11), ("regisseur", 10), ("elu", 11)])
-def test_premises_page_does_not_grow_with_its_works_documents_and_history(client, persona, plafond, request):
-    client.force_login(request.getfixturevalue(persona))
+@pytest.mark.parametrize("name", EXPORTS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_exports_do_not_grow_with_the_data(parc, name, fmt):
+    verifier(parc, f"{name} {fmt} agent")
+
+
+def test_download_costs_the_same_whatever_the_vault_size(parc):
+    verifier(parc, "centres:document_telecharger agent")
+
+
+@calcule_une_fois
+def fiche_local():
+    """The page of a premises, with 3 then 30 works, documents and edits."""
     local = LocalFactory()
     url = reverse("centres:local_detail", args=[local.pk])
-    _grow_local(local, 3)
-    small = _count(client, url)
-    _grow_local(local, 27)
-    large = _count(client, url)
-    assert small == large <= plafond, (small, large)
+    return mesurer(
+        [Page(f"centres:local_detail {p}", url) for p in LECTEURS_LISTES],
+        lambda n: _grow_local(local, n),
+        lecteurs(*LECTEURS_LISTES),
+    )
 
 
-def test_download_costs_the_same_whatever_the_vault_size(client, caf, agent):
-    client.force_login(agent)
-    _grow_parc(3, caf)
-    document = DocumentFactory()
-    url = reverse("centres:document_telecharger", args=[document.pk])
-    small = _count(client, url)
-    _grow_parc(27, caf)
-    assert small == _count(client, url) <= 5
+@pytest.mark.parametrize("persona", LECTEURS_LISTES)
+def test_premises_page_does_not_grow_with_its_works_documents_and_history(fiche_local, persona):
+    verifier(fiche_local, f"centres:local_detail {persona}")

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from ..factories import (
@@ -10,17 +11,19 @@ from ..factories import (
     AssembleeGeneraleFactory,
     CentreFactory,
     DocumentFactory,
+    OrganisationFactory,
     UserFactory,
     VisiteFactory,
+    lecteurs,
 )
-from .test_query_counts import _count
+from ..partage import calcule_une_fois
+from ..requetes import Page, mesurer, verifier
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to(datetime.date(2026, 9, 15))
+JOUR = datetime.date(2026, 9, 15)
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR)]
 
 
 def _grow_ags(n, caf):
@@ -41,43 +44,61 @@ def _grow_visits(n, caf):
         ActionSuiviFactory(visite=visite, statut="faite", date_cloture=datetime.date(2026, 8, 1))
 
 
-@pytest.mark.parametrize(
-    ("url", "plafond"),
-    [
-        (reverse("centres:ag_liste"), 11),
-        (reverse("centres:ag_liste") + "?periode=toutes&comptes_approuves=oui", 11),
-        (reverse("centres:ag_export", kwargs={"fmt": "xlsx"}), 6),
-        (reverse("centres:ag_export", kwargs={"fmt": "csv"}), 6),
-        (reverse("centres:ag_ics"), 5),
-    ],
-)
+AG = {
+    "centres:ag_liste": (reverse("centres:ag_liste"), {}),
+    "centres:ag_liste?periode=toutes&comptes_approuves=oui": (
+        reverse("centres:ag_liste"),
+        {"periode": "toutes", "comptes_approuves": "oui"},
+    ),
+    "centres:ag_export xlsx": (reverse("centres:ag_export", kwargs={"fmt": "xlsx"}), {}),
+    "centres:ag_export csv": (reverse("centres:ag_export", kwargs={"fmt": "csv"}), {}),
+    "centres:ag_ics": (reverse("centres:ag_ics"), {}),
+}
+VISITES = {
+    "centres:visite_liste": (reverse("centres:visite_liste"), {}),
+    "centres:visite_liste?actions=en_retard&tri=centre": (
+        reverse("centres:visite_liste"),
+        {"actions": "en_retard", "tri": "centre"},
+    ),
+    "centres:visite_export xlsx": (reverse("centres:visite_export", kwargs={"fmt": "xlsx"}), {}),
+    "centres:visite_export csv": (reverse("centres:visite_export", kwargs={"fmt": "csv"}), {}),
+}
+
+
+def _pages(urls, personas):
+    return [Page(f"{vue} {persona}", url, params) for vue, (url, params) in urls.items() for persona in personas]
+
+
+@calcule_une_fois
+def calendrier():
+    """The AG calendar, its exports and feed, at 3 then 30 upcoming AGs."""
+    caf = OrganisationFactory(caf=True)
+    with time_machine.travel(JOUR):
+        return mesurer(
+            _pages(AG, ["agent", "partenaire_caf"]),
+            lambda n: _grow_ags(n, caf),
+            lecteurs("agent", "partenaire_caf", organisation=caf),
+        )
+
+
+@pytest.mark.parametrize("vue", AG)
 @pytest.mark.parametrize("persona", ["agent", "partenaire_caf"])
-def test_ag_pages_queries_do_not_grow_with_the_data(client, caf, persona, url, plafond, request):
-    client.force_login(request.getfixturevalue(persona))
-    _grow_ags(3, caf)
-    small = _count(client, url)
-    _grow_ags(27, caf)
-    large = _count(client, url)
-    assert small == large <= plafond, (small, large)
+def test_ag_pages_queries_do_not_grow_with_the_data(calendrier, persona, vue):
+    verifier(calendrier, f"{vue} {persona}")
 
 
-@pytest.mark.parametrize(
-    ("url", "plafond"),
-    [
-        (reverse("centres:visite_liste"), 8),
-        (reverse("centres:visite_liste") + "?actions=en_retard&tri=centre", 8),
-        (reverse("centres:visite_export", kwargs={"fmt": "xlsx"}), 6),
-        (reverse("centres:visite_export", kwargs={"fmt": "csv"}), 6),
-    ],
-)
+@calcule_une_fois
+def visites():
+    """The visits list and its exports, at 3 then 30 visits with their actions."""
+    caf = OrganisationFactory(caf=True)
+    with time_machine.travel(JOUR):
+        return mesurer(_pages(VISITES, ["agent", "elu"]), lambda n: _grow_visits(n, caf), lecteurs("agent", "elu"))
+
+
+@pytest.mark.parametrize("vue", VISITES)
 @pytest.mark.parametrize("persona", ["agent", "elu"])
-def test_visit_list_and_export_queries_do_not_grow_with_the_data(client, caf, persona, url, plafond, request):
-    client.force_login(request.getfixturevalue(persona))
-    _grow_visits(3, caf)
-    small = _count(client, url)
-    _grow_visits(27, caf)
-    large = _count(client, url)
-    assert small == large <= plafond, (small, large)
+def test_visit_list_and_export_queries_do_not_grow_with_the_data(visites, persona, vue):
+    verifier(visites, f"{vue} {persona}")
 
 
 def _grow_visit(visite, n):
@@ -87,14 +108,20 @@ def _grow_visit(visite, n):
         visite.visiteurs.add(UserFactory())
 
 
-@pytest.mark.parametrize(("name", "plafond"), [("centres:visite_detail", 8), ("centres:visite_pdf", 7)])
-@pytest.mark.parametrize("persona", ["agent", "elu"])
-def test_visit_page_queries_do_not_grow_with_its_actions(client, persona, name, plafond, request):
-    client.force_login(request.getfixturevalue(persona))
+@calcule_une_fois
+def visite():
+    """A visit's page and its PDF report, with 3 then 30 actions, documents and visitors."""
     visite = VisiteFactory()
-    url = reverse(name, args=[visite.pk])
-    _grow_visit(visite, 3)
-    small = _count(client, url)
-    _grow_visit(visite, 27)
-    large = _count(client, url)
-    assert small == large <= plafond, (small, large)
+    pages = [
+        Page(f"{name} {persona}", reverse(name, args=[visite.pk]))
+        for name in ["centres:visite_detail", "centres:visite_pdf"]
+        for persona in ["agent", "elu"]
+    ]
+    with time_machine.travel(JOUR):
+        return mesurer(pages, lambda n: _grow_visit(visite, n), lecteurs("agent", "elu"))
+
+
+@pytest.mark.parametrize("name", ["centres:visite_detail", "centres:visite_pdf"])
+@pytest.mark.parametrize("persona", ["agent", "elu"])
+def test_visit_page_queries_do_not_grow_with_its_actions(visite, persona, name):
+    verifier(visite, f"{name} {persona}")

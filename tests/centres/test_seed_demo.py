@@ -1,5 +1,7 @@
+"""The demo data of seed_demo, built once for the module (`demo`), read by every test here."""
+
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.urls import reverse
 
 from centres.models import Agrement, Centre, Contact
@@ -18,12 +20,6 @@ ACCOUNTS = {
 }
 
 
-@pytest.fixture
-def seeded(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-
-
 def _snapshot():
     from django.apps import apps
 
@@ -32,7 +28,7 @@ def _snapshot():
     }
 
 
-def test_it_creates_a_fictional_network_with_every_account(seeded):
+def test_it_creates_a_fictional_network_with_every_account(demo):
     assert Centre.objects.filter(statut=Centre.Statut.ACTIF).count() == 10
     assert Centre.objects.filter(statut=Centre.Statut.PREFIGURATION).count() == 1
     assert all("fictif" in nom for nom in Centre.objects.values_list("nom", flat=True))
@@ -43,12 +39,12 @@ def test_it_creates_a_fictional_network_with_every_account(seeded):
     assert Contact.objects.filter(qualite=Contact.Qualite.DIRECTEUR).count() == 10
 
 
-def test_every_agrement_respects_avs_1_and_avs_2(seeded):
+def test_every_agrement_respects_avs_1_and_avs_2(demo):
     for agrement in Agrement.objects.all():
         agrement.full_clean()
 
 
-def test_it_has_agrements_ending_soon_and_one_expired(seeded):
+def test_it_has_agrements_ending_soon_and_one_expired(demo):
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -57,21 +53,22 @@ def test_it_has_agrements_ending_soon_and_one_expired(seeded):
     assert agc.filter(fin__gte=today, fin__lte=today.replace(year=today.year + 1)).count() >= 2
 
 
-def test_a_second_run_changes_nothing(seeded):
+def test_a_second_run_changes_nothing(demo, settings):
+    settings.DEBUG = True
     before = _snapshot()
     call_command("seed_demo", verbosity=0)
     assert _snapshot() == before
 
 
 @pytest.mark.parametrize(("username", "status"), [(name, 200) for name in ACCOUNTS])
-def test_each_demo_account_logs_in_and_lands_on_its_home_page(client, seeded, username, status):
+def test_each_demo_account_logs_in_and_lands_on_its_home_page(client, demo, username, status):
     response = client.post(reverse("comptes:login"), {"username": username, "password": "demo"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("accueil")
     assert response.status_code == status
     assert response.context["user"].username == username
 
 
-def test_the_departement_reads_only_the_centres_it_partners(client, seeded):
+def test_the_departement_reads_only_the_centres_it_partners(client, demo):
     client.force_login(User.objects.get(username="departement"))
     visibles = Centre.objects.visibles_par(User.objects.get(username="departement"))
     assert 0 < visibles.count() < Centre.objects.count()
@@ -79,31 +76,7 @@ def test_the_departement_reads_only_the_centres_it_partners(client, seeded):
     assert client.get(reverse("centres:detail", args=[hors.pk])).status_code == 404
 
 
-def test_it_refuses_to_run_without_debug_unless_forced(settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
-        call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", "--force", verbosity=0)
-    assert Centre.objects.count() == 11
-
-
-def test_scale_multiplies_the_network(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", "--scale", "3", verbosity=0)
-    assert Centre.objects.count() == 31
-
-
-def test_si_vide_leaves_an_existing_database_alone(settings):
-    from ..factories import CentreFactory
-
-    settings.DEBUG = True
-    CentreFactory(nom="Un vrai centre")
-    call_command("seed_demo", "--si-vide", verbosity=0)
-    assert list(Centre.objects.values_list("nom", flat=True)) == ["Un vrai centre"]
-    assert not User.objects.exists()
-
-
-def test_the_follow_up_of_the_centres_is_seeded(seeded):
+def test_the_follow_up_of_the_centres_is_seeded(demo):
     from django.utils import timezone
 
     from centres.models import ActionSuivi, Document, Local, Travaux, Visite, exercices_sans_ag

@@ -24,8 +24,8 @@ from conventions.models import (
 from roubaix_cs.formats import montant
 
 from ..factories import PDF_MINIMAL, CentreFactory, ConventionFactory, EngagementFactory, LocalFactory
+from ..outils import messages_de
 from .factories import AvenantFactory, AvenantMontantFactory, ObjectifFactory
-from .outils import messages_de
 
 pytestmark = pytest.mark.django_db
 S = Convention.Statut

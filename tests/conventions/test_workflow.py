@@ -15,8 +15,8 @@ from conventions.models import Convention, Partie
 from roubaix_cs.history import evenements
 
 from ..factories import CentreFactory, ConventionFactory, LocalFactory, UserFactory
+from ..outils import messages_de
 from .factories import AvenantFactory, EvaluationFactory, ObjectifFactory
-from .outils import messages_de
 
 pytestmark = pytest.mark.django_db
 S = Convention.Statut

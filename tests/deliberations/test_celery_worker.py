@@ -27,8 +27,11 @@ from tests.factories import CentreFactory, DeliberationFactory, DemandeFactory, 
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-VISIBILITE = 5  # seconds before an unacknowledged message may be delivered again
-BROKER = "redis://127.0.0.1:6379/14"  # a database of its own, flushed by each test
+VISIBILITE = 2  # seconds before an unacknowledged message may be delivered again
+# A Redis database of its own per pytest-xdist worker (8 to 15), flushed by each test: two workers
+# running these tests at once never take each other's jobs.
+_XDIST = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+BROKER = f"redis://127.0.0.1:6379/{8 + int(_XDIST.removeprefix('gw')) % 8}"
 WORKER_ARGS = ["--pool=solo", "--concurrency=1", "-Q", "celery", "--without-heartbeat"]
 WORKER_ARGS += ["--without-gossip", "--without-mingle", "--loglevel=INFO"]
 BENEFICIAIRES = [("Association Alma Gare", Decimal("18500.00")), ("Association Epeule", Decimal("7250.50"))]
@@ -107,12 +110,8 @@ def workers(tmp_path):
     yield lancer
     for process, journal in lances:
         if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            process.kill()  # the test is over: nothing to finish, and the broker is flushed next
+            process.wait(timeout=10)
         journal.close()
 
 
@@ -127,7 +126,7 @@ def attendre(generation, statuts, tmp_path, delai=45):
         generation.refresh_from_db()
         if generation.statut in statuts:
             return generation
-        time.sleep(0.2)
+        time.sleep(0.05)
     pytest.fail(f"Job still {generation.statut!r} after {delai} s.\n{journaux(tmp_path)}")
 
 
@@ -179,7 +178,8 @@ def test_a_job_whose_worker_dies_is_delivered_again(broker, workers, deliberatio
 
     # The message stays unacknowledged in Redis. A worker sweeps the unacknowledged messages older
     # than the visibility timeout when it starts (then only every ~100 s): start the next one once
-    # the message, delivered when the job went "en cours", is past the 5 s.
+    # the message, delivered when the job went "en cours", is past VISIBILITE: time must pass, no
+    # event announces it.
     time.sleep(max(0, VISIBILITE + 1 - (timezone.now() - generation.debut).total_seconds()))
     workers()
     generation = attendre(generation, {S.TERMINEE, S.ECHEC}, tmp_path, delai=45)

@@ -5,24 +5,16 @@ import hashlib
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
-from deliberations import demo
+from deliberations import demo as demo_deliberations
 from deliberations.models import Deliberation, GenerationPdf, Mandat, Seance, VersionPdf
 from subventions.models import DemandeSubvention
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-    return timezone.localdate()
-
-
-def test_past_sessions_have_voted_executoire_deliberations_with_frozen_pdfs(seeded):
-    passees = Deliberation.objects.filter(seance__date__lt=seeded)
+def test_past_sessions_have_voted_executoire_deliberations_with_frozen_pdfs(demo):
+    passees = Deliberation.objects.filter(seance__date__lt=demo)
     assert passees.exists()
     for deliberation in passees:
         assert deliberation.statut == Deliberation.Statut.EXECUTOIRE
@@ -44,8 +36,8 @@ def test_past_sessions_have_voted_executoire_deliberations_with_frozen_pdfs(seed
     assert numeros == {d.reference for d in passees}
 
 
-def test_an_upcoming_session_has_a_draft_and_the_elu_a_mandate(seeded):
-    projet = Deliberation.objects.get(seance__date__gt=seeded)
+def test_an_upcoming_session_has_a_draft_and_the_elu_a_mandate(demo):
+    projet = Deliberation.objects.get(seance__date__gt=demo)
     assert projet.statut == Deliberation.Statut.BROUILLON
     assert projet.demandes.exists()
     assert set(projet.demandes.values_list("statut", flat=True)) == {DemandeSubvention.Statut.DELIBERATION}
@@ -55,10 +47,11 @@ def test_an_upcoming_session_has_a_draft_and_the_elu_a_mandate(seeded):
     assert not GenerationPdf.objects.exclude(statut=GenerationPdf.Statut.TERMINEE).exists()
 
 
-def test_a_second_run_changes_nothing(seeded):
+def test_a_second_run_changes_nothing(demo, settings):
+    settings.DEBUG = True
     avant = [m.objects.count() for m in (Seance, Deliberation, VersionPdf, GenerationPdf, Mandat)]
-    demo.charger(
-        {"today": seeded, "users": {}, "organisations": {}, "centres": []}  # skipped before reading them
+    demo_deliberations.charger(
+        {"today": demo, "users": {}, "organisations": {}, "centres": []}  # skipped before reading them
     )
     call_command("seed_demo", verbosity=0)
     assert [m.objects.count() for m in (Seance, Deliberation, VersionPdf, GenerationPdf, Mandat)] == avant

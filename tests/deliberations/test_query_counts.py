@@ -1,24 +1,17 @@
 """Query-count guards: the deliberation pages cost the same number of queries at 3 and 30 records."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptes.models import Role
 from deliberations.models import Mandat
 
-from ..factories import DeliberationFactory, SeanceFactory, UserFactory, VersionPdfFactory
+from ..factories import DeliberationFactory, SeanceFactory, UserFactory, VersionPdfFactory, lecteurs
+from ..partage import calcule_une_fois
+from ..requetes import Page, garde, mesurer, verifier
 from .conftest import demande_validee
 
 pytestmark = pytest.mark.django_db
-
-
-def _count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def _grow_list(n, seance):
@@ -27,16 +20,26 @@ def _grow_list(n, seance):
         deliberation.demandes.add(demande_validee(), demande_validee())
 
 
-@pytest.mark.parametrize("url", ["deliberations:liste", "deliberations:seance_liste"])
-@pytest.mark.parametrize(("persona", "plafond"), [("agent", 8), ("elu", 8)])
-def test_lists_queries_do_not_grow_with_the_data(client, request, persona, plafond, url):
-    client.force_login(request.getfixturevalue(persona))
-    _grow_list(3, SeanceFactory())
-    small = _count(client, reverse(url))
-    for _ in range(9):
-        _grow_list(3, SeanceFactory())
-    large = _count(client, reverse(url))
-    assert small == large <= plafond, (small, large)
+LISTES = ["deliberations:liste", "deliberations:seance_liste"]
+LECTEURS = ["agent", "elu"]
+
+
+@calcule_une_fois
+def listes():
+    """The lists of deliberations and sessions, at 3 then 30 deliberations (3 per session)."""
+
+    def grow(n):
+        for _ in range(n // 3):
+            _grow_list(3, SeanceFactory())
+
+    pages = [Page(f"{name} {p}", reverse(name)) for name in LISTES for p in LECTEURS]
+    return mesurer(pages, grow, lecteurs(*LECTEURS))
+
+
+@pytest.mark.parametrize("name", LISTES)
+@pytest.mark.parametrize("persona", LECTEURS)
+def test_lists_queries_do_not_grow_with_the_data(listes, persona, name):
+    verifier(listes, f"{name} {persona}")
 
 
 def _grow_deliberation(deliberation, n):
@@ -51,32 +54,27 @@ def _grow_deliberation(deliberation, n):
         deliberation.save()
 
 
-@pytest.mark.parametrize(("persona", "plafond"), [("agent", 30), ("elu", 30)])
-def test_deliberation_detail_queries_do_not_grow_with_the_data(client, request, persona, plafond):
-    client.force_login(request.getfixturevalue(persona))
+@calcule_une_fois
+def fiche():
+    """A voted deliberation's page, with 3 then 30 grants, PDF versions and edits."""
     deliberation = DeliberationFactory(statut="votee", rapporteur=UserFactory(role=Role.ELU))
-    _grow_deliberation(deliberation, 3)
-    small = _count(client, deliberation.get_absolute_url())
-    _grow_deliberation(deliberation, 27)
-    large = _count(client, deliberation.get_absolute_url())
-    assert small == large <= plafond, (small, large)
+    pages = [Page(f"deliberations:detail {p}", deliberation.get_absolute_url()) for p in LECTEURS]
+    return mesurer(pages, lambda n: _grow_deliberation(deliberation, n), lecteurs(*LECTEURS))
+
+
+@pytest.mark.parametrize("persona", LECTEURS)
+def test_deliberation_detail_queries_do_not_grow_with_the_data(fiche, persona):
+    verifier(fiche, f"deliberations:detail {persona}")
 
 
 def test_seance_detail_queries_do_not_grow_with_the_data(client, agent):
     client.force_login(agent)
     seance = SeanceFactory()
-    _grow_list(3, seance)
-    small = _count(client, seance.get_absolute_url())
-    _grow_list(27, seance)
-    large = _count(client, seance.get_absolute_url())
-    assert small == large <= 8, (small, large)
+    garde(client, "deliberations:seance_detail agent", seance.get_absolute_url(), lambda n: _grow_list(n, seance))
 
 
 def test_preview_queries_do_not_grow_with_the_data(client, agent):
     client.force_login(agent)
     deliberation = DeliberationFactory()
-    _grow_deliberation(deliberation, 3)
     url = reverse("deliberations:apercu", args=[deliberation.pk])
-    small = _count(client, url)
-    _grow_deliberation(deliberation, 27)
-    assert small == _count(client, url) <= 12
+    garde(client, "deliberations:apercu agent", url, lambda n: _grow_deliberation(deliberation, n))

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from comptes.models import Role
 
 from ..factories import CentreFactory, UserFactory
+from .outils import connexion
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -20,12 +21,7 @@ def test_an_agent_edits_the_phone_of_a_centre_and_finds_it_in_the_history(live_s
     CentreFactory(nom="Centre social du Pile")  # the list shows more than the one we edit
 
     # Log in through the form.
-    page.goto("/comptes/connexion/")
-    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
-    page.locator("input[name=username]").fill("agent")
-    page.locator("input[name=password]").fill("motdepasse-de-test")
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Bonjour Aïcha")).to_be_visible()
+    connexion(page, "agent", "Aïcha")
 
     # Centres list, then the centre's page.
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Centres", exact=True).click()

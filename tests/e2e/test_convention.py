@@ -1,5 +1,4 @@
 import re
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -8,15 +7,11 @@ from comptes.models import Organisation, Role
 from conventions.models import Convention
 
 from ..factories import CentreFactory, OrganisationFactory, UserFactory
+from .outils import connexion, montant_affiche
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CLAUSES = list(Convention.CLAUSES)
-
-
-def _montant(value):
-    """The amount as the page shows it, whitespace collapsed the way Playwright compares text."""
-    return f"{Decimal(value):,.2f}".replace(",", " ").replace(".", ",") + " €"
 
 
 def _enregistrer(page, message):
@@ -35,11 +30,7 @@ def test_the_responsable_drafts_gets_signed_and_amends_a_cpom(live_server, page,
     CentreFactory(nom="Centre social de l'Alma")
     OrganisationFactory(nom="Ville de Roubaix", nature=Organisation.Nature.VILLE)
 
-    page.goto("/comptes/connexion/")
-    page.locator("input[name=username]").fill("responsable")
-    page.locator("input[name=password]").fill("motdepasse-de-test")
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Bonjour Claire")).to_be_visible()
+    connexion(page, "responsable", "Claire")
 
     # From the centre's page, its "Conventions" tab (loaded by htmx), then the form.
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Centres", exact=True).click()
@@ -69,7 +60,7 @@ def test_the_responsable_drafts_gets_signed_and_amends_a_cpom(live_server, page,
     page.locator("input[name=montant]").fill("30000")
     page.locator("input[name=avance]").fill("10000")
     _enregistrer(page, "Engagement ajouté.")
-    expect(page.locator("#engagements")).to_contain_text(_montant(30000))
+    expect(page.locator("#engagements")).to_contain_text(montant_affiche(30000))
 
     # Every mandatory clause and the legal visa (CPO-6), through the edit form.
     page.get_by_role("link", name="Modifier", exact=True).click()
@@ -120,14 +111,22 @@ def test_the_responsable_drafts_gets_signed_and_amends_a_cpom(live_server, page,
     # The consolidated amounts, and the avenant's amounts before and after.
     engagements = page.locator("#engagements")
     expect(engagements.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(
-        ["2026", "Ville de Roubaix", _montant(36000), _montant(10000), _montant(0), _montant(0), _montant(36000)]
+        [
+            "2026",
+            "Ville de Roubaix",
+            montant_affiche(36000),
+            montant_affiche(10000),
+            montant_affiche(0),
+            montant_affiche(0),
+            montant_affiche(36000),
+        ]
     )
-    expect(engagements).not_to_contain_text(_montant(30000))
+    expect(engagements).not_to_contain_text(montant_affiche(30000))
     avenants = page.locator("section[aria-labelledby=titre-avenants]")
     expect(avenants).to_contain_text("Avenant n° 1 du 01/02/2026 — Financement d'un poste de référent familles")
     expect(avenants.locator(".badge")).to_have_text("Signé")
     expect(avenants.locator("tbody tr").get_by_role("cell")).to_have_text(
-        ["2026", "Ville de Roubaix", _montant(30000), _montant(36000)]
+        ["2026", "Ville de Roubaix", montant_affiche(30000), montant_affiche(36000)]
     )
     expect(avenants.get_by_role("link", name="Modifier")).to_have_count(0)
 

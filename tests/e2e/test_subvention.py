@@ -10,22 +10,9 @@ from comptes.models import Role
 from subventions.models import DemandeSubvention
 
 from ..factories import CentreFactory, DemandeFactory, DocumentFactory, LigneBudgetaireFactory, UserFactory
+from .outils import connexion, montant_affiche
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _montant(value):
-    """The amount as the page shows it, whitespace collapsed the way Playwright compares text."""
-    return f"{Decimal(value):,.2f}".replace(",", " ").replace(".", ",") + " €"
-
-
-def _connexion(page, username):
-    page.goto("/comptes/connexion/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("motdepasse-de-test")
-    page.get_by_role("button", name="Se connecter").click()
-    # Wait for the home page: a goto() during the redirect would abort it (a failed request).
-    expect(page.get_by_role("heading", name=re.compile(r"^Bonjour"))).to_be_visible()
 
 
 def _etape(page, vers, bouton, commentaire=""):
@@ -47,7 +34,7 @@ def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_
     demande = DemandeFactory(centre=centre, annee=today.year, referent=agent, montant_demande=Decimal("20000"))
 
     # The agent finds the request in the list and puts it in instruction.
-    _connexion(page, "agent")
+    connexion(page, "agent")
     expect(page.get_by_role("heading", name="Bonjour Aïcha")).to_be_visible()
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Subventions").click()
     page.locator("#demandes").get_by_role("link", name="Fonctionnement").click()
@@ -63,7 +50,7 @@ def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_
     expect(page.locator("textarea[name=derogation_crf_motif]")).to_have_count(0)  # the responsable's only
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("alert")).to_contain_text("Instruction enregistrée.")
-    expect(page.locator("#montant-propose")).to_have_text(_montant(18000))
+    expect(page.locator("#montant-propose")).to_have_text(montant_affiche(18000))
     expect(page.get_by_role("button", name="Valider la proposition")).to_have_count(0)
     _etape(page, "proposee", "Proposer", "Proposition de 18 000 €")
     expect(page.get_by_role("alert")).to_contain_text("Demande proposée.")
@@ -71,7 +58,7 @@ def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_
     expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
 
     # The responsable validates it: the CER is in the vault (SUB-11), the line has the credits (SUB-15).
-    _connexion(page, "responsable")
+    connexion(page, "responsable")
     page.goto(demande.get_absolute_url())
     pieces = page.locator(".pieces li", has_text="Contrat d'engagement républicain signé")
     expect(pieces).to_contain_text("Valide")
@@ -104,9 +91,9 @@ def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_
     )
     page.locator("input[name=date]").fill(executoire.isoformat())
     page.get_by_role("button", name="Enregistrer le versement").click()
-    expect(page.get_by_role("alert")).to_contain_text(f"Versement de {_montant(9000)} enregistré.")
+    expect(page.get_by_role("alert")).to_contain_text(f"Versement de {montant_affiche(9000)} enregistré.")
     expect(page).to_have_url(f"{live_server.url}{demande.get_absolute_url()}")
-    expect(page.locator("#versements tbody tr").first).to_contain_text(_montant(9000))
+    expect(page.locator("#versements tbody tr").first).to_contain_text(montant_affiche(9000))
 
     # Every step is in the history, with its author and comment.
     historique = page.locator(".historique")

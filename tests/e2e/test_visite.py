@@ -8,6 +8,7 @@ from centres.models import Visite
 from comptes.models import Role
 
 from ..factories import CentreFactory, UserFactory
+from .outils import connexion
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -17,11 +18,7 @@ def test_an_agent_records_an_understaffed_acm_visit_and_its_follow_up(live_serve
     centre = CentreFactory(nom="Centre social de l'Alma")
     echeance = datetime.date.today() + datetime.timedelta(days=30)
 
-    page.goto("/comptes/connexion/")
-    page.locator("input[name=username]").fill("agent")
-    page.locator("input[name=password]").fill("motdepasse-de-test")
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Bonjour Aïcha")).to_be_visible()
+    connexion(page, "agent", "Aïcha")
 
     # The centre's page, then its visits tab (loaded by htmx).
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Centres", exact=True).click()

@@ -2,19 +2,11 @@
 
 import datetime
 
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from centres.models import Document
 
 from ..factories import DocumentFactory
-
-
-def messages_de(response):
-    """The flash messages a user reads after this response (followed or not)."""
-    if hasattr(response, "redirect_chain"):
-        return [str(m) for m in response.context["messages"]]
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def cer(centre, **kwargs):
@@ -31,7 +23,3 @@ def cer(centre, **kwargs):
 def transition(client, demande, vers, commentaire="", **donnees):
     url = reverse("subventions:transition", args=[demande.pk])
     return client.post(url, {"vers": vers, "commentaire": commentaire, **donnees}, follow=True)
-
-
-def contenu(response):
-    return response.content.decode()

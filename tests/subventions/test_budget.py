@@ -8,29 +8,13 @@ from django.urls import reverse
 
 from roubaix_cs.formats import montant
 from subventions import services
-from subventions.models import DemandeSubvention, Dispositif, LigneBudgetaire, Versement
+from subventions.models import DemandeSubvention, Dispositif, LigneBudgetaire
 
-from ..factories import DemandeFactory, DispositifFactory, LigneBudgetaireFactory, UserFactory
-from .outils_demandes import contenu, messages_de
+from ..factories import DemandeFactory, DispositifFactory, LigneBudgetaireFactory, VersementFactory
+from ..outils import contenu, messages_de
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(datetime.datetime(2026, 9, 1, 10, 0))]
 S = DemandeSubvention.Statut
-
-
-@pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to(datetime.datetime(2026, 9, 1, 10, 0))
-
-
-def _payer(demande, montant_):
-    return Versement.objects.create(
-        demande=demande,
-        type="avance",
-        montant=Decimal(montant_),
-        date=datetime.date(2026, 3, 1),
-        reference="M-1",
-        cree_par=UserFactory(),
-    )
 
 
 @pytest.fixture
@@ -38,8 +22,8 @@ def ligne():
     """Open credits 95 000,10 €: engaged 25 000,60 € (validated 5 000,30 + voted 20 000,30), paid 12 000,25 €."""
     ligne = LigneBudgetaireFactory(credits_votes=Decimal("100000.10"), decisions_modificatives=Decimal("-5000"))
     votee = DemandeFactory(votee=True, ligne_budgetaire=ligne, montant_vote=Decimal("20000.30"))
-    _payer(votee, "12000")
-    _payer(votee, "0.25")
+    VersementFactory(demande=votee, montant=Decimal("12000"))
+    VersementFactory(demande=votee, montant=Decimal("0.25"))
     DemandeFactory(proposee=True, statut=S.VALIDEE, ligne_budgetaire=ligne, montant_propose=Decimal("5000.30"))
     DemandeFactory(proposee=True, ligne_budgetaire=ligne, montant_propose=Decimal("7000"))  # not engaged yet
     DemandeFactory(proposee=True, statut=S.REJETEE, ligne_budgetaire=ligne)  # never engaged

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from centres.models import Document
 from conventions.models import Convention
 from roubaix_cs.formats import montant
-from subventions.models import CompteRenduFinancier, DemandeSubvention, Versement
+from subventions.models import CompteRenduFinancier, DemandeSubvention
 
 from ..factories import (
     AgrementFactory,
@@ -25,24 +25,13 @@ from ..factories import (
     DocumentFactory,
     LigneBudgetaireFactory,
     LocalFactory,
-    UserFactory,
+    VersementFactory,
 )
-from .outils_demandes import contenu, messages_de
+from ..outils import contenu, messages_de
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(datetime.datetime(2026, 9, 1, 10, 0))]
 S = DemandeSubvention.Statut
 NOTE = "Note confidentielle : direction fragile, trésorerie à surveiller."
-
-
-@pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to(datetime.datetime(2026, 9, 1, 10, 0))
-
-
-def _payer(demande, montant_, date=datetime.date(2026, 3, 1)):
-    return Versement.objects.create(
-        demande=demande, type="avance", montant=Decimal(montant_), date=date, reference="M-1", cree_par=UserFactory()
-    )
 
 
 def _csv(response):
@@ -59,12 +48,12 @@ def trois_demandes():
     linne = CentreFactory(nom="Centre social Linné")
     vvv = DispositifFactory(nom="Ville Vie Vacances")
     a = DemandeFactory(centre=alma, annee=2026, votee=True, montant_demande=Decimal("20000"))
-    _payer(a, "9000")
-    _payer(a, "1000.50")
+    VersementFactory(demande=a, montant=Decimal("9000"))
+    VersementFactory(demande=a, montant=Decimal("1000.50"))
     b = DemandeFactory(
         centre=alma, annee=2025, nature="dispositif", dispositif=vvv, montant_demande=Decimal("3000"), votee=True
     )
-    _payer(b, "3000")
+    VersementFactory(demande=b, montant=Decimal("3000"))
     c = DemandeFactory(centre=linne, annee=2026, proposee=True, montant_demande=Decimal("12000"))
     return a, b, c
 
@@ -419,7 +408,7 @@ def test_the_page_shows_the_centre_s_earlier_years_conventions_agrement_and_repo
     centre = CentreFactory()
     demande = DemandeFactory(centre=centre, annee=2026, proposee=True)
     n1 = DemandeFactory(centre=centre, annee=2025, votee=True, montant_vote=Decimal("15000"))
-    _payer(n1, "15000", datetime.date(2025, 4, 1))
+    VersementFactory(demande=n1, montant=Decimal("15000"), date=datetime.date(2025, 4, 1))
     n2 = DemandeFactory(centre=centre, annee=2024, nature="compensation_loyers", votee=True)
     CompteRenduFinancier.objects.create(demande=n2, date_reception=datetime.date(2025, 6, 2))
     DemandeFactory(centre=centre, annee=2023, votee=True)  # N-3: its report is still awaited
@@ -462,7 +451,7 @@ def test_elus_see_only_the_public_pieces(client, elu):
 
 def test_the_payments_and_the_report_of_the_grant_are_summed_up(client, agent):
     demande = DemandeFactory(votee=True)
-    _payer(demande, "9000", datetime.date(2026, 3, 1))
+    VersementFactory(demande=demande, montant=Decimal("9000"), date=datetime.date(2026, 3, 1))
     client.force_login(agent)
     response = client.get(demande.get_absolute_url())
     page = contenu(response)
@@ -479,7 +468,7 @@ def test_the_payments_and_the_report_of_the_grant_are_summed_up(client, agent):
 def test_the_financements_tab_shows_each_year_s_requests_payments_and_in_kind_aid(client, elu):
     centre = CentreFactory()
     a = DemandeFactory(centre=centre, annee=2026, votee=True, montant_vote=Decimal("18000"))
-    _payer(a, "9000", datetime.date(2026, 3, 1))
+    VersementFactory(demande=a, montant=Decimal("9000"), date=datetime.date(2026, 3, 1))
     DemandeFactory(centre=centre, annee=2026, nature="investissement", montant_demande=Decimal("5000"))
     DemandeFactory(centre=centre, annee=2025, votee=True, montant_vote=Decimal("15000"))
     LocalFactory(centre=centre, valeur_locative=Decimal("6000"), charges_ville=0, loyer_facture=0)

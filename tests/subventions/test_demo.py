@@ -4,7 +4,6 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Count, Sum
-from django.utils import timezone
 
 from conventions.services import aide_annuelle
 from roubaix_cs.validators import valider_siret
@@ -16,15 +15,8 @@ from subventions.models import CompteRenduFinancier, DemandeSubvention, Disposit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-    return timezone.localdate()
-
-
-def test_budget_lines_for_three_years_in_both_sections_and_some_dispositifs(seeded):
-    annee = annee_instruite(seeded)
+def test_budget_lines_for_three_years_in_both_sections_and_some_dispositifs(demo):
+    annee = annee_instruite(demo)
     imputations = set(LigneBudgetaire.objects.values_list("annee", "section", "chapitre", "compte"))
     for a in (annee - 2, annee - 1, annee):
         assert (a, "fonctionnement", "65", "65748") in imputations
@@ -34,19 +26,19 @@ def test_budget_lines_for_three_years_in_both_sections_and_some_dispositifs(seed
         assert services.disponible(ligne) >= 0, ligne  # SUB-15: no line overcommitted
 
 
-def test_three_years_of_requests_in_every_status(seeded):
-    annee = annee_instruite(seeded)
+def test_three_years_of_requests_in_every_status(demo):
+    annee = annee_instruite(demo)
     assert set(DemandeSubvention.objects.values_list("annee", flat=True)) == {annee - 2, annee - 1, annee}
     assert set(DemandeSubvention.objects.values_list("statut", flat=True)) == set(DemandeSubvention.Statut.values)
     assert set(DemandeSubvention.objects.values_list("nature", flat=True)) == set(DemandeSubvention.Nature.values)
 
 
-def test_every_payment_follows_sub_1_sub_3_and_sub_14(seeded):
+def test_every_payment_follows_sub_1_sub_3_and_sub_14(demo):
     assert Versement.objects.count() >= 10
     for versement in Versement.objects.select_related("demande__centre"):
         demande = versement.demande
         assert demande.statut in DemandeSubvention.STATUTS_VOTES
-        assert demande.date_executoire <= versement.date <= seeded
+        assert demande.date_executoire <= versement.date <= demo
         aide = aide_annuelle(
             centre=demande.centre, annee=demande.annee, numeraire=services.numeraire_vote(demande.centre, demande.annee)
         )
@@ -59,7 +51,7 @@ def test_every_payment_follows_sub_1_sub_3_and_sub_14(seeded):
         assert (demande.statut == "payee") == (demande.verse == demande.montant_vote)
 
 
-def test_one_beneficiary_above_23000_has_its_payment_blocked_for_want_of_a_convention(seeded):
+def test_one_beneficiary_above_23000_has_its_payment_blocked_for_want_of_a_convention(demo):
     bloquees = []
     for demande in DemandeSubvention.objects.votees().filter(versements__isnull=True, date_executoire__isnull=False):
         aide = aide_annuelle(
@@ -68,30 +60,28 @@ def test_one_beneficiary_above_23000_has_its_payment_blocked_for_want_of_a_conve
         if aide.convention_manquante:
             bloquees.append(demande)
     assert len(bloquees) == 1
-    refus = services.refus_de_versement(bloquees[0], bloquees[0].montant_vote, seeded)
+    refus = services.refus_de_versement(bloquees[0], bloquees[0].montant_vote, demo)
     assert any("une convention signée couvrant l'année est requise" in raison for raison in refus)
 
 
-def test_financial_reports_received_with_their_lines_and_exactly_one_overdue(seeded):
+def test_financial_reports_received_with_their_lines_and_exactly_one_overdue(demo):
     recus = CompteRenduFinancier.objects.filter(date_reception__isnull=False)
     assert recus.exists()
     assert all(crf.date_reception <= crf.echeance for crf in recus)
     assert not recus.annotate(n=Count("lignes")).filter(n=0).exists()
     assert any(ligne.ecart_significatif for crf in recus for ligne in crf.lignes.all())  # SUB-5 shows
-    en_retard = [d for d in upcoming(seeded) if d.threshold == "retard"]
+    en_retard = [d for d in upcoming(demo) if d.threshold == "retard"]
     assert len(en_retard) == 1
     # The same centre's next request waits for it (SUB-4).
     demande = DemandeSubvention.objects.get(pk=en_retard[0].object_key.split(":")[1])
-    suivante = DemandeSubvention.objects.get(
-        centre=demande.centre, annee=annee_instruite(seeded), nature=demande.nature
-    )
+    suivante = DemandeSubvention.objects.get(centre=demande.centre, annee=annee_instruite(demo), nature=demande.nature)
     assert suivante.statut == DemandeSubvention.Statut.PROPOSEE
-    assert services.crf_en_retard(suivante, seeded) == [demande]
+    assert services.crf_en_retard(suivante, demo) == [demande]
 
 
-def test_the_open_data_export_of_the_demo_is_valid(seeded, settings):
+def test_the_open_data_export_of_the_demo_is_valid(demo, settings):
     settings.VILLE_SIRET = "21590512800017"
-    export = opendata.lignes_scdl(annee_instruite(seeded) - 1)
+    export = opendata.lignes_scdl(annee_instruite(demo) - 1)
     assert {ligne["nature"] for ligne in export.lignes} == {opendata.NUMERAIRE, opendata.NATURE}
     for ligne in export.lignes:
         valider_siret(ligne["idBeneficiaire"])
@@ -105,7 +95,8 @@ def _snapshot():
     }
 
 
-def test_a_second_run_changes_nothing(seeded):
+def test_a_second_run_changes_nothing(demo, settings):
+    settings.DEBUG = True
     before = _snapshot()
     call_command("seed_demo", verbosity=0)
     assert _snapshot() == before

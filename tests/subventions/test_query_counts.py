@@ -5,13 +5,12 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+import time_machine
 from django.urls import reverse
 
 from centres.models import Document
 from conventions.models import Convention
-from subventions.models import CompteRenduFinancier, DemandeSubvention, LigneCRF, Versement
+from subventions.models import CompteRenduFinancier, DemandeSubvention, LigneCRF
 
 from ..factories import (
     AgrementFactory,
@@ -23,36 +22,21 @@ from ..factories import (
     LigneBudgetaireFactory,
     LocalFactory,
     UserFactory,
+    VersementFactory,
+    lecteurs,
 )
+from ..partage import calcule_une_fois
+from ..requetes import Page, garde, mesurer, verifier
 
-pytestmark = pytest.mark.django_db
+JOUR = datetime.datetime(2026, 9, 1, 10, 0)
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR)]
 S = DemandeSubvention.Statut
-
-
-@pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to(datetime.datetime(2026, 9, 1, 10, 0))
-
-
-def _count(client, url, params=None):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    if response.streaming:
-        b"".join(response.streaming_content)
-    return len(ctx.captured_queries)
+FORMATS = ["csv", "xlsx"]
+LECTEURS_FICHE = ["agent", "responsable", "elu"]
 
 
 def _payer(demande, n, par):
-    for i in range(n):
-        Versement.objects.create(
-            demande=demande,
-            type="avance",
-            montant=Decimal("10"),
-            date=datetime.date(2026, 3, 1 + i % 28),
-            reference=f"M-{i}",
-            cree_par=par,
-        )
+    VersementFactory.create_batch(n, demande=demande, cree_par=par)
 
 
 def _grow_list(n):
@@ -65,26 +49,25 @@ def _grow_list(n):
         DemandeFactory(proposee=True, referent=par)
 
 
+@calcule_une_fois
+def liste():
+    """The list of requests and its exports, at 3 then 30 pairs of requests."""
+    pages = [
+        *(Page(f"subventions:liste {p}", reverse("subventions:liste")) for p in ["agent", "elu"]),
+        *(Page(f"subventions:export {f} agent", reverse("subventions:export", kwargs={"fmt": f})) for f in FORMATS),
+    ]
+    with time_machine.travel(JOUR):
+        return mesurer(pages, _grow_list, lecteurs("agent", "elu"))
+
+
 @pytest.mark.parametrize("persona", ["agent", "elu"])
-def test_demande_list_queries_do_not_grow_with_the_data(client, persona, request):
-    client.force_login(request.getfixturevalue(persona))
-    url = reverse("subventions:liste")
-    _grow_list(3)
-    small = _count(client, url)
-    _grow_list(27)
-    large = _count(client, url)
-    assert small == large <= 9, (small, large)
+def test_demande_list_queries_do_not_grow_with_the_data(liste, persona):
+    verifier(liste, f"subventions:liste {persona}")
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_demande_export_queries_do_not_grow_with_the_data(client, agent, fmt):
-    client.force_login(agent)
-    url = reverse("subventions:export", kwargs={"fmt": fmt})
-    _grow_list(3)
-    small = _count(client, url)
-    _grow_list(27)
-    large = _count(client, url)
-    assert small == large <= 5, (small, large)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_demande_export_queries_do_not_grow_with_the_data(liste, fmt):
+    verifier(liste, f"subventions:export {fmt} agent")
 
 
 def _grow_demande(demande, n, par):
@@ -115,21 +98,22 @@ def _grow_demande(demande, n, par):
         demande.save()
 
 
-@pytest.mark.parametrize("persona", ["agent", "responsable", "elu"])
-def test_demande_detail_queries_do_not_grow_with_the_data(client, persona, request):
-    user = request.getfixturevalue(persona)
-    client.force_login(user)
+@calcule_une_fois
+def fiche():
+    """The page of a voted request, with 3 then 30 of everything the instruction shows."""
     centre = CentreFactory()
     LocalFactory(centre=centre)
     ConventionFactory(centre=centre, statut=Convention.Statut.EN_COURS, parties=[])
     demande = DemandeFactory(centre=centre, votee=True, montant_vote=Decimal("100000"), produits_structure=Decimal("1"))
-    url = demande.get_absolute_url()
     par = UserFactory()
-    _grow_demande(demande, 3, par)
-    small = _count(client, url)
-    _grow_demande(demande, 27, par)
-    large = _count(client, url)
-    assert small == large <= 31, (small, large)
+    pages = [Page(f"subventions:detail {p}", demande.get_absolute_url()) for p in LECTEURS_FICHE]
+    with time_machine.travel(JOUR):
+        return mesurer(pages, lambda n: _grow_demande(demande, n, par), lecteurs(*LECTEURS_FICHE))
+
+
+@pytest.mark.parametrize("persona", LECTEURS_FICHE)
+def test_demande_detail_queries_do_not_grow_with_the_data(fiche, persona):
+    verifier(fiche, f"subventions:detail {persona}")
 
 
 def test_demande_instruction_form_queries_do_not_grow_with_the_data(client, responsable):
@@ -142,10 +126,7 @@ def test_demande_instruction_form_queries_do_not_grow_with_the_data(client, resp
             ligne = LigneBudgetaireFactory()
             DemandeFactory(votee=True, ligne_budgetaire=ligne)
 
-    grow(3)
-    small = _count(client, url)
-    grow(27)
-    assert small == _count(client, url) <= 6
+    garde(client, "subventions:instruction responsable", url, grow)
 
 
 def _grow_budget(n, par):
@@ -156,16 +137,18 @@ def _grow_budget(n, par):
         LigneBudgetaireFactory(annee=1990 + ligne.pk)  # one more year in the navigation
 
 
-@pytest.mark.parametrize("persona", ["agent", "elu"])
-def test_budget_page_queries_do_not_grow_with_the_data(client, persona, request):
-    client.force_login(request.getfixturevalue(persona))
-    url = reverse("subventions:budget", args=[2026])
+@calcule_une_fois
+def budget():
+    """The budget of a year, at 3 then 30 lines with their grants and payments."""
     par = UserFactory()
-    _grow_budget(3, par)
-    small = _count(client, url)
-    _grow_budget(27, par)
-    large = _count(client, url)
-    assert small == large <= 6, (small, large)
+    pages = [Page(f"subventions:budget {p}", reverse("subventions:budget", args=[2026])) for p in ["agent", "elu"]]
+    with time_machine.travel(JOUR):
+        return mesurer(pages, lambda n: _grow_budget(n, par), lecteurs("agent", "elu"))
+
+
+@pytest.mark.parametrize("persona", ["agent", "elu"])
+def test_budget_page_queries_do_not_grow_with_the_data(budget, persona):
+    verifier(budget, f"subventions:budget {persona}")
 
 
 def test_dispositif_list_queries_do_not_grow_with_the_data(client, elu):
@@ -178,10 +161,7 @@ def test_dispositif_list_queries_do_not_grow_with_the_data(client, elu):
         for _ in range(n):
             DemandeFactory(nature="dispositif", dispositif=DispositifFactory(nom=f"Dispositif n° {next(numeros)}"))
 
-    grow(3)
-    small = _count(client, url)
-    grow(27)
-    assert small == _count(client, url) <= 5
+    garde(client, "subventions:dispositifs elu", url, grow)
 
 
 def _grow_centre(centre, n, par):
@@ -195,14 +175,17 @@ def _grow_centre(centre, n, par):
         ConventionFactory(centre=centre, debut=datetime.date(annee, 1, 1), fin=datetime.date(annee, 12, 31))
 
 
-@pytest.mark.parametrize("persona", ["agent", "elu"])
-def test_financements_tab_queries_do_not_grow_with_the_data(client, persona, request):
-    client.force_login(request.getfixturevalue(persona))
+@calcule_une_fois
+def financements():
+    """The grants tab of a centre's page, with 3 then 30 years of requests, premises and conventions."""
     centre = CentreFactory()
-    url = centre.get_absolute_url()
     par = UserFactory()
-    _grow_centre(centre, 3, par)
-    small = _count(client, url, {"onglet": "financements"})
-    _grow_centre(centre, 27, par)
-    large = _count(client, url, {"onglet": "financements"})
-    assert small == large <= 13, (small, large)
+    url = centre.get_absolute_url()
+    pages = [Page(f"centres:detail?onglet=financements {p}", url, {"onglet": "financements"}) for p in ["agent", "elu"]]
+    with time_machine.travel(JOUR):
+        return mesurer(pages, lambda n: _grow_centre(centre, n, par), lecteurs("agent", "elu"))
+
+
+@pytest.mark.parametrize("persona", ["agent", "elu"])
+def test_financements_tab_queries_do_not_grow_with_the_data(financements, persona):
+    verifier(financements, f"centres:detail?onglet=financements {persona}")

@@ -2,40 +2,21 @@
 at 3 and 30 records. The export costs a fixed number of queries per centre (its yearly aid, SUB-3
 and LOC-2, is computed by conventions.services.aides_annuelles), never per grant or payment."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from subventions.models import CompteRenduFinancier, LigneCRF, Versement
+from subventions.models import CompteRenduFinancier, LigneCRF
 
-from ..factories import CentreFactory, DemandeFactory, LocalFactory
+from ..factories import CentreFactory, DemandeFactory, LocalFactory, VersementFactory
+from ..requetes import garde
 
 pytestmark = pytest.mark.django_db
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-        if response.streaming:
-            b"".join(response.streaming_content)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def _versements(demande, n, par):
-    for i in range(n):
-        Versement.objects.create(
-            demande=demande,
-            type="avance",
-            montant=Decimal("1"),
-            date=datetime.date(2026, 3, 1),
-            reference=i,
-            cree_par=par,
-        )
+    VersementFactory.create_batch(n, demande=demande, montant=Decimal("1"), cree_par=par)
 
 
 def test_the_payment_page_does_not_grow_with_the_payments(client_of, agent):
@@ -43,10 +24,7 @@ def test_the_payment_page_does_not_grow_with_the_payments(client_of, agent):
     demande = DemandeFactory(votee=True)
     LocalFactory(centre=demande.centre)
     url = reverse("subventions:versement_creer", args=[demande.pk])
-    _versements(demande, 3, agent)
-    small = _count(client, url)
-    _versements(demande, 27, agent)
-    assert _count(client, url) == small
+    garde(client, "subventions:versement_creer agent", url, lambda n: _versements(demande, n, agent))
 
 
 def test_the_report_page_does_not_grow_with_its_lines(client_of, agent):
@@ -59,10 +37,7 @@ def test_the_report_page_does_not_grow_with_its_lines(client_of, agent):
         for i in range(n):
             LigneCRF.objects.create(crf=crf, libelle=f"Poste {i}", budget=Decimal("100"), realise=Decimal(90 + i))
 
-    lignes(3)
-    small = _count(client, url)
-    lignes(27)
-    assert _count(client, url) == small
+    garde(client, "subventions:crf agent", url, lignes)
 
 
 def test_the_export_does_not_grow_with_the_grants_and_payments(client_of, agent, settings):
@@ -78,7 +53,4 @@ def test_the_export_does_not_grow_with_the_grants_and_payments(client_of, agent,
             demande = DemandeFactory(votee=True, centre=centres[i % 3], montant_vote=Decimal("1000"))
             _versements(demande, 2, agent)
 
-    subventions(3)
-    small = _count(client, url)
-    subventions(27)
-    assert _count(client, url) == small
+    garde(client, "subventions:scdl agent", url, subventions)

@@ -16,14 +16,9 @@ from subventions.models import DemandeSubvention, Versement
 
 from ..factories import ConventionFactory, DemandeFactory, LocalFactory, OrganisationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(datetime.datetime(2026, 6, 1, 10, 0))]
 
 TODAY = datetime.date(2026, 6, 1)
-
-
-@pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to(datetime.datetime(2026, 6, 1, 10, 0))
 
 
 @pytest.fixture
@@ -32,7 +27,7 @@ def demande():
     return DemandeFactory(votee=True)
 
 
-def _payer(client, demande, montant, date, type_=Versement.Type.UNIQUE, reference="M-2026-001"):
+def _poster_versement(client, demande, montant, date, type_=Versement.Type.UNIQUE, reference="M-2026-001"):
     return client.post(
         reverse("subventions:versement_creer", args=[demande.pk]),
         {"type": type_, "montant": montant, "date": date, "reference": reference},
@@ -60,7 +55,7 @@ def _convention_signee(centre, *, signee_le=datetime.date(2024, 12, 15), debut=d
 
 
 def test_sub_1_sub_14_a_payment_before_the_executoire_date_is_refused(client_of, agent, demande):
-    response = _payer(client_of(agent), demande, "9000", "2026-02-19")
+    response = _poster_versement(client_of(agent), demande, "9000", "2026-02-19")
     assert response.status_code == 200
     assert "Aucun versement avant que la délibération soit exécutoire (SUB-1, SUB-14)" in _erreurs(response)
     assert "exécutoire le 20/02/2026" in response.content.decode()
@@ -68,7 +63,7 @@ def test_sub_1_sub_14_a_payment_before_the_executoire_date_is_refused(client_of,
 
 
 def test_sub_1_sub_14_a_payment_on_the_executoire_date_is_accepted(client_of, agent, demande):
-    response = _payer(client_of(agent), demande, "9000", "2026-02-20")
+    response = _poster_versement(client_of(agent), demande, "9000", "2026-02-20")
     assert response.status_code == 302
     assert response["Location"] == reverse("subventions:detail", args=[demande.pk])
     versement = Versement.objects.get()
@@ -81,7 +76,7 @@ def test_sub_1_sub_14_a_payment_on_the_executoire_date_is_accepted(client_of, ag
 
 def test_sub_1_a_voted_grant_whose_deliberation_is_not_yet_executoire_cannot_be_paid(client_of, agent):
     demande = DemandeFactory(votee=True, date_executoire=None)
-    response = _payer(client_of(agent), demande, "9000", "2026-05-01")
+    response = _poster_versement(client_of(agent), demande, "9000", "2026-05-01")
     assert "Aucun versement avant que la délibération soit exécutoire (SUB-1, SUB-14)." in _erreurs(response)
     assert not Versement.objects.exists()
 
@@ -89,7 +84,7 @@ def test_sub_1_a_voted_grant_whose_deliberation_is_not_yet_executoire_cannot_be_
 def test_sub_1_a_request_not_voted_cannot_receive_a_payment(client_of, agent):
     demande = DemandeFactory(proposee=True)
     client = client_of(agent)
-    response = _payer(client, demande, "9000", "2026-05-01")
+    response = _poster_versement(client, demande, "9000", "2026-05-01")
     assert response.status_code == 302
     assert not Versement.objects.exists()
     response = client.get(reverse("subventions:versement_creer", args=[demande.pk]), follow=False)
@@ -105,7 +100,7 @@ def test_sub_1_a_request_not_voted_cannot_receive_a_payment(client_of, agent):
 
 def test_sub_3_sub_14_above_23000_without_a_signed_convention_the_payment_is_refused(client_of, agent, demande):
     _locaux(demande.centre, "5000.01")  # 18 000 € voted + 5 000,01 € of premises
-    response = _payer(client_of(agent), demande, "9000", "2026-03-01")
+    response = _poster_versement(client_of(agent), demande, "9000", "2026-03-01")
     erreurs = _erreurs(response)
     assert "atteint 23\u202f000,01\u00a0€ (dont 5\u202f000,01\u00a0€ en nature)" in erreurs
     assert "une convention signée couvrant l'année est requise avant tout versement (SUB-3, SUB-14)" in erreurs
@@ -115,14 +110,14 @@ def test_sub_3_sub_14_above_23000_without_a_signed_convention_the_payment_is_ref
 def test_sub_3_sub_14_above_23000_with_a_signed_convention_covering_the_year_it_is_accepted(client_of, agent, demande):
     _locaux(demande.centre, "20000")
     _convention_signee(demande.centre)
-    response = _payer(client_of(agent), demande, "9000", "2026-03-01")
+    response = _poster_versement(client_of(agent), demande, "9000", "2026-03-01")
     assert response.status_code == 302
     assert Versement.objects.count() == 1
 
 
 def test_sub_3_exactly_23000_is_not_above_the_threshold(client_of, agent, demande):
     _locaux(demande.centre, "5000")  # 18 000 + 5 000 = 23 000 €: not *above* 23 000 €
-    response = _payer(client_of(agent), demande, "9000", "2026-03-01")
+    response = _poster_versement(client_of(agent), demande, "9000", "2026-03-01")
     assert response.status_code == 302
     assert Versement.objects.count() == 1
 
@@ -131,14 +126,14 @@ def test_sub_3_all_the_cash_voted_for_the_centre_that_year_counts(client_of, age
     DemandeFactory(
         votee=True, centre=demande.centre, nature=DemandeSubvention.Nature.INVESTISSEMENT, montant_vote=Decimal("5001")
     )
-    response = _payer(client_of(agent), demande, "9000", "2026-03-01")
+    response = _poster_versement(client_of(agent), demande, "9000", "2026-03-01")
     assert "atteint 23\u202f001,00\u00a0€ (dont 0,00\u00a0€ en nature)" in _erreurs(response)
 
 
 def test_sub_3_a_convention_covering_other_years_does_not_count(client_of, agent, demande):
     _locaux(demande.centre, "20000")
     _convention_signee(demande.centre, debut=datetime.date(2027, 1, 1), signee_le=datetime.date(2026, 1, 10))
-    response = _payer(client_of(agent), demande, "9000", "2026-03-01")
+    response = _poster_versement(client_of(agent), demande, "9000", "2026-03-01")
     assert "une convention signée couvrant l'année est requise" in _erreurs(response)
 
 
@@ -146,9 +141,9 @@ def test_sub_3_sub_14_a_payment_dated_before_the_city_signed_the_convention_is_r
     _locaux(demande.centre, "20000")
     _convention_signee(demande.centre, signee_le=datetime.date(2026, 3, 10))
     client = client_of(agent)
-    response = _payer(client, demande, "9000", "2026-03-01")
+    response = _poster_versement(client, demande, "9000", "2026-03-01")
     assert "signée par la Ville que le 10/03/2026 : pas de versement daté d'avant sa signature" in _erreurs(response)
-    assert _payer(client, demande, "9000", "2026-03-10").status_code == 302
+    assert _poster_versement(client, demande, "9000", "2026-03-10").status_code == 302
 
 
 # --- The voted amount -----------------------------------------------------------------------------
@@ -156,8 +151,8 @@ def test_sub_3_sub_14_a_payment_dated_before_the_city_signed_the_convention_is_r
 
 def test_payments_never_exceed_the_voted_amount(client_of, agent, demande):
     client = client_of(agent)
-    assert _payer(client, demande, "10000", "2026-03-01", Versement.Type.AVANCE).status_code == 302
-    response = _payer(client, demande, "8000.01", "2026-04-01", Versement.Type.SOLDE, "M-2026-002")
+    assert _poster_versement(client, demande, "10000", "2026-03-01", Versement.Type.AVANCE).status_code == 302
+    response = _poster_versement(client, demande, "8000.01", "2026-04-01", Versement.Type.SOLDE, "M-2026-002")
     assert "Le total des versements (18\u202f000,01\u00a0€) dépasserait le montant voté (18\u202f000,00\u00a0€)." in (
         _erreurs(response)
     )
@@ -166,10 +161,10 @@ def test_payments_never_exceed_the_voted_amount(client_of, agent, demande):
 
 def test_the_request_becomes_payee_when_fully_paid(client_of, agent, demande):
     client = client_of(agent)
-    _payer(client, demande, "10000", "2026-03-01", Versement.Type.AVANCE)
+    _poster_versement(client, demande, "10000", "2026-03-01", Versement.Type.AVANCE)
     demande.refresh_from_db()
     assert demande.statut == DemandeSubvention.Statut.VOTEE
-    _payer(client, demande, "8000", "2026-04-01", Versement.Type.SOLDE, "M-2026-002")
+    _poster_versement(client, demande, "8000", "2026-04-01", Versement.Type.SOLDE, "M-2026-002")
     demande.refresh_from_db()
     assert demande.statut == DemandeSubvention.Statut.PAYEE
     assert demande.version == 2
@@ -178,7 +173,7 @@ def test_the_request_becomes_payee_when_fully_paid(client_of, agent, demande):
 
 def test_payments_appear_in_the_requests_history(client_of, agent, demande):
     client = client_of(agent)
-    _payer(client, demande, "18000", "2026-03-02")
+    _poster_versement(client, demande, "18000", "2026-03-02")
     response = client.get(reverse("subventions:detail", args=[demande.pk]))
     evenements = [(e.action, e.objet, e.auteur) for e in response.context["evenements"]]
     assert ("Création", "Versement unique du 02/03/2026", agent) in evenements
@@ -221,7 +216,7 @@ def test_the_form_warns_before_typing_when_a_payment_would_be_blocked(client_of,
     ],
 )
 def test_bad_input_gets_a_french_message_next_to_the_field(client_of, agent, demande, montant, date, champ, message):
-    response = _payer(client_of(agent), demande, montant, date)
+    response = _poster_versement(client_of(agent), demande, montant, date)
     assert message in " ".join(response.context["form"].errors[champ])
     assert not Versement.objects.exists()
 

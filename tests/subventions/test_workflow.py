@@ -11,9 +11,10 @@ from roubaix_cs.formats import montant
 from subventions.models import CompteRenduFinancier, DemandeSubvention
 
 from ..factories import DemandeFactory, LigneBudgetaireFactory
-from .outils_demandes import cer, contenu, messages_de, transition
+from ..outils import contenu, messages_de
+from .outils_demandes import cer, transition
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(datetime.datetime(2026, 9, 1, 10, 0))]
 S = DemandeSubvention.Statut
 TODAY = datetime.date(2026, 9, 1)
 REFUS_CER = "Aucun contrat d'engagement républicain signé et valide dans les documents du centre (SUB-11)."
@@ -21,11 +22,6 @@ REFUS_CRF = (
     "Le compte rendu financier d'une subvention précédente pour le même objet est en retard (SUB-4) : "
     "la responsable peut passer outre en écrivant le motif de la dérogation."
 )
-
-
-@pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to(datetime.datetime(2026, 9, 1, 10, 0))
 
 
 @pytest.fixture

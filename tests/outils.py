@@ -1,3 +1,5 @@
+"""Small helpers shared by the tests of every app."""
+
 from django.contrib.messages import get_messages
 
 
@@ -10,3 +12,7 @@ def messages_de(response):
     if hasattr(response, "redirect_chain"):
         return [str(m) for m in response.context["messages"]]
     return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def contenu(response):
+    return response.content.decode()

@@ -1,5 +1,8 @@
 """Read-only data built once per module: one transaction around the module, a savepoint per test."""
 
+import copy
+import inspect
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,8 +47,7 @@ def refuser_hors_de_ses_donnees(request):
 
 
 def donnees_partagees(construire):
-    """Make `construire()` a module-scoped fixture of the same name: data built once for a module
-    and read by its tests.
+    """Make `construire()` a fixture of the same name: data built once for a module and read by its tests.
 
         @donnees_partagees
         def monde():
@@ -53,12 +55,15 @@ def donnees_partagees(construire):
 
     One transaction is opened around the module; each test runs in a savepoint inside it, rolled back
     at the test's end as usual, and the whole is rolled back when the module ends, so that nothing
-    leaks into the next module. Its files go to a folder of their own, which its tests read as MEDIA_ROOT.
+    leaks into the next module. Each test gets its own deep copy of the objects (as Django's
+    `setUpTestData` does), so that one test changing them in memory leaves the next unaffected.
+    The data's files go to a folder of their own, which its tests read as MEDIA_ROOT.
     """
     nom = construire.__name__
+    du_module_nom = f"_{nom}_du_module"
 
-    @pytest.fixture(scope="module", name=nom)
-    def fixture(django_db_setup, django_db_blocker, tmp_path_factory):
+    @pytest.fixture(scope="module", name=du_module_nom)
+    def du_module(django_db_setup, django_db_blocker, tmp_path_factory):
         partage = Partage(nom, tmp_path_factory.mktemp(nom))
         with django_db_blocker.unblock():
             atomique = _ouvrir()
@@ -76,8 +81,16 @@ def donnees_partagees(construire):
             with django_db_blocker.unblock():
                 _annuler(atomique)
 
-    fixture.__doc__ = construire.__doc__
-    return fixture
+    def par_test(**fixtures):
+        return copy.deepcopy(fixtures[du_module_nom])
+
+    # Asked for by name in the signature (not through getfixturevalue), the module-scoped fixture is
+    # set up before the test's own transaction opens, as pytest sets up wider scopes first.
+    par_test.__signature__ = inspect.Signature([inspect.Parameter(du_module_nom, inspect.Parameter.KEYWORD_ONLY)])
+    par_test.__doc__ = construire.__doc__
+    # pytest finds fixtures among a module's attributes: the module-scoped one goes beside the other.
+    setattr(sys.modules[construire.__module__], du_module_nom, du_module)
+    return pytest.fixture(name=nom)(par_test)
 
 
 def calcule_une_fois(calculer):

@@ -23,8 +23,6 @@ class ConventionForm(VersionForm):
             "juridique_visa",
             "juridique_remarques",
             "modele_version",
-            "deliberation_numero",
-            "deliberation_executoire",
             "notes_internes",
         ]
         widgets = {
@@ -112,8 +110,6 @@ class AvenantForm(VersionForm):
             "objet",
             "nouvelle_fin",
             "nouvel_objet",
-            "deliberation_numero",
-            "deliberation_executoire",
             "date_signature",
         ]
 

@@ -13,7 +13,7 @@ from centres.models import Local, duree_en_mois
 from comptes.models import Organisation, Role
 from roubaix_cs.formats import montant
 from roubaix_cs.seuils import AVANCE_MAX_PCT, CPOM_DUREE_MAX_MOIS, SEUIL_CONVENTION
-from roubaix_cs.workflow import Circuit, Transition
+from roubaix_cs.workflow import Circuit, Transition, enregistrer
 
 from .models import Avenant, Convention
 
@@ -36,10 +36,8 @@ def _approbation(convention, jour):
     return erreurs
 
 
-def _deliberation(convention, jour):
-    if convention.deliberation_numero and convention.deliberation_executoire:
-        return []
-    return ["Renseignez le numéro de la délibération et sa date exécutoire."]
+def _deliberation(objet, jour):
+    return [] if objet.deliberation_numero else ["Le numéro de la délibération est requis."]
 
 
 def _signature(convention, jour):
@@ -73,7 +71,10 @@ TRANSITIONS = [
     Transition((S.BROUILLON,), S.REVUE_JURIDIQUE, "Envoyer au service juridique", EQUIPE),
     Transition((S.REVUE_JURIDIQUE,), S.BROUILLON, "Reprendre le projet", EQUIPE),
     Transition((S.REVUE_JURIDIQUE,), S.APPROUVEE, "Approuver pour signature", RESPONSABLE, _approbation),
-    Transition((S.APPROUVEE,), S.DELIBEREE, "Constater la délibération", EQUIPE, _deliberation),
+    # The council's vote of a deliberation (deliberations calls `enregistrer_deliberation`): never a button.
+    Transition(
+        (S.APPROUVEE,), S.DELIBEREE, "Délibérée par le conseil municipal", EQUIPE, _deliberation, par_service=True
+    ),
     Transition((S.DELIBEREE,), S.SIGNEE, "Constater la signature de toutes les parties", EQUIPE, _signature),
     Transition((S.SIGNEE,), S.EN_COURS, "Mettre en exécution", EQUIPE, _commencee),
     Transition((S.EN_COURS,), S.EXPIREE, "Constater l'expiration", EQUIPE, _terminee),
@@ -101,6 +102,61 @@ def changer_statut(*, convention, vers, par, commentaire="", jour=None):
     """Move `convention` to status `vers`; raise ValidationError (French) when a rule forbids it."""
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
     return CIRCUIT.appliquer(convention, vers, par=par, commentaire=commentaire, jour=jour, preparer=_preparer)
+
+
+# --- What a deliberation does to a convention or an avenant ------------------------------------
+
+
+@transaction.atomic
+def enregistrer_deliberation(*, convention, reference, par):
+    """The council approved `convention` by the deliberation `reference`."""
+    convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    convention.deliberation_numero = reference
+    return CIRCUIT.appliquer(
+        convention, S.DELIBEREE, par=par, commentaire=f"délibération n° {reference}", par_service=True
+    )
+
+
+@transaction.atomic
+def enregistrer_executoire(*, objet, reference, date, par):
+    """The deliberation `reference` that approved the convention or avenant `objet` is exécutoire on
+    `date`: it may then be signed (DEL-6)."""
+    objet = type(objet).objects.select_for_update().get(pk=objet.pk)
+    if objet.deliberation_numero != reference:
+        raise ValidationError(f"{objet} n'a pas été approuvé(e) par la délibération n° {reference}.")
+    objet.deliberation_executoire = date
+    return enregistrer(objet, par=par, motif=f"Délibération n° {reference} exécutoire le {date:%d/%m/%Y}")
+
+
+def _signature_avenant(avenant, jour):
+    """CPO-5: an avenant takes effect once deliberated (exécutoire) and signed after that date (DEL-6)."""
+    if not avenant.deliberation_executoire:
+        return ["Un avenant doit avoir sa propre délibération exécutoire (CPO-5)."]
+    if not avenant.date_signature or avenant.date_signature < avenant.deliberation_executoire:
+        return ["La signature de l'avenant doit suivre sa délibération exécutoire (DEL-6)."]
+    return []
+
+
+SA = Avenant.Statut
+CIRCUIT_AVENANT = Circuit(
+    [
+        Transition(
+            (SA.PROJET,), SA.DELIBERE, "Délibéré par le conseil municipal", EQUIPE, _deliberation, par_service=True
+        ),
+        Transition((SA.DELIBERE,), SA.SIGNE, "Constater la signature", EQUIPE, _signature_avenant),
+    ],
+    Avenant.Statut,
+)
+
+
+@transaction.atomic
+def enregistrer_deliberation_avenant(*, avenant, reference, par):
+    """CPO-5: the council approved `avenant` by its own deliberation `reference`."""
+    avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
+    avenant.deliberation_numero = reference
+    return CIRCUIT_AVENANT.appliquer(
+        avenant, SA.DELIBERE, par=par, commentaire=f"délibération n° {reference}", par_service=True
+    )
 
 
 # --- Engagements, avenants and the consolidated state ----------------------------------------
@@ -213,16 +269,12 @@ def avertissements_avance(lignes):
 
 
 @transaction.atomic
-def signer_avenant(*, avenant, jour=None):
-    """CPO-5: an avenant takes effect once deliberated (exécutoire) and signed after that date (DEL-6)."""
-    if not (avenant.deliberation_numero and avenant.deliberation_executoire):
+def signer_avenant(*, avenant, par, jour=None):
+    """The avenant, signed after its own exécutoire deliberation, applies to the convention (CPO-5, DEL-6)."""
+    avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
+    if avenant.statut == SA.PROJET:
         raise ValidationError("Un avenant doit avoir sa propre délibération exécutoire (CPO-5).")
-    if not avenant.date_signature or avenant.date_signature < avenant.deliberation_executoire:
-        raise ValidationError("La signature de l'avenant doit suivre sa délibération exécutoire (DEL-6).")
-    avenant.statut = Avenant.Statut.SIGNE
-    avenant.version += 1
-    avenant.save()
-    return avenant
+    return CIRCUIT_AVENANT.appliquer(avenant, SA.SIGNE, par=par, jour=jour)
 
 
 # --- Renewal (CPO-4) --------------------------------------------------------------------------

@@ -337,7 +337,7 @@ def avenant_montant_create(request, pk):
 def avenant_sign(request, pk):
     avenant = get_object_or_404(Avenant.objects.select_related("convention"), pk=pk)
     try:
-        services.signer_avenant(avenant=avenant)
+        services.signer_avenant(avenant=avenant, par=request.user)
     except ValidationError as erreur:
         messages.error(request, erreur.messages[0])
     else:

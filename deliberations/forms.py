@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -36,6 +38,18 @@ class MandatForm(ModelFormFr):
         else:
             self.fields["elu"].queryset = elus()
         self.fields["organisation"].queryset = self.fields["organisation"].queryset.order_by("nom")
+
+
+class InscriptionForm(forms.Form):
+    deliberation = forms.ModelChoiceField(Deliberation.objects.none(), label="Délibération en projet")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deliberation"].queryset = (
+            Deliberation.objects.filter(statut=Deliberation.Statut.BROUILLON)
+            .select_related("seance")
+            .order_by("seance__date", "numero")
+        )
 
 
 class DeliberationCreateForm(forms.Form):
@@ -128,9 +142,28 @@ class VoteForm(forms.Form):
         help_text="Les élus siégeant au conseil d'administration d'un bénéficiaire y sont ajoutés d'office (SUB-13).",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, demandes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ne_prennent_pas_part"].queryset = elus()
+        # The amount voted for each grant: the proposal, unless the council amends it (SUB-15 applies).
+        self.demandes = list(demandes)
+        for demande in self.demandes:
+            self.fields[f"montant_{demande.pk}"] = forms.DecimalField(
+                label=f"Montant voté — {demande}",
+                initial=demande.montant_propose,
+                max_digits=12,
+                decimal_places=2,
+                min_value=Decimal("0.01"),
+                required=False,
+                help_text="Le montant proposé (laissé vide : le montant proposé) ; à changer seulement si le "
+                "conseil l'a amendé.",
+            )
+
+    def vote(self):
+        """The arguments of `services.voter`: the figures, and the amended amounts only."""
+        donnees = {nom: self.cleaned_data[nom] for nom in ("pour", "contre", "abstentions", "ne_prennent_pas_part")}
+        montants = {d: self.cleaned_data.get(f"montant_{d.pk}") for d in self.demandes}
+        return {**donnees, "amendements": {d: m for d, m in montants.items() if m not in (None, d.montant_propose)}}
 
 
 class ExecutoireForm(forms.Form):

@@ -141,6 +141,8 @@ class Deliberation(Versionne):
     ar_actes = models.CharField("accusé de réception @CTES", max_length=80, blank=True)
     date_publication = models.DateField("publiée le", null=True, blank=True)
     date_executoire = models.DateField("exécutoire le", null=True, blank=True)
+    # Its grants, conventions or avenants changed after its last PDF: regenerate it before the vote.
+    contenu_modifie = models.BooleanField("contenu modifié depuis le dernier PDF", default=False)
 
     history = HistoricalRecords(m2m_fields=[demandes, conventions, avenants, ne_prennent_pas_part])
 

@@ -10,8 +10,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from comptes.models import Role
+from conventions import services as conventions_services
 from conventions.models import Avenant, Convention
 from roubaix_cs.pdf import render_pdf
+from roubaix_cs.workflow import enregistrer
+from subventions import services as subventions_services
 from subventions.models import DemandeSubvention
 
 from .models import AR_ACTES_RE, Deliberation, GenerationPdf, Mandat, VersionPdf
@@ -119,17 +122,56 @@ def rediger(
     deliberation.conventions.set(conventions)
     deliberation.avenants.set(avenants)
     for demande in demandes:
-        _statut_demande(demande, DS.DELIBERATION, f"Inscrite à la délibération n° {deliberation.reference}")
+        subventions_services.inscrire_a_deliberation(demande=demande, reference=deliberation.reference, par=par)
     return deliberation
 
 
-def _statut_demande(demande, statut, motif, **champs):
-    for nom, valeur in champs.items():
-        setattr(demande, nom, valeur)
-    demande.statut = statut
-    demande.version += 1
-    demande._change_reason = motif
-    demande.save()
+@transaction.atomic
+def inscrire_demande(*, deliberation, demande, par):
+    """Put a validated grant on a draft deliberation (« Inscrire à une délibération »)."""
+    deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
+    if deliberation.statut != Deliberation.Statut.BROUILLON:
+        raise ValidationError(f"La délibération n° {deliberation.reference} n'est plus un projet.")
+    if demande.statut != DS.VALIDEE or demande.deliberations.exists():
+        raise ValidationError(f"{demande} n'est pas une subvention validée en attente de délibération.")
+    _verifier_rapporteur(
+        deliberation.rapporteur, _organisations_beneficiaires([demande], [], []) if demande.centre_id else set()
+    )
+    deliberation.demandes.add(demande)
+    subventions_services.inscrire_a_deliberation(demande=demande, reference=deliberation.reference, par=par)
+    _contenu_change(deliberation, par=par, motif=f"Subvention ajoutée : {demande}")
+    return deliberation
+
+
+def _contenu_change(deliberation, *, par, motif):
+    """Its grants changed: a PDF generated before no longer shows them, and a deliberation marked
+    ready goes back to draft (the responsable marks it ready again)."""
+    deliberation.contenu_modifie = deliberation.versions.exists()
+    if deliberation.statut == Deliberation.Statut.PRETE:
+        deliberation.statut = Deliberation.Statut.BROUILLON
+    enregistrer(deliberation, par=par, motif=motif)
+
+
+@transaction.atomic
+def oter_demande(*, deliberation, demande, par):
+    """Take a grant off a draft deliberation: it is validated again, waiting for another one."""
+    deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
+    if not deliberation.modifiable or not deliberation.demandes.filter(pk=demande.pk).exists():
+        raise ValidationError(f"{demande} ne peut plus être retirée de la délibération n° {deliberation.reference}.")
+    deliberation.demandes.remove(demande)
+    subventions_services.retirer_de_deliberation(demande=demande, reference=deliberation.reference, par=par)
+    _contenu_change(deliberation, par=par, motif=f"Subvention retirée : {demande}")
+    return deliberation
+
+
+@transaction.atomic
+def retirer_demande(*, demande, par):
+    """A grant that left the deliberation process (adjourned) leaves the draft deliberations carrying it."""
+    for deliberation in Deliberation.objects.select_for_update().filter(
+        demandes=demande, statut__in=[Deliberation.Statut.BROUILLON, Deliberation.Statut.PRETE]
+    ):
+        deliberation.demandes.remove(demande)
+        _contenu_change(deliberation, par=par, motif=f"Subvention retirée ({demande.get_statut_display()}) : {demande}")
 
 
 @transaction.atomic
@@ -140,10 +182,7 @@ def marquer_prete(*, deliberation, par):
     if deliberation.statut != Deliberation.Statut.BROUILLON:
         raise ValidationError("Cette délibération n'est plus un projet.")
     deliberation.statut = Deliberation.Statut.PRETE
-    deliberation.version += 1
-    deliberation._change_reason = "Marquée prête pour la séance"
-    deliberation.save()
-    return deliberation
+    return enregistrer(deliberation, par=par, motif="Marquée prête pour la séance")
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -202,6 +241,7 @@ def generer(generation_id):
         )
         version.fichier.save(f"v{numero}.pdf", ContentFile(pdf), save=False)
         version.save()
+        Deliberation.objects.filter(pk=deliberation.pk).update(contenu_modifie=False)
         generation.version = version
         generation.statut = GenerationPdf.Statut.TERMINEE
         generation.fin = timezone.now()
@@ -217,15 +257,17 @@ def marquer(generation_id, statut, erreur=""):
 
 
 @transaction.atomic
-def voter(*, deliberation, pour, contre, abstentions, ne_prennent_pas_part=(), par, jour=None):
-    """Record the vote (DEL-3, SUB-13), freeze the voted PDF and write the decision into the grants,
-    conventions and avenants, all in one transaction."""
+def voter(*, deliberation, pour, contre, abstentions, ne_prennent_pas_part=(), par, amendements=None, jour=None):
+    """Record the vote (DEL-3, SUB-13), freeze the voted PDF and have the grants, conventions and
+    avenants record the council's decision through their own services, all in one transaction.
+
+    `amendements`: {grant: amount} for the grants whose amount the council amended (SUB-15 applies)."""
     deliberation = Deliberation.objects.select_for_update().select_related("seance").get(pk=deliberation.pk)
     if deliberation.statut != Deliberation.Statut.PRETE:
         raise ValidationError("Seule une délibération prête peut être votée.")
     version = deliberation.versions.first()
-    if version is None:
-        raise ValidationError("Générez le PDF de la délibération avant d'enregistrer le vote.")
+    if version is None or deliberation.contenu_modifie:
+        raise ValidationError("Générez le PDF de la délibération (à jour de son contenu) avant d'enregistrer le vote.")
     interesses = elus_interesses(deliberation)
     if deliberation.rapporteur_id in interesses:
         raise ValidationError("Le rapporteur siège au conseil d'un bénéficiaire (SUB-13).")
@@ -233,33 +275,24 @@ def voter(*, deliberation, pour, contre, abstentions, ne_prennent_pas_part=(), p
         raise ValidationError("La délibération n'est pas adoptée (pour ≤ contre) : rien n'est attribué.")
     deliberation.vote_pour, deliberation.vote_contre, deliberation.vote_abstentions = pour, contre, abstentions
     deliberation.statut = Deliberation.Statut.VOTEE
-    deliberation.version += 1
-    deliberation._change_reason = f"Vote : {pour} pour, {contre} contre, {abstentions} abstention(s)"
-    deliberation.save()
+    enregistrer(deliberation, par=par, motif=f"Vote : {pour} pour, {contre} contre, {abstentions} abstention(s)")
     deliberation.ne_prennent_pas_part.set({*(u.pk for u in ne_prennent_pas_part), *interesses})
     VersionPdf.objects.filter(pk=version.pk).update(votee=True)
-    motif = f"Votée par la délibération n° {deliberation.reference}"
-    for demande in deliberation.demandes.select_for_update():
-        _statut_demande(
-            demande,
-            DS.VOTEE,
-            motif,
-            montant_vote=demande.montant_propose,
-            deliberation_numero=deliberation.reference,
+    amendements = {d.pk: m for d, m in (amendements or {}).items()}
+    for demande in deliberation.demandes.all():
+        subventions_services.enregistrer_vote(
+            demande=demande,
+            reference=deliberation.reference,
             date_vote=deliberation.seance.date,
+            montant_vote=amendements.get(demande.pk),
+            par=par,
         )
-    for convention in deliberation.conventions.select_for_update():
-        convention.deliberation_numero = deliberation.reference
-        convention.statut = Convention.Statut.DELIBEREE
-        convention.version += 1
-        convention._change_reason = motif
-        convention.save()
-    for avenant in deliberation.avenants.select_for_update():
-        avenant.deliberation_numero = deliberation.reference
-        avenant.statut = Avenant.Statut.DELIBERE
-        avenant.version += 1
-        avenant._change_reason = motif
-        avenant.save()
+    for convention in deliberation.conventions.all():
+        conventions_services.enregistrer_deliberation(convention=convention, reference=deliberation.reference, par=par)
+    for avenant in deliberation.avenants.all():
+        conventions_services.enregistrer_deliberation_avenant(
+            avenant=avenant, reference=deliberation.reference, par=par
+        )
     return deliberation
 
 
@@ -278,18 +311,10 @@ def rendre_executoire(*, deliberation, date_transmission, ar_actes, date_publica
     deliberation.date_transmission, deliberation.ar_actes = date_transmission, ar_actes
     deliberation.date_publication, deliberation.date_executoire = date_publication, executoire
     deliberation.statut = Deliberation.Statut.EXECUTOIRE
-    deliberation.version += 1
-    deliberation._change_reason = f"Exécutoire le {executoire:%d/%m/%Y}"
-    deliberation.save()
-    motif = f"Délibération n° {deliberation.reference} exécutoire le {executoire:%d/%m/%Y}"
-    for demande in deliberation.demandes.select_for_update():
-        demande.date_executoire = executoire
-        demande.version += 1
-        demande._change_reason = motif
-        demande.save()
-    for objet in [*deliberation.conventions.select_for_update(), *deliberation.avenants.select_for_update()]:
-        objet.deliberation_executoire = executoire
-        objet.version += 1
-        objet._change_reason = motif
-        objet.save()
+    enregistrer(deliberation, par=par, motif=f"Exécutoire le {executoire:%d/%m/%Y}")
+    reference = deliberation.reference
+    for demande in deliberation.demandes.all():
+        subventions_services.enregistrer_executoire(demande=demande, reference=reference, date=executoire, par=par)
+    for objet in [*deliberation.conventions.all(), *deliberation.avenants.all()]:
+        conventions_services.enregistrer_executoire(objet=objet, reference=reference, date=executoire, par=par)
     return deliberation

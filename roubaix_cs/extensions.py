@@ -24,6 +24,15 @@ def modules(nom):
             yield import_module(module_name)
 
 
+def reagir(evenement, **donnees):
+    """Tell the higher apps that something happened to a lower app's record: each `<app>.reactions`
+    module that defines the function `evenement` is called with `donnees`, in the same transaction.
+    (A grant adjourned while on a draft deliberation, say: the deliberations app takes it off.)"""
+    for module in modules("reactions"):
+        if reaction := getattr(module, evenement, None):
+            reaction(**donnees)
+
+
 @dataclass(frozen=True)
 class OngletCentre:
     """A tab that a higher app adds to the centre page (module `onglets_centre`, list `ONGLETS`)."""

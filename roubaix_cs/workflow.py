@@ -1,5 +1,9 @@
 """Explicit workflows: a table of transitions, who may take each, what it checks, and a history
-entry (author and comment) for every move. Used by conventions and grant requests."""
+entry (author and reason) for every move. Used by conventions, avenants and grant requests.
+
+A transition marked `par_service` is what another app's real process does to the record (the
+council's vote of a deliberation, say): it is never offered as a button and is taken only through
+the owning app's service, so that there is one path to each state."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +24,17 @@ class Transition:
     roles: frozenset
     verifier: Callable = _rien  # verifier(objet, jour) -> list of French reasons it may not happen
     motif_requis: bool = False
+    par_service: bool = False  # taken by the owning app's service for another app, never a button
+
+
+def enregistrer(objet, *, par, motif):
+    """Save a change of `objet` with its history entry: who, and why. The one place where version
+    counters and history reasons are written, for a status change or not."""
+    objet.version += 1
+    objet._history_user = par  # who, even outside a request (shell, task)
+    objet._change_reason = motif
+    objet.save()
+    return objet
 
 
 class Circuit:
@@ -28,15 +43,24 @@ class Circuit:
         self.libelles = dict(statuts.choices)
 
     def possibles(self, objet, user):
-        return [t for t in self.transitions if objet.statut in t.depuis and user.role in t.roles]
+        """The buttons `user` sees on `objet`."""
+        return [t for t in self.transitions if objet.statut in t.depuis and user.role in t.roles and not t.par_service]
 
-    def appliquer(self, objet, vers, *, par, commentaire="", jour=None, preparer=None):
+    def appliquer(self, objet, vers, *, par, commentaire="", jour=None, preparer=None, par_service=False):
         """Move `objet` (already locked by the caller) to `vers`, or raise ValidationError.
 
         `preparer(objet, transition, jour=…, commentaire=…, par=…)` sets the fields that go with the move before saving.
+        `par_service`: the move is another app's process, called through the owning app's service.
         """
         jour = jour or timezone.localdate()
-        transition = next((t for t in self.transitions if objet.statut in t.depuis and t.vers == vers), None)
+        transition = next(
+            (
+                t
+                for t in self.transitions
+                if objet.statut in t.depuis and t.vers == vers and t.par_service == par_service
+            ),
+            None,
+        )
         if transition is None:
             cible = self.libelles.get(vers, vers or "?")
             raise ValidationError(f"Passage impossible de « {self.libelles[objet.statut]} » à « {cible} ».")
@@ -50,8 +74,4 @@ class Circuit:
         if preparer is not None:
             preparer(objet, transition, jour=jour, commentaire=commentaire, par=par)
         objet.statut = vers
-        objet.version += 1
-        objet._history_user = par  # who, even outside a request (shell, task)
-        objet._change_reason = f"{transition.libelle}{' — ' + commentaire if commentaire else ''}"
-        objet.save()
-        return objet
+        return enregistrer(objet, par=par, motif=f"{transition.libelle}{' — ' + commentaire if commentaire else ''}")

@@ -131,21 +131,6 @@ class InstructionForm(VersionForm):
         return ligne
 
 
-class VoteForm(ModelFormFr):
-    """The council's decision, until the deliberations app writes it when the vote is recorded."""
-
-    class Meta(ModelFormFr.Meta):
-        model = DemandeSubvention
-        fields = ["montant_vote", "deliberation_numero", "date_vote", "date_executoire"]
-
-    def clean(self):
-        cleaned = super().clean()
-        vote, executoire = cleaned.get("date_vote"), cleaned.get("date_executoire")
-        if vote and executoire and executoire < vote:
-            self.add_error("date_executoire", "Une délibération devient exécutoire après son vote (DEL-4).")
-        return cleaned
-
-
 class LigneBudgetaireForm(VersionForm):
     class Meta(VersionForm.Meta):
         model = LigneBudgetaire

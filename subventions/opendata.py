@@ -97,9 +97,8 @@ def _siret_valide(siret):
 def _beneficiaire(centre):
     """The association running the centre, else the centre itself: (name, SIRET)."""
     organisation = centre.organisation
-    nom = organisation.nom if organisation else centre.nom
     siret = (organisation.siret if organisation and organisation.siret else centre.siret) or ""
-    return nom, siret
+    return centre.nom_beneficiaire, siret
 
 
 def _objet(texte):

@@ -11,13 +11,14 @@ from django.utils import timezone
 from centres.models import Document
 from comptes.models import Organisation, Role
 from conventions.services import aide_annuelle
+from roubaix_cs.extensions import reagir
 from roubaix_cs.formats import montant
 from roubaix_cs.seuils import (
     BILAN_CERTIFIE_PART_PRODUITS_PCT,
     BILAN_CERTIFIE_SEUIL,
     CAC_SEUIL_SUBVENTIONS,
 )
-from roubaix_cs.workflow import Circuit, Transition
+from roubaix_cs.workflow import Circuit, Transition, enregistrer
 
 from .models import DemandeSubvention, LigneBudgetaire, Versement, echeance_crf
 
@@ -90,9 +91,19 @@ def _proposition(demande, jour):
 
 
 def _vote(demande, jour):
-    if demande.montant_vote is not None and demande.deliberation_numero and demande.date_vote:
-        return []
-    return ["Renseignez le montant voté, le numéro et la date de la délibération."]
+    """The amount voted is the proposal, or the council's amendment within the line's credits (SUB-15)."""
+    if demande.montant_vote is None or not demande.deliberation_numero or not demande.date_vote:
+        return ["Le montant voté, le numéro et la date de la délibération sont requis."]
+    if demande.montant_vote <= 0:
+        return ["Le montant voté est positif."]
+    if demande.montant_vote != demande.montant_propose and demande.ligne_budgetaire_id:
+        reste = disponible(demande.ligne_budgetaire, sauf=demande)
+        if demande.montant_vote > reste:
+            return [
+                f"Amendement refusé pour {demande} : {montant(demande.montant_vote)} votés pour {montant(reste)} "
+                f"de crédits disponibles sur la ligne {demande.ligne_budgetaire} (SUB-15)."
+            ]
+    return []
 
 
 TRANSITIONS = [
@@ -100,8 +111,10 @@ TRANSITIONS = [
     Transition((S.INSTRUCTION,), S.PROPOSEE, "Proposer", EQUIPE, _proposition),
     Transition((S.PROPOSEE,), S.INSTRUCTION, "Reprendre l'instruction", EQUIPE),
     Transition((S.PROPOSEE,), S.VALIDEE, "Valider la proposition", RESPONSABLE, _validation),
-    Transition((S.VALIDEE,), S.DELIBERATION, "Inscrire à une délibération", EQUIPE),
-    Transition((S.DELIBERATION,), S.VOTEE, "Constater le vote", EQUIPE, _vote),
+    # What a deliberation does to a grant (deliberations calls the services below): never a button.
+    Transition((S.VALIDEE,), S.DELIBERATION, "Inscrite à une délibération", EQUIPE, par_service=True),
+    Transition((S.DELIBERATION,), S.VALIDEE, "Retirée de la délibération", EQUIPE, par_service=True),
+    Transition((S.DELIBERATION,), S.VOTEE, "Votée par le conseil municipal", EQUIPE, _vote, par_service=True),
     Transition((S.VOTEE,), S.NOTIFIEE, "Notifier au centre", EQUIPE),
     Transition((S.RECUE, S.INSTRUCTION, S.PROPOSEE), S.REJETEE, "Rejeter", RESPONSABLE, motif_requis=True),
     Transition((S.RECUE, S.INSTRUCTION, S.PROPOSEE), S.RETIREE, "Constater le retrait", EQUIPE, motif_requis=True),
@@ -126,9 +139,66 @@ def _preparer(demande, transition, *, jour, commentaire, par):
 
 @transaction.atomic
 def changer_statut(*, demande, vers, par, commentaire="", jour=None):
-    """Move `demande` to `vers`, or raise ValidationError with the French reasons."""
-    demande = DemandeSubvention.objects.select_for_update().get(pk=demande.pk)
-    return CIRCUIT.appliquer(demande, vers, par=par, commentaire=commentaire, jour=jour, preparer=_preparer)
+    """Move `demande` to `vers` (a button of the grant's page), or raise ValidationError with the French
+    reasons. A grant adjourned while on a deliberation leaves it."""
+    demande = _verrouiller(demande)
+    avant = demande.statut
+    demande = CIRCUIT.appliquer(demande, vers, par=par, commentaire=commentaire, jour=jour, preparer=_preparer)
+    if avant == S.DELIBERATION:
+        reagir("demande_quitte_deliberation", demande=demande, par=par)
+    return demande
+
+
+def _verrouiller(demande):
+    return DemandeSubvention.objects.select_for_update().select_related("ligne_budgetaire").get(pk=demande.pk)
+
+
+# --- What a deliberation does to a grant -------------------------------------------------------
+
+
+@transaction.atomic
+def inscrire_a_deliberation(*, demande, reference, par):
+    """A validated grant is put on the draft deliberation `reference`."""
+    return CIRCUIT.appliquer(
+        _verrouiller(demande), S.DELIBERATION, par=par, commentaire=f"délibération n° {reference}", par_service=True
+    )
+
+
+@transaction.atomic
+def retirer_de_deliberation(*, demande, reference, par):
+    """Taken off the draft deliberation `reference` before its vote: validated again."""
+    return CIRCUIT.appliquer(
+        _verrouiller(demande), S.VALIDEE, par=par, commentaire=f"délibération n° {reference}", par_service=True
+    )
+
+
+@transaction.atomic
+def enregistrer_vote(*, demande, reference, date_vote, par, montant_vote=None):
+    """The council voted the grant in deliberation `reference`: the proposal, or `montant_vote` when it
+    amended it (then kept within the line's credits, SUB-15)."""
+    demande = _verrouiller(demande)
+    if demande.statut != S.DELIBERATION:
+        raise ValidationError(
+            f"{demande} est « {demande.get_statut_display()} » : seule une subvention en délibération est votée."
+        )
+    demande.montant_vote = demande.montant_propose if montant_vote is None else montant_vote
+    demande.deliberation_numero, demande.date_vote = reference, date_vote
+    amende = "" if demande.montant_vote == demande.montant_propose else f", amendée à {montant(demande.montant_vote)}"
+    return CIRCUIT.appliquer(
+        demande, S.VOTEE, par=par, commentaire=f"délibération n° {reference}{amende}", jour=date_vote, par_service=True
+    )
+
+
+@transaction.atomic
+def enregistrer_executoire(*, demande, reference, date, par):
+    """The deliberation `reference` that voted the grant is exécutoire on `date`: payments may follow (SUB-1)."""
+    demande = _verrouiller(demande)
+    if demande.deliberation_numero != reference or not demande.votee:
+        raise ValidationError(f"{demande} n'a pas été votée par la délibération n° {reference}.")
+    if date < demande.date_vote:
+        raise ValidationError("Une délibération devient exécutoire après son vote (DEL-4).")
+    demande.date_executoire = date
+    return enregistrer(demande, par=par, motif=f"Délibération n° {reference} exécutoire le {date:%d/%m/%Y}")
 
 
 # --- Payments ---------------------------------------------------------------------------------
@@ -210,9 +280,7 @@ def enregistrer_versement(*, demande, type_, montant_, date, reference, par):
     total = demande.versements.aggregate(t=Sum("montant"))["t"]
     if total == demande.montant_vote and demande.statut != S.PAYEE:
         demande.statut = S.PAYEE
-        demande.version += 1
-        demande._change_reason = "Soldée par le dernier versement"
-        demande.save()
+        enregistrer(demande, par=par, motif="Soldée par le dernier versement")
     return versement
 
 

@@ -113,6 +113,12 @@ def _avenant(world):
     }
 
 
+def _deliberation_et_demande(world):
+    deliberation = DeliberationFactory()
+    deliberation.demandes.add(DemandeFactory(centre=world.centre, statut="deliberation"))
+    return {"pk": deliberation.pk, "demande_pk": deliberation.demandes.get().pk}
+
+
 MATRIX = {
     "accueil": Rule(get=READ_ALL, post=NO_WRITE),
     "comptes:login": Rule(
@@ -274,6 +280,10 @@ MATRIX = {
     "deliberations:export": Rule(get=READ_DELIBERATIONS, post=NO_WRITE, kwargs=_fmt),
     "deliberations:creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
     "deliberations:detail": Rule(get=READ_DELIBERATIONS, post=NO_WRITE, kwargs=_pk(DeliberationFactory)),
+    "deliberations:inscrire": Rule(
+        get=STAFF_ONLY, post=STAFF_WRITE, kwargs=lambda w: {"pk": DemandeFactory(centre=w.centre, statut="validee").pk}
+    ),
+    "deliberations:oter": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_deliberation_et_demande),
     "deliberations:apercu": Rule(get=READ_DELIBERATIONS, post=NO_WRITE, kwargs=_pk(DeliberationFactory)),
     "deliberations:modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(DeliberationFactory)),
     "deliberations:prete": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_pk(DeliberationFactory)),

@@ -151,6 +151,11 @@ class Centre(Versionne):
     def libelle_court(self):
         return self.nom_court or self.nom
 
+    @property
+    def nom_beneficiaire(self):
+        """Who receives the city's aid: the association running the centre, else the centre itself."""
+        return self.organisation.nom if self.organisation_id else self.nom
+
 
 class CentrePartenaire(models.Model):
     """A partner organisation that follows the centre: it gives its users read access."""

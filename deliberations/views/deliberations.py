@@ -11,7 +11,7 @@ from comptes.permissions import EQUIPE, LECTEURS_DELIBERATIONS, access, is_respo
 from conventions.models import Avenant, Convention
 from deliberations import services
 from deliberations.filters import DeliberationFilter
-from deliberations.forms import DeliberationCreateForm, DeliberationTexteForm, ExecutoireForm, VoteForm
+from deliberations.forms import DeliberationCreateForm, DeliberationTexteForm, ExecutoireForm, InscriptionForm, VoteForm
 from deliberations.models import Deliberation, Mandat, Seance, VersionPdf
 from deliberations.templatetags.pdf_deliberation import contexte_panneau
 from roubaix_cs.exports import exporter
@@ -70,6 +70,8 @@ def deliberation_create(request):
     initial = {}
     if seance_pk := request.GET.get("seance"):
         initial["seance"] = get_object_or_404(Seance, pk=seance_pk)
+    if demande_pk := request.GET.get("demande", ""):
+        initial["demandes"] = DemandeSubvention.objects.filter(pk=demande_pk if demande_pk.isdigit() else None)
     form = DeliberationCreateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,6 +82,46 @@ def deliberation_create(request):
             messages.success(request, f"La délibération n° {deliberation.reference} a été rédigée (projet).")
             return redirect(deliberation)
     return form_page(request, form, titre="Nouvelle délibération", annuler=reverse("deliberations:liste"))
+
+
+@access(read=EQUIPE, write=EQUIPE)
+@require_http_methods(["GET", "POST"])
+def deliberation_inscrire(request, pk):
+    """« Inscrire à une délibération » from a validated grant's page: a draft deliberation, or a new one."""
+    demande = get_object_or_404(DemandeSubvention.objects.select_related("centre"), pk=pk)
+    form = InscriptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        deliberation = form.cleaned_data["deliberation"]
+        try:
+            services.inscrire_demande(deliberation=deliberation, demande=demande, par=request.user)
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(request, f"{demande} est inscrite à la délibération n° {deliberation.reference}.")
+            return redirect(deliberation)
+    nouvelle = f"{reverse('deliberations:creer')}?demande={demande.pk}"
+    return form_page(
+        request,
+        form,
+        titre=f"Inscrire « {demande} » à une délibération",
+        annuler=demande.get_absolute_url(),
+        contexte={"autre_choix": {"texte": "Ou :", "url": nouvelle, "lien": "rédiger une nouvelle délibération"}},
+    )
+
+
+@access(read=EQUIPE, write=EQUIPE)
+@require_POST
+def deliberation_oter(request, pk, demande_pk):
+    """Take a grant off a draft deliberation."""
+    deliberation = get_object_or_404(Deliberation, pk=pk)
+    demande = get_object_or_404(deliberation.demandes.all(), pk=demande_pk)
+    try:
+        services.oter_demande(deliberation=deliberation, demande=demande, par=request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, f"{demande} est retirée de la délibération : elle attend une autre délibération.")
+    return redirect(deliberation)
 
 
 @access(read=LECTEURS_DELIBERATIONS)
@@ -201,10 +243,14 @@ def pdf_download(request, pk):
 def deliberation_vote(request, pk):
     deliberation = get_object_or_404(Deliberation.objects.select_related("seance"), pk=pk)
     interesses = services.elus_interesses(deliberation)
-    form = VoteForm(request.POST or None, initial={"ne_prennent_pas_part": list(interesses)})
+    form = VoteForm(
+        request.POST or None,
+        initial={"ne_prennent_pas_part": list(interesses)},
+        demandes=deliberation.demandes.select_related("centre"),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.voter(deliberation=deliberation, par=request.user, **form.cleaned_data)
+            services.voter(deliberation=deliberation, par=request.user, **form.vote())
         except ValidationError as erreur:
             form.add_error(None, erreur)
         else:

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +29,7 @@ from roubaix_cs.vues import enregistrer_et_rediriger, form_page
 
 from .. import services
 from ..filters import DemandeFilter
-from ..forms import STATUTS_AVANT_VALIDATION, DemandeForm, InstructionForm, VoteForm
+from ..forms import STATUTS_AVANT_VALIDATION, DemandeForm, InstructionForm
 from ..models import ZERO, CompteRenduFinancier, DemandeSubvention, LigneCRF, Versement, echeance_crf
 
 S = DemandeSubvention.Statut
@@ -137,32 +136,15 @@ def demande_instruction(request, pk):
     return done or form_page(request, form, titre=f"Instruction — {demande}", annuler=demande.get_absolute_url())
 
 
-def _enregistrer_vote(request, demande):
-    """The council's decision typed with « Constater le vote » (until deliberations writes it)."""
-    if not any(name in request.POST for name in VoteForm.Meta.fields):
-        return
-    form = VoteForm(request.POST, instance=demande)
-    if not form.is_valid():
-        raise ValidationError(
-            [f"{form.fields[name].label} : {erreur}" for name, erreurs in form.errors.items() for erreur in erreurs]
-        )
-    demande._change_reason = "Décision du conseil municipal"
-    form.save()
-
-
 @access(read=EQUIPE, write=EQUIPE)
 @require_POST
 def demande_transition(request, pk):
     demande = _get_demande(request.user, pk)
     vers = request.POST.get("vers", "")
     try:
-        # One savepoint: a refused step keeps nothing of the decision typed with it.
-        with transaction.atomic():
-            if vers == S.VOTEE:
-                _enregistrer_vote(request, demande)
-            demande = services.changer_statut(
-                demande=demande, vers=vers, par=request.user, commentaire=request.POST.get("commentaire", "")
-            )
+        demande = services.changer_statut(
+            demande=demande, vers=vers, par=request.user, commentaire=request.POST.get("commentaire", "")
+        )
     except ValidationError as erreur:
         for message in erreur.messages:
             messages.error(request, message)
@@ -294,7 +276,7 @@ def demande_detail(request, pk):
         "crf": getattr(demande, "crf", None),
         "etat_crf": etat_crf(demande, today),
         "transitions": services.transitions_possibles(demande, user) if equipe else [],
-        "vote_form": VoteForm(instance=demande) if equipe and demande.statut == S.DELIBERATION else None,
+        "inscriptible": equipe and demande.statut == S.VALIDEE,
         "modifiable": demande.statut in STATUTS_AVANT_VALIDATION,
         "suivante": demande.suivantes.select_related("centre").first(),
         "evenements": _historique(demande, user),

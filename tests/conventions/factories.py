@@ -21,6 +21,12 @@ class AvenantFactory(factory.django.DjangoModelFactory):
     objet = factory.Sequence(lambda n: f"Avenant de financement {n}")
 
     class Params:
+        # Voted by its own deliberation, exécutoire on 01/03/2026 (as deliberations records it).
+        delibere = factory.Trait(
+            statut=Avenant.Statut.DELIBERE,
+            deliberation_numero=factory.Sequence(lambda n: f"2026/{300 + n}"),
+            deliberation_executoire=datetime.date(2026, 3, 1),
+        )
         signe = factory.Trait(
             statut=Avenant.Statut.SIGNE,
             deliberation_numero=factory.Sequence(lambda n: f"2026/{300 + n}"),

@@ -277,42 +277,30 @@ def test_only_a_signed_convention_gets_avenants(client, agent, approuvee):
 
 
 def test_cpo_5_an_avenant_is_not_signed_without_its_own_executoire_deliberation(client, agent, signee):
+    """Not deliberated (a project), or deliberated but not yet exécutoire: no signature."""
     client.force_login(agent)
-    for numero, executoire in [("", None), ("2026/300", None), ("", datetime.date(2026, 3, 1))]:
+    for statut, numero in [(Avenant.Statut.PROJET, ""), (Avenant.Statut.DELIBERE, "2026/300")]:
         avenant = AvenantFactory(
-            convention=signee,
-            deliberation_numero=numero,
-            deliberation_executoire=executoire,
-            date_signature=datetime.date(2026, 3, 10),
+            convention=signee, statut=statut, deliberation_numero=numero, date_signature=datetime.date(2026, 3, 10)
         )
         response = client.post(reverse("conventions:avenant_signer", args=[avenant.pk]), follow=True)
         assert messages_de(response) == ["Un avenant doit avoir sa propre délibération exécutoire (CPO-5)."]
         avenant.refresh_from_db()
-        assert avenant.statut == Avenant.Statut.PROJET
+        assert avenant.statut == statut
 
 
 @pytest.mark.parametrize("signature", [None, datetime.date(2026, 2, 28)])
 def test_del_6_an_avenant_signed_before_its_deliberation_is_executoire_is_refused(client, agent, signee, signature):
-    avenant = AvenantFactory(
-        convention=signee,
-        deliberation_numero="2026/300",
-        deliberation_executoire=datetime.date(2026, 3, 1),
-        date_signature=signature,
-    )
+    avenant = AvenantFactory(convention=signee, delibere=True, date_signature=signature)
     client.force_login(agent)
     response = client.post(reverse("conventions:avenant_signer", args=[avenant.pk]))
     assert messages_de(response) == ["La signature de l'avenant doit suivre sa délibération exécutoire (DEL-6)."]
     avenant.refresh_from_db()
-    assert avenant.statut == Avenant.Statut.PROJET
+    assert avenant.statut == Avenant.Statut.DELIBERE
 
 
 def test_an_avenant_signed_after_its_deliberation_applies(client, agent, signee, ville):
-    avenant = AvenantFactory(
-        convention=signee,
-        deliberation_numero="2026/300",
-        deliberation_executoire=datetime.date(2026, 3, 1),
-        date_signature=datetime.date(2026, 3, 1),
-    )
+    avenant = AvenantFactory(convention=signee, delibere=True, date_signature=datetime.date(2026, 3, 1))
     AvenantMontantFactory(avenant=avenant, annee=2026, financeur=ville, montant=Decimal("25000.00"))
     client.force_login(agent)
     response = client.post(reverse("conventions:avenant_signer", args=[avenant.pk]))

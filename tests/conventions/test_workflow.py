@@ -110,13 +110,12 @@ def test_the_whole_workflow_records_who_when_and_why_in_the_history(client, vill
         response = _transition(client, convention, S.APPROUVEE, "Visa obtenu")
     assert messages_de(response) == ["Convention : approuvée pour signature."]
 
-    Convention.objects.filter(pk=convention.pk).update(
-        deliberation_numero="2026/118", deliberation_executoire=datetime.date(2026, 11, 20)
-    )
     Partie.objects.filter(convention=convention).update(date_signature=datetime.date(2026, 12, 1))
-    with time_machine.travel(datetime.datetime(2026, 11, 25, 10)):
-        client.force_login(agent)
-        _transition(client, convention, S.DELIBEREE, "Délibération 2026/118")
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 10)):  # what the deliberation's vote and exécutoire do
+        services.enregistrer_deliberation(convention=convention, reference="2026/118", par=agent)
+        services.enregistrer_executoire(
+            objet=convention, reference="2026/118", date=datetime.date(2026, 11, 20), par=agent
+        )
     with time_machine.travel(datetime.datetime(2026, 12, 2, 10)):
         client.force_login(agent)
         _transition(client, convention, S.SIGNEE)
@@ -138,7 +137,8 @@ def test_the_whole_workflow_records_who_when_and_why_in_the_history(client, vill
     assert etapes == [
         ("Envoyer au service juridique — Dossier complet", "Aïcha Benali", datetime.date(2026, 9, 1)),
         ("Approuver pour signature — Visa obtenu", "Claire Dumont", datetime.date(2026, 10, 1)),
-        ("Constater la délibération — Délibération 2026/118", "Aïcha Benali", datetime.date(2026, 11, 25)),
+        ("Délibérée par le conseil municipal — délibération n° 2026/118", "Aïcha Benali", datetime.date(2026, 11, 25)),
+        ("Délibération n° 2026/118 exécutoire le 20/11/2026", "Aïcha Benali", datetime.date(2026, 11, 25)),
         ("Constater la signature de toutes les parties", "Aïcha Benali", datetime.date(2026, 12, 2)),
         ("Mettre en exécution — Premier versement fait", "Aïcha Benali", datetime.date(2027, 1, 4)),
         ("Constater l'expiration — Fin de la convention", "Aïcha Benali", datetime.date(2028, 1, 5)),
@@ -239,15 +239,23 @@ def test_approval_needs_the_city_as_a_party(client, responsable, caf):
     assert messages_de(response) == ["La Ville doit être partie à la convention."]
 
 
-def test_the_deliberation_step_needs_its_number_and_executoire_date(client, agent, ville):
-    convention = ConventionFactory(complete=True, statut=S.APPROUVEE, parties=[ville], deliberation_numero="2026/1")
+def test_a_convention_is_deliberated_only_by_a_deliberation_never_by_a_button(client, agent, ville):
+    """One path: « Délibérée » is what the council's vote of a deliberation records, not a step to click."""
+    convention = ConventionFactory(complete=True, statut=S.APPROUVEE, parties=[ville])
     client.force_login(agent)
+    page = client.get(convention.get_absolute_url())
+    assert "Délibérée par le conseil municipal" not in page.content.decode()
     response = _transition(client, convention, S.DELIBEREE)
-    assert messages_de(response) == ["Renseignez le numéro de la délibération et sa date exécutoire."]
-    Convention.objects.filter(pk=convention.pk).update(deliberation_executoire=datetime.date(2026, 3, 1))
-    _transition(client, convention, S.DELIBEREE)
+    assert messages_de(response) == ["Passage impossible de « Approuvée pour signature » à « Délibérée »."]
     convention.refresh_from_db()
-    assert convention.statut == S.DELIBEREE
+    assert convention.statut == S.APPROUVEE
+
+    services.enregistrer_deliberation(convention=convention, reference="2026/001", par=agent)
+    convention.refresh_from_db()
+    assert (convention.statut, convention.deliberation_numero) == (S.DELIBEREE, "2026/001")
+    assert convention.history.first().history_change_reason == (
+        "Délibérée par le conseil municipal — délibération n° 2026/001"
+    )
 
 
 @pytest.fixture
@@ -346,7 +354,6 @@ def test_cpo_5_the_form_no_longer_changes_object_dates_or_clauses_once_approved(
             "objet": "Autre objet",
             "debut": "2025-01-01",
             "fin": "2026-12-31",
-            "deliberation_numero": "2026/7",
         },
     )
     assert response.status_code == 302
@@ -357,7 +364,6 @@ def test_cpo_5_the_form_no_longer_changes_object_dates_or_clauses_once_approved(
         datetime.date(2028, 12, 31),
     )
     assert not convention.clauses_manquantes()
-    assert convention.deliberation_numero == "2026/7"  # the council's decision is still recorded
     form = ConventionForm(instance=convention)
     assert form.fields["fin"].disabled
     assert form.fields["fin"].help_text == "Modifiable par avenant seulement (CPO-5)."

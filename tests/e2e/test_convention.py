@@ -1,12 +1,14 @@
+import datetime
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from comptes.models import Organisation, Role
-from conventions.models import Convention
+from comptes.models import Organisation, Role, User
+from conventions.models import Avenant, Convention
+from deliberations import services
 
-from ..factories import CentreFactory, OrganisationFactory, UserFactory
+from ..factories import CentreFactory, OrganisationFactory, SeanceFactory, UserFactory, VersionPdfFactory
 from .outils import connexion, montant_affiche
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,6 +25,24 @@ def _etape(page, vers, bouton, commentaire=""):
     if commentaire:
         page.locator(f"#commentaire-{vers}").fill(commentaire)
     page.get_by_role("button", name=bouton).click()
+
+
+def _deliberer(seance, executoire, **objets):
+    """Meanwhile, the council votes a deliberation approving `objets`, exécutoire on `executoire`."""
+    responsable = User.objects.get(username="responsable")
+    deliberation = services.rediger(
+        seance=SeanceFactory(date=seance, date_convocation=seance - datetime.timedelta(days=10)),
+        objet="Approbation",
+        par=responsable,
+        **objets,
+    )
+    services.marquer_prete(deliberation=deliberation, par=responsable)
+    VersionPdfFactory(deliberation=deliberation, generee_par=responsable)
+    services.voter(deliberation=deliberation, pour=40, contre=3, abstentions=2, par=responsable)
+    ar = f"059-215905128-{executoire:%Y%m%d}-{deliberation.annee}_{deliberation.numero:03d}-DE"
+    services.rendre_executoire(
+        deliberation=deliberation, date_transmission=executoire, ar_actes=ar, date_publication=seance, par=responsable
+    )
 
 
 def test_the_responsable_drafts_gets_signed_and_amends_a_cpom(live_server, page, browser_problems):
@@ -78,13 +98,12 @@ def test_the_responsable_drafts_gets_signed_and_amends_a_cpom(live_server, page,
     expect(page.get_by_role("alert")).to_contain_text("Convention : approuvée pour signature.")
     expect(page.get_by_role("link", name="Ajouter un engagement")).to_have_count(0)  # CPO-5
 
-    # The council's deliberation, the city's signature after it (DEL-6), then "signed".
-    page.get_by_role("link", name="Modifier", exact=True).click()
-    page.locator("input[name=deliberation_numero]").fill("2024/215")
-    page.locator("input[name=deliberation_executoire]").fill("2024-11-15")
-    _enregistrer(page, "Convention enregistrée.")
-    _etape(page, "deliberee", "Constater la délibération")
-    expect(page.get_by_role("alert")).to_contain_text("Convention : délibérée.")
+    # The council approves it by a deliberation, exécutoire on 15/11/2024; the city signs after it (DEL-6).
+    expect(page.get_by_role("button", name=re.compile("délibér", re.IGNORECASE))).to_have_count(0)
+    convention = Convention.objects.get()
+    _deliberer(datetime.date(2024, 11, 5), datetime.date(2024, 11, 15), conventions=[convention])
+    page.reload()
+    expect(page.locator("#statut")).to_have_text("Délibérée")
     page.locator("section[aria-labelledby=titre-parties]").get_by_role("link", name="Ville de Roubaix").click()
     page.locator("input[name=date_signature]").fill("2024-12-01")
     _enregistrer(page, "Partie enregistrée.")
@@ -96,8 +115,6 @@ def test_the_responsable_drafts_gets_signed_and_amends_a_cpom(live_server, page,
     expect(page.get_by_role("heading", name=re.compile("^Avenant n° 1 — "))).to_be_visible()
     page.locator("input[name=date]").fill("2026-02-01")
     page.locator("input[name=objet]").fill("Financement d'un poste de référent familles")
-    page.locator("input[name=deliberation_numero]").fill("2026/031")
-    page.locator("input[name=deliberation_executoire]").fill("2026-03-01")
     page.locator("input[name=date_signature]").fill("2026-03-10")
     _enregistrer(page, "Avenant créé.")
     page.get_by_role("link", name="Changer un montant").click()
@@ -105,6 +122,9 @@ def test_the_responsable_drafts_gets_signed_and_amends_a_cpom(live_server, page,
     page.locator("select[name=financeur]").select_option(label="Ville de Roubaix")
     page.locator("input[name=montant]").fill("36000")
     _enregistrer(page, "Montant enregistré.")
+    expect(page.get_by_role("button", name="Constater la signature")).to_have_count(0)  # not deliberated yet
+    _deliberer(datetime.date(2026, 2, 19), datetime.date(2026, 3, 1), avenants=[Avenant.objects.get()])
+    page.reload()
     page.get_by_role("button", name="Constater la signature").click()
     expect(page.get_by_role("alert")).to_contain_text("Avenant n° 1 signé : il s'applique à la convention.")
 

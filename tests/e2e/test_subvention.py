@@ -9,7 +9,15 @@ from centres.models import Document
 from comptes.models import Role
 from subventions.models import DemandeSubvention
 
-from ..factories import CentreFactory, DemandeFactory, DocumentFactory, LigneBudgetaireFactory, UserFactory
+from ..factories import (
+    CentreFactory,
+    DeliberationFactory,
+    DemandeFactory,
+    DocumentFactory,
+    LigneBudgetaireFactory,
+    SeanceFactory,
+    UserFactory,
+)
 from .outils import connexion, montant_affiche
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -32,6 +40,8 @@ def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_
     DocumentFactory(centre=centre, type=Document.Type.CER, titre="CER signé", valide_du=datetime.date(2022, 1, 2))
     ligne = LigneBudgetaireFactory(annee=today.year, libelle="Subventions aux centres sociaux")
     demande = DemandeFactory(centre=centre, annee=today.year, referent=agent, montant_demande=Decimal("20000"))
+    seance = SeanceFactory(date=vote, date_convocation=vote - datetime.timedelta(days=10))
+    projet = DeliberationFactory(seance=seance)  # the draft of the session, where the grant will go
 
     # The agent finds the request in the list and puts it in instruction.
     connexion(page, "agent")
@@ -67,15 +77,33 @@ def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_
     expect(page.get_by_role("alert")).to_contain_text("Demande validée.")
     expect(page.locator("#statut")).to_have_text("Validée")
 
-    # The council's vote, recorded with its deliberation.
-    _etape(page, "deliberation", "Inscrire à une délibération")
-    expect(page.get_by_role("alert")).to_contain_text("Demande en délibération.")
-    page.locator("input[name=montant_vote]").fill("18000")
-    page.locator("input[name=deliberation_numero]").fill(f"{today.year}/042")
-    page.locator("input[name=date_vote]").fill(vote.isoformat())
-    page.locator("input[name=date_executoire]").fill(executoire.isoformat())
-    _etape(page, "votee", "Constater le vote", "Conseil municipal")
-    expect(page.get_by_role("alert")).to_contain_text("Demande votée.")
+    # « Inscrire à une délibération »: the grant goes on the draft deliberation of the next session.
+    page.get_by_role("link", name="Inscrire à une délibération").click()
+    page.locator("select[name=deliberation]").select_option(str(projet.pk))
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("alert")).to_contain_text(f"inscrite à la délibération n° {projet.reference}")
+    expect(page.locator("#annexe tbody tr")).to_have_count(1)
+
+    # The deliberation: its PDF, ready, the council's vote, then exécutoire (transmitted and published).
+    panneau = page.locator("#pdf-deliberation")
+    panneau.get_by_role("button", name="Générer le PDF").click()
+    expect(panneau.get_by_role("link", name="Télécharger")).to_have_count(1, timeout=60_000)
+    page.get_by_role("button", name="Marquer prête pour la séance").click()
+    page.get_by_role("link", name="Enregistrer le vote").click()
+    page.locator("input[name=pour]").fill("41")
+    page.locator("input[name=contre]").fill("6")
+    page.locator("input[name=abstentions]").fill("2")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#statut")).to_have_text("Votée")
+    page.get_by_role("link", name="Rendre exécutoire").click()
+    page.locator("input[name=date_transmission]").fill((executoire - datetime.timedelta(days=2)).isoformat())
+    ar = f"059-215905128-{executoire - datetime.timedelta(days=2):%Y%m%d}-{projet.annee}_{projet.numero:03d}-DE"
+    page.locator("input[name=ar_actes]").fill(ar)
+    page.locator("input[name=date_publication]").fill(executoire.isoformat())
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#statut")).to_have_text("Exécutoire")
+    page.locator("#annexe").get_by_role("link").first.click()
+    expect(page.locator("#statut")).to_have_text("Votée")
 
     # A payment dated before the exécutoire date is refused (SUB-1, SUB-14); on that date it is accepted.
     page.get_by_role("link", name="Enregistrer un versement").click()
@@ -101,7 +129,7 @@ def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_
     expect(historique.locator("li", has_text="Valider la proposition — Validé en réunion")).to_contain_text(
         "Claire Dumont"
     )
-    expect(historique).to_contain_text("Constater le vote — Conseil municipal")
+    expect(historique).to_contain_text(f"Votée par le conseil municipal — délibération n° {projet.reference}")
 
     demande.refresh_from_db()
     assert (demande.statut, demande.montant_vote, demande.date_executoire) == (

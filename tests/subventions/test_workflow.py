@@ -5,9 +5,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from roubaix_cs.formats import montant
+from subventions import services
 from subventions.models import CompteRenduFinancier, DemandeSubvention
 
 from ..factories import DemandeFactory, LigneBudgetaireFactory
@@ -66,19 +68,11 @@ def test_the_workflow_from_reception_to_notification_with_every_step_in_the_hist
     response = transition(client, demande, S.VALIDEE, "Validé en réunion d'équipe")
     assert messages_de(response) == ["Demande validée."]
 
+    # What the deliberation does to the grant: put on it, voted, exécutoire (deliberations calls these).
+    services.inscrire_a_deliberation(demande=demande, reference="2026/042", par=agent)
+    services.enregistrer_vote(demande=demande, reference="2026/042", date_vote=datetime.date(2026, 2, 10), par=agent)
+    services.enregistrer_executoire(demande=demande, reference="2026/042", date=datetime.date(2026, 2, 20), par=agent)
     client.force_login(agent)
-    assert messages_de(transition(client, demande, S.DELIBERATION)) == ["Demande en délibération."]
-    response = transition(
-        client,
-        demande,
-        S.VOTEE,
-        "Conseil du 10/02",
-        montant_vote="18000",
-        deliberation_numero="2026/042",
-        date_vote="2026-02-10",
-        date_executoire="2026-02-20",
-    )
-    assert messages_de(response) == ["Demande votée."]
     assert messages_de(transition(client, demande, S.NOTIFIEE, "Courrier envoyé")) == ["Demande notifiée."]
 
     demande.refresh_from_db()
@@ -90,8 +84,9 @@ def test_the_workflow_from_reception_to_notification_with_every_step_in_the_hist
         ("Mettre en instruction — Dossier complet", agent),
         ("Proposer — Proposition de 18 000 €", agent),
         ("Valider la proposition — Validé en réunion d'équipe", responsable),
-        ("Inscrire à une délibération", agent),
-        ("Constater le vote — Conseil du 10/02", agent),
+        ("Inscrite à une délibération — délibération n° 2026/042", agent),
+        ("Votée par le conseil municipal — délibération n° 2026/042", agent),
+        ("Délibération n° 2026/042 exécutoire le 20/02/2026", agent),
         ("Notifier au centre — Courrier envoyé", agent),
     } <= motifs
     page = contenu(client.get(demande.get_absolute_url()))
@@ -128,43 +123,60 @@ def test_an_impossible_step_is_refused_in_french(client, agent):
     assert messages_de(response) == ["Passage impossible de « Reçue » à « Votée »."]
 
 
-def test_the_vote_needs_the_amount_the_number_and_the_date_of_the_deliberation(client, agent):
-    demande = DemandeFactory(proposee=True, statut=S.DELIBERATION)
+@pytest.mark.parametrize(("depuis", "vers"), [(S.VALIDEE, S.DELIBERATION), (S.DELIBERATION, S.VOTEE)])
+def test_no_vote_and_no_deliberation_without_a_real_deliberation(client, agent, responsable, depuis, vers):
+    """One path: a grant goes on a deliberation and is voted only through the deliberation's services;
+    no button of the grant page, and no POST to it, does it."""
+    demande = DemandeFactory(proposee=True, statut=depuis)
+    for user in (agent, responsable):
+        client.force_login(user)
+        page = contenu(client.get(demande.get_absolute_url()))
+        assert "Constater le vote" not in page
+        assert 'name="montant_vote"' not in page and 'name="deliberation_numero"' not in page
+        response = transition(client, demande, vers, montant_vote="99999", deliberation_numero="2026/999")
+        assert messages_de(response) == [f"Passage impossible de « {S(depuis).label} » à « {S(vers).label} »."]
+        demande.refresh_from_db()
+        assert (demande.statut, demande.montant_vote, demande.deliberation_numero) == (depuis, None, "")
+
+
+def test_a_validated_grant_offers_to_put_it_on_a_deliberation(client, agent):
+    demande = DemandeFactory(proposee=True, statut=S.VALIDEE)
     client.force_login(agent)
-    response = transition(client, demande, S.VOTEE, montant_vote="18000", deliberation_numero="", date_vote="")
-    assert messages_de(response) == ["Renseignez le montant voté, le numéro et la date de la délibération."]
+    assert reverse("deliberations:inscrire", args=[demande.pk]) in contenu(client.get(demande.get_absolute_url()))
+
+
+@pytest.mark.parametrize("statut", [S.AJOURNEE, S.VALIDEE, S.RETIREE, S.VOTEE])
+def test_only_a_grant_in_deliberation_is_voted(agent, statut):
+    demande = DemandeFactory(proposee=True, statut=statut)
+    with pytest.raises(ValidationError, match="seule une subvention en délibération est votée"):
+        services.enregistrer_vote(
+            demande=demande, reference="2026/042", date_vote=datetime.date(2026, 2, 10), par=agent
+        )
     demande.refresh_from_db()
-    assert (demande.statut, demande.montant_vote) == (S.DELIBERATION, None)  # nothing kept of the refused step
+    assert (demande.statut, demande.montant_vote) == (statut, None)
 
 
-def test_the_vote_recorded_by_the_deliberation_is_enough(client, agent):
-    """The deliberations app writes the decision; the step then needs no typing."""
-    demande = DemandeFactory(proposee=True, statut=S.DELIBERATION)
-    DemandeSubvention.objects.filter(pk=demande.pk).update(
-        montant_vote=Decimal("17000"), deliberation_numero="2026/050", date_vote=datetime.date(2026, 3, 2)
-    )
-    client.force_login(agent)
-    assert messages_de(transition(client, demande, S.VOTEE)) == ["Demande votée."]
+@pytest.mark.parametrize(
+    ("jour", "refus"),
+    [(datetime.date(2026, 2, 9), True), (datetime.date(2026, 2, 10), False), (datetime.date(2026, 2, 11), False)],
+)
+def test_del_4_a_grant_is_executoire_on_or_after_its_vote(agent, jour, refus):
+    demande = DemandeFactory(votee=True, date_executoire=None)  # voted on 10/02/2026 by 2026/042
+    if refus:
+        with pytest.raises(ValidationError, match="exécutoire après son vote"):
+            services.enregistrer_executoire(demande=demande, reference="2026/042", date=jour, par=agent)
+    else:
+        services.enregistrer_executoire(demande=demande, reference="2026/042", date=jour, par=agent)
     demande.refresh_from_db()
-    assert (demande.statut, demande.montant_vote) == (S.VOTEE, Decimal("17000.00"))
+    assert demande.date_executoire == (None if refus else jour)
 
 
-def test_an_executoire_date_before_the_vote_is_refused(client, agent):
-    demande = DemandeFactory(proposee=True, statut=S.DELIBERATION)
-    client.force_login(agent)
-    response = transition(
-        client,
-        demande,
-        S.VOTEE,
-        montant_vote="18000",
-        deliberation_numero="2026/042",
-        date_vote="2026-02-10",
-        date_executoire="2026-02-01",
-    )
-    assert messages_de(response) == [
-        "Délibération exécutoire le : Une délibération devient exécutoire après son vote (DEL-4)."
-    ]
-    assert _statut(demande) == S.DELIBERATION
+def test_the_executoire_date_comes_only_from_the_deliberation_that_voted_the_grant(agent):
+    demande = DemandeFactory(votee=True, date_executoire=None)
+    with pytest.raises(ValidationError, match="n'a pas été votée par la délibération n° 2026/043"):
+        services.enregistrer_executoire(
+            demande=demande, reference="2026/043", date=datetime.date(2026, 3, 1), par=agent
+        )
 
 
 @pytest.mark.parametrize(

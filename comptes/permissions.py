@@ -17,6 +17,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Role sets, named after what they may do.
 EQUIPE = frozenset({Role.RESPONSABLE, Role.AGENT})  # create and edit business records
+RESPONSABLE_SEULE = frozenset({Role.RESPONSABLE})  # the validating steps
 SERVICE = EQUIPE | {Role.REGISSEUR}  # the six people of the service
 LECTURE_SEULE = frozenset({Role.ELU, Role.PARTENAIRE})
 TOUS = frozenset(Role)  # every role, read-only ones included
@@ -72,6 +73,16 @@ def public(view):
     """Declare a page open to anonymous visitors (login)."""
     view.access_rule = Access(read=TOUS, write=TOUS, public=True)
     return view
+
+
+def qui(roles) -> str:
+    """Who holds `roles`, in the words of a refusal message (« … est réservé à la responsable de service »)."""
+    roles = frozenset(roles)
+    if roles == RESPONSABLE_SEULE:
+        return "la responsable de service"
+    if roles == EQUIPE:
+        return "la responsable de service et aux chargé(e)s de dossiers ou de mission"
+    return " et ".join(Role(r).label.lower() for r in sorted(roles)) or "personne"
 
 
 # Predicates: pure functions, the rule in their docstring.

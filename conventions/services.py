@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from centres.models import Local, duree_en_mois
-from comptes.models import Organisation, Role
+from comptes.models import Organisation
+from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, qui
 from roubaix_cs.formats import montant
 from roubaix_cs.seuils import AVANCE_MAX_PCT, CPOM_DUREE_MAX_MOIS, SEUIL_CONVENTION
 from roubaix_cs.workflow import Circuit, Transition, enregistrer
@@ -18,8 +19,6 @@ from roubaix_cs.workflow import Circuit, Transition, enregistrer
 from .models import Avenant, Convention
 
 ZERO = Decimal("0")
-EQUIPE = frozenset({Role.RESPONSABLE, Role.AGENT})
-RESPONSABLE = frozenset({Role.RESPONSABLE})
 
 
 # --- Workflow -------------------------------------------------------------------------------
@@ -70,7 +69,7 @@ S = Convention.Statut
 TRANSITIONS = [
     Transition((S.BROUILLON,), S.REVUE_JURIDIQUE, "Envoyer au service juridique", EQUIPE),
     Transition((S.REVUE_JURIDIQUE,), S.BROUILLON, "Reprendre le projet", EQUIPE),
-    Transition((S.REVUE_JURIDIQUE,), S.APPROUVEE, "Approuver pour signature", RESPONSABLE, _approbation),
+    Transition((S.REVUE_JURIDIQUE,), S.APPROUVEE, "Approuver pour signature", RESPONSABLE_SEULE, _approbation),
     # The council's vote of a deliberation (deliberations calls `enregistrer_deliberation`): never a button.
     Transition(
         (S.APPROUVEE,), S.DELIBEREE, "Délibérée par le conseil municipal", EQUIPE, _deliberation, par_service=True
@@ -78,12 +77,12 @@ TRANSITIONS = [
     Transition((S.DELIBEREE,), S.SIGNEE, "Constater la signature de toutes les parties", EQUIPE, _signature),
     Transition((S.SIGNEE,), S.EN_COURS, "Mettre en exécution", EQUIPE, _commencee),
     Transition((S.EN_COURS,), S.EXPIREE, "Constater l'expiration", EQUIPE, _terminee),
-    Transition((S.SIGNEE,), S.RESILIEE, "Résilier", RESPONSABLE, motif_requis=True),
-    Transition((S.EN_COURS,), S.RESILIEE, "Résilier", RESPONSABLE, motif_requis=True),
+    Transition((S.SIGNEE,), S.RESILIEE, "Résilier", RESPONSABLE_SEULE, motif_requis=True),
+    Transition((S.EN_COURS,), S.RESILIEE, "Résilier", RESPONSABLE_SEULE, motif_requis=True),
 ]
 
 
-CIRCUIT = Circuit(TRANSITIONS, Convention.Statut)
+CIRCUIT = Circuit(TRANSITIONS, Convention.Statut, qui=qui)
 
 
 def transitions_possibles(convention, user):
@@ -146,6 +145,7 @@ CIRCUIT_AVENANT = Circuit(
         Transition((SA.DELIBERE,), SA.SIGNE, "Constater la signature", EQUIPE, _signature_avenant),
     ],
     Avenant.Statut,
+    qui=qui,
 )
 
 

@@ -20,7 +20,17 @@ def elus():
 class SeanceForm(VersionForm):
     class Meta(VersionForm.Meta):
         model = Seance
-        fields = ["date", "date_convocation", "lieu", "membres_en_exercice", "presents", "pouvoirs", "secretaire"]
+        fields = [
+            "date",
+            "date_convocation",
+            "urgence",
+            "urgence_admise",
+            "lieu",
+            "membres_en_exercice",
+            "presents",
+            "pouvoirs",
+            "secretaire",
+        ]
 
 
 class MandatForm(ModelFormFr):

@@ -10,12 +10,17 @@ from simple_history.models import HistoricalRecords
 from comptes.models import Organisation, Role
 from conventions.models import Avenant, Convention
 from roubaix_cs.locking import Versionne
-from roubaix_cs.seuils import CONVOCATION_JOURS_FRANCS
+from roubaix_cs.seuils import CONVOCATION_JOURS_FRANCS, CONVOCATION_URGENCE_JOURS_FRANCS
 from subventions.models import DemandeSubvention
 
 ELUS = {"role": Role.ELU}
 # DEL-7 — accusé de réception @CTES : {département}-{SIREN}-{AAAAMMJJ}-{numéro}-DE.
-AR_ACTES_RE = re.compile(r"^\d{2,3}-\d{9}-\d{8}-[A-Za-z0-9_]+-DE$")
+# {département}-{SIREN}-{AAAAMMJJ}-{numéro}-DE (DEL-7); Corsica's départements are 2A and 2B (02A, 02B).
+AR_ACTES_RE = re.compile(r"^(?:\d{2,3}|0?2[AB])-\d{9}-\d{8}-[A-Za-z0-9_]+-DE$")
+
+
+def membres_du_conseil():
+    return settings.CONSEIL_MUNICIPAL_MEMBRES
 
 
 class Seance(Versionne):
@@ -24,7 +29,13 @@ class Seance(Versionne):
     date = models.DateField("date de la séance", unique=True)
     lieu = models.CharField("lieu", max_length=200, default="Hôtel de ville, salle du conseil")
     date_convocation = models.DateField("convocation envoyée le", null=True, blank=True)
-    membres_en_exercice = models.PositiveIntegerField("conseillers en exercice", default=55)
+    urgence = models.BooleanField(
+        "urgence déclarée par le maire",
+        default=False,
+        help_text="Délai de convocation abrégé, sans être inférieur à un jour franc (CGCT L2121-12).",
+    )
+    urgence_admise = models.BooleanField("urgence admise par le conseil à l'ouverture de la séance", default=False)
+    membres_en_exercice = models.PositiveIntegerField("conseillers en exercice", default=membres_du_conseil)
     presents = models.PositiveIntegerField("présents", null=True, blank=True)
     pouvoirs = models.PositiveIntegerField("pouvoirs", null=True, blank=True)
     secretaire = models.CharField("secrétaire de séance", max_length=150, blank=True)
@@ -42,19 +53,41 @@ class Seance(Versionne):
     def get_absolute_url(self):
         return reverse("deliberations:seance_detail", args=[self.pk])
 
+    @property
+    def jours_francs(self):
+        """Whole days between the notice and the session, neither counted (DEL-1)."""
+        return (self.date - self.date_convocation).days - 1 if self.date and self.date_convocation else None
+
     def clean(self):
-        # DEL-1: the notice goes out at least 5 clear days before the session.
-        if (
-            self.date
-            and self.date_convocation
-            and (self.date - self.date_convocation).days - 1 < CONVOCATION_JOURS_FRANCS
-        ):
-            raise ValidationError(
-                {
-                    "date_convocation": f"La convocation doit partir au moins {CONVOCATION_JOURS_FRANCS} jours francs "
-                    "avant la séance (CGCT L2121-12, DEL-1)."
-                }
+        delai = CONVOCATION_URGENCE_JOURS_FRANCS if self.urgence else CONVOCATION_JOURS_FRANCS
+        if self.jours_francs is not None and self.jours_francs < delai:
+            raise ValidationError({"date_convocation": self._message_delai()})
+
+    def _message_delai(self):
+        if self.urgence:
+            return (
+                f"En cas d'urgence, la convocation part au moins {CONVOCATION_URGENCE_JOURS_FRANCS} jour franc "
+                "avant la séance (CGCT L2121-12)."
             )
+        return (
+            f"La convocation doit partir au moins {CONVOCATION_JOURS_FRANCS} jours francs avant la séance "
+            "(CGCT L2121-12), sauf urgence déclarée par le maire."
+        )
+
+    def refus_de_vote(self):
+        """DEL-1: why this session may not hold a vote (empty when it may)."""
+        if self.date_convocation is None:
+            return ["La date de convocation de la séance est requise avant tout vote (CGCT L2121-12)."]
+        erreurs = []
+        delai = CONVOCATION_URGENCE_JOURS_FRANCS if self.urgence else CONVOCATION_JOURS_FRANCS
+        if self.jours_francs < delai:
+            erreurs.append(self._message_delai())
+        if self.urgence and not self.urgence_admise:
+            erreurs.append(
+                "Le conseil se prononce sur l'urgence à l'ouverture de la séance : enregistrez qu'il l'a admise "
+                "(CGCT L2121-12)."
+            )
+        return erreurs
 
 
 class Mandat(models.Model):

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from comptes.models import Role
+from comptes.permissions import RESPONSABLE_SEULE, qui
 from conventions import services as conventions_services
 from conventions.models import Avenant, Convention
 from roubaix_cs.pdf import render_pdf
@@ -18,6 +19,7 @@ from subventions import services as subventions_services
 from subventions.models import DemandeSubvention
 
 from .models import AR_ACTES_RE, Deliberation, GenerationPdf, Mandat, VersionPdf
+from .permissions import can_mark_deliberation_ready
 
 N = Deliberation.Nature
 DS = DemandeSubvention.Statut
@@ -55,6 +57,13 @@ def _verifier_rapporteur(rapporteur, organisations):
         )
 
 
+def exercice(deliberation, demandes):
+    """The financial year(s) the deliberation grants: the grants' own years (« 2027 », « 2026 et 2027 »),
+    not the session's; without grants, the session's year."""
+    annees = sorted({d.annee for d in demandes}) or [deliberation.annee]
+    return " et ".join([", ".join(map(str, annees[:-1])), str(annees[-1])]) if len(annees) > 1 else str(annees[0])
+
+
 def texte_initial(deliberation, *, demandes, conventions, avenants):
     """Visas, considérants and articles from the templates (domain-rules §4 skeleton)."""
     contexte = {
@@ -63,6 +72,7 @@ def texte_initial(deliberation, *, demandes, conventions, avenants):
         "conventions": conventions,
         "avenants": avenants,
         "total": sum((d.montant_propose or 0 for d in demandes), 0),
+        "exercice": exercice(deliberation, demandes),
     }
     return {
         partie: render_to_string(f"deliberations/texte/{partie}.txt", contexte).strip()
@@ -177,10 +187,10 @@ def retirer_demande(*, demande, par):
 @transaction.atomic
 def marquer_prete(*, deliberation, par):
     """The responsable freezes the text: it is ready for the session."""
-    if par.role != Role.RESPONSABLE:
-        raise ValidationError("Seule la responsable de service marque une délibération prête.")
     if deliberation.statut != Deliberation.Statut.BROUILLON:
         raise ValidationError("Cette délibération n'est plus un projet.")
+    if not can_mark_deliberation_ready(par, deliberation):
+        raise ValidationError(f"« Marquer prête pour la séance » est réservé à {qui(RESPONSABLE_SEULE)}.")
     deliberation.statut = Deliberation.Statut.PRETE
     return enregistrer(deliberation, par=par, motif="Marquée prête pour la séance")
 
@@ -197,6 +207,7 @@ def contexte_pdf(deliberation):
         "conventions": list(deliberation.conventions.select_related("centre")),
         "avenants": list(deliberation.avenants.select_related("convention__centre")),
         "total": sum((d.montant_propose or 0 for d in demandes), 0),
+        "exercice": exercice(deliberation, demandes),
         "ne_prennent_pas_part": list(deliberation.ne_prennent_pas_part.all()),
     }
 
@@ -265,6 +276,8 @@ def voter(*, deliberation, pour, contre, abstentions, ne_prennent_pas_part=(), p
     deliberation = Deliberation.objects.select_for_update().select_related("seance").get(pk=deliberation.pk)
     if deliberation.statut != Deliberation.Statut.PRETE:
         raise ValidationError("Seule une délibération prête peut être votée.")
+    if refus := deliberation.seance.refus_de_vote():  # DEL-1
+        raise ValidationError(refus)
     version = deliberation.versions.first()
     if version is None or deliberation.contenu_modifie:
         raise ValidationError("Générez le PDF de la délibération (à jour de son contenu) avant d'enregistrer le vote.")
@@ -300,13 +313,21 @@ def voter(*, deliberation, pour, contre, abstentions, ne_prennent_pas_part=(), p
 def rendre_executoire(*, deliberation, date_transmission, ar_actes, date_publication, par):
     """DEL-4: exécutoire once transmitted to the préfet and published, on the later date; grants may
     then be paid (SUB-1) and conventions signed (DEL-6)."""
-    deliberation = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
+    deliberation = Deliberation.objects.select_for_update().select_related("seance").get(pk=deliberation.pk)
     if deliberation.statut != Deliberation.Statut.VOTEE:
         raise ValidationError("Seule une délibération votée devient exécutoire.")
     if not AR_ACTES_RE.match(ar_actes or ""):
         raise ValidationError(
             {"ar_actes": "Accusé de réception @CTES attendu sous la forme 059-215905128-20260210-2026_042-DE (DEL-7)."}
         )
+    seance = deliberation.seance.date
+    avant = {
+        champ: f"Une délibération est transmise et publiée après sa séance du {seance:%d/%m/%Y} (DEL-4)."
+        for champ, date in (("date_transmission", date_transmission), ("date_publication", date_publication))
+        if date < seance
+    }
+    if avant:
+        raise ValidationError(avant)
     executoire = max(date_transmission, date_publication)
     deliberation.date_transmission, deliberation.ar_actes = date_transmission, ar_actes
     deliberation.date_publication, deliberation.date_executoire = date_publication, executoire

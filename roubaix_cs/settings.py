@@ -11,6 +11,8 @@ import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
+from roubaix_cs.seuils import CONSEIL_MUNICIPAL_MEMBRES_ROUBAIX
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -184,6 +186,9 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # never guessed: the export refuses to run without it.
 VILLE_NOM = os.environ.get("VILLE_NOM", "Ville de Roubaix")
 VILLE_SIRET = os.environ.get("VILLE_SIRET", "")
+# The council's legal size (CGCT L2121-2 by population: roubaix_cs.seuils), the default number of
+# members in office of a new session.
+CONSEIL_MUNICIPAL_MEMBRES = int(os.environ.get("CONSEIL_MUNICIPAL_MEMBRES", CONSEIL_MUNICIPAL_MEMBRES_ROUBAIX))
 
 LOGGING = {
     "version": 1,

@@ -75,5 +75,13 @@ BILAN_CERTIFIE_PART_PRODUITS_PCT = 50
 # subventions publiques en numéraire par an (C. com. L612-4 ; décret 2009-540).
 CAC_SEUIL_SUBVENTIONS = Decimal("153000")
 
-# DEL-1 — Convocation du conseil municipal au moins 5 jours francs avant la séance (CGCT L2121-12).
+# DEL-1 — Convocation du conseil municipal au moins 5 jours francs avant la séance ; en cas
+# d'urgence, le maire peut abréger ce délai sans qu'il soit inférieur à un jour franc, et le conseil
+# se prononce sur l'urgence à l'ouverture de la séance (CGCT L2121-12).
 CONVOCATION_JOURS_FRANCS = 5
+CONVOCATION_URGENCE_JOURS_FRANCS = 1
+
+# DEL-2 — Effectif légal du conseil municipal : 53 membres pour une commune de 80 000 à 99 999
+# habitants (CGCT L2121-2), Roubaix (≈ 98 000). Réglage CONSEIL_MUNICIPAL_MEMBRES ; les membres en
+# exercice peuvent être moins nombreux quand des sièges sont vacants.
+CONSEIL_MUNICIPAL_MEMBRES_ROUBAIX = 53

@@ -38,9 +38,19 @@ def enregistrer(objet, *, par, motif):
 
 
 class Circuit:
-    def __init__(self, transitions, statuts):
+    def __init__(self, transitions, statuts, *, qui):
+        """`qui(roles)` names who holds these roles, for the refusal message (comptes.permissions.qui)."""
         self.transitions = transitions
         self.libelles = dict(statuts.choices)
+        self.qui = qui
+
+    def peut(self, objet, user, vers):
+        """May `user` take `objet` to `vers` by a button, its status allowing it (the checks aside)?"""
+        return any(t.vers == vers for t in self.possibles(objet, user))
+
+    def roles(self, vers):
+        """The roles that may take an object to `vers` by a button."""
+        return frozenset().union(*(t.roles for t in self.transitions if t.vers == vers and not t.par_service))
 
     def possibles(self, objet, user):
         """The buttons `user` sees on `objet`."""
@@ -65,7 +75,7 @@ class Circuit:
             cible = self.libelles.get(vers, vers or "?")
             raise ValidationError(f"Passage impossible de « {self.libelles[objet.statut]} » à « {cible} ».")
         if par.role not in transition.roles:
-            raise ValidationError(f"« {transition.libelle} » est réservé à la responsable de service.")
+            raise ValidationError(f"« {transition.libelle} » est réservé à {self.qui(transition.roles)}.")
         if transition.motif_requis and not commentaire.strip():
             raise ValidationError("Indiquez le motif.")
         erreurs = transition.verifier(objet, jour)

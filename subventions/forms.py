@@ -83,7 +83,7 @@ class LigneChoiceField(forms.ModelChoiceField):
     """Budget lines with what is still available on each (LigneBudgetaire.objects.avec_consommation)."""
 
     def label_from_instance(self, obj):
-        return f"{obj} — disponible : {montant(obj.credits_ouverts - obj.total_engage)}"
+        return f"{obj} — disponible : {montant(obj.disponible)}"
 
 
 class InstructionForm(VersionForm):

@@ -20,15 +20,28 @@ ZERO = Decimal("0")
 
 
 class LigneBudgetaireQuerySet(models.QuerySet):
-    def avec_consommation(self):
-        """Annotate engaged (validated onwards) and paid amounts, each in one aggregate."""
-        engage = Sum(
-            models.Case(
-                models.When(demandes__statut__in=DemandeSubvention.STATUTS_VOTES, then="demandes__montant_vote"),
-                models.When(demandes__statut__in=DemandeSubvention.STATUTS_ENGAGES, then="demandes__montant_propose"),
-                default=models.Value(ZERO),
-                output_field=models.DecimalField(**MONTANT),
-            )
+    def avec_consommation(self, *, sauf=None):
+        """Annotate each line's money figures, the one place they are computed (SUB-15):
+        `total_engage` (validated onwards: the voted amount, else the proposal), `total_paye` and
+        `disponible` (open credits minus engaged). `sauf`: a request left out of the engaged amount,
+        the one whose proposal or vote is being checked against the line."""
+        autre = ~Q(demandes__pk=sauf.pk) if sauf is not None and sauf.pk else Q()
+        engage = Coalesce(
+            Sum(
+                models.Case(
+                    models.When(
+                        autre & Q(demandes__statut__in=DemandeSubvention.STATUTS_VOTES), then="demandes__montant_vote"
+                    ),
+                    models.When(
+                        autre & Q(demandes__statut__in=DemandeSubvention.STATUTS_ENGAGES),
+                        then="demandes__montant_propose",
+                    ),
+                    default=models.Value(ZERO),
+                    output_field=models.DecimalField(**MONTANT),
+                )
+            ),
+            models.Value(ZERO),
+            output_field=models.DecimalField(**MONTANT),
         )
         paye = models.Subquery(
             Versement.objects.filter(demande__ligne_budgetaire=models.OuterRef("pk"))
@@ -40,7 +53,9 @@ class LigneBudgetaireQuerySet(models.QuerySet):
         )
         # A line without payments is paid 0, not NULL (its available credits and totals add up).
         paye = Coalesce(paye, models.Value(ZERO), output_field=models.DecimalField(**MONTANT))
-        return self.annotate(total_engage=engage, total_paye=paye)
+        return self.annotate(total_engage=engage, total_paye=paye).annotate(
+            disponible=models.F("credits_votes") + models.F("decisions_modificatives") - models.F("total_engage")
+        )
 
 
 class LigneBudgetaire(Versionne):

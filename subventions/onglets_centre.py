@@ -33,7 +33,7 @@ class Exercice:
 
     @property
     def verse(self):
-        return sum((v.montant for v in self.versements), ZERO)
+        return sum((d.total_verse for d in self.demandes), ZERO)
 
 
 def _contexte(centre, user):
@@ -42,11 +42,11 @@ def _contexte(centre, user):
         .filter(centre=centre)
         .select_related("dispositif")
         .prefetch_related(Prefetch("versements", queryset=Versement.objects.order_by("date", "pk")))
+        .avec_verse()
         .order_by("-annee", "nature", "pk")
     )
     par_annee = defaultdict(list)
     for demande in demandes:
-        demande.verse = sum((v.montant for v in demande.versements.all()), ZERO)
         par_annee[demande.annee].append(demande)
     annees = sorted(set(par_annee) | {timezone.localdate().year}, reverse=True)
     numeraire = {annee: sum((d.montant_vote or ZERO for d in par_annee[annee] if d.votee), ZERO) for annee in annees}

@@ -9,7 +9,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from centres.models import Document
-from comptes.models import Organisation, Role
+from comptes.models import Organisation
+from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, qui
 from conventions.services import aide_annuelle
 from roubaix_cs.extensions import reagir
 from roubaix_cs.formats import montant
@@ -23,8 +24,6 @@ from roubaix_cs.workflow import Circuit, Transition, enregistrer
 from .models import DemandeSubvention, LigneBudgetaire, Versement, echeance_crf
 
 ZERO = Decimal("0")
-EQUIPE = frozenset({Role.RESPONSABLE, Role.AGENT})
-RESPONSABLE = frozenset({Role.RESPONSABLE})
 S = DemandeSubvention.Statut
 
 
@@ -37,12 +36,9 @@ def cer_signe(demande, jour):
 
 
 def disponible(ligne, *, sauf=None):
-    """SUB-15: open credits minus what is engaged (validated, in deliberation, voted) on the line."""
-    engage = sum(
-        (d.montant_engage for d in ligne.demandes.exclude(pk=getattr(sauf, "pk", None))),
-        ZERO,
-    )
-    return ligne.credits_ouverts - engage
+    """SUB-15: open credits minus what is engaged on the line, `sauf` left out
+    (LigneBudgetaire.objects.avec_consommation, the one definition)."""
+    return LigneBudgetaire.objects.avec_consommation(sauf=sauf).values_list("disponible", flat=True).get(pk=ligne.pk)
 
 
 def crf_en_retard(demande, jour):
@@ -110,22 +106,26 @@ TRANSITIONS = [
     Transition((S.RECUE,), S.INSTRUCTION, "Mettre en instruction", EQUIPE),
     Transition((S.INSTRUCTION,), S.PROPOSEE, "Proposer", EQUIPE, _proposition),
     Transition((S.PROPOSEE,), S.INSTRUCTION, "Reprendre l'instruction", EQUIPE),
-    Transition((S.PROPOSEE,), S.VALIDEE, "Valider la proposition", RESPONSABLE, _validation),
+    Transition((S.PROPOSEE,), S.VALIDEE, "Valider la proposition", RESPONSABLE_SEULE, _validation),
     # What a deliberation does to a grant (deliberations calls the services below): never a button.
     Transition((S.VALIDEE,), S.DELIBERATION, "Inscrite à une délibération", EQUIPE, par_service=True),
     Transition((S.DELIBERATION,), S.VALIDEE, "Retirée de la délibération", EQUIPE, par_service=True),
     Transition((S.DELIBERATION,), S.VOTEE, "Votée par le conseil municipal", EQUIPE, _vote, par_service=True),
     Transition((S.VOTEE,), S.NOTIFIEE, "Notifier au centre", EQUIPE),
-    Transition((S.RECUE, S.INSTRUCTION, S.PROPOSEE), S.REJETEE, "Rejeter", RESPONSABLE, motif_requis=True),
+    Transition((S.RECUE, S.INSTRUCTION, S.PROPOSEE), S.REJETEE, "Rejeter", RESPONSABLE_SEULE, motif_requis=True),
     Transition((S.RECUE, S.INSTRUCTION, S.PROPOSEE), S.RETIREE, "Constater le retrait", EQUIPE, motif_requis=True),
     Transition(
-        (S.INSTRUCTION, S.PROPOSEE, S.VALIDEE, S.DELIBERATION), S.AJOURNEE, "Ajourner", RESPONSABLE, motif_requis=True
+        (S.INSTRUCTION, S.PROPOSEE, S.VALIDEE, S.DELIBERATION),
+        S.AJOURNEE,
+        "Ajourner",
+        RESPONSABLE_SEULE,
+        motif_requis=True,
     ),
     Transition((S.AJOURNEE,), S.INSTRUCTION, "Reprendre l'instruction", EQUIPE),
 ]
 
 
-CIRCUIT = Circuit(TRANSITIONS, DemandeSubvention.Statut)
+CIRCUIT = Circuit(TRANSITIONS, DemandeSubvention.Statut, qui=qui)
 
 
 def transitions_possibles(demande, user):
@@ -150,7 +150,10 @@ def changer_statut(*, demande, vers, par, commentaire="", jour=None):
 
 
 def _verrouiller(demande):
-    return DemandeSubvention.objects.select_for_update().select_related("ligne_budgetaire").get(pk=demande.pk)
+    # Only the grant's row is locked ("of self"): PostgreSQL refuses FOR UPDATE on an outer join.
+    return (
+        DemandeSubvention.objects.select_for_update(of=("self",)).select_related("ligne_budgetaire").get(pk=demande.pk)
+    )
 
 
 # --- What a deliberation does to a grant -------------------------------------------------------
@@ -230,6 +233,11 @@ def signature_ville(convention):
     )
 
 
+def total_verse(demande):
+    """What has been paid of `demande` (DemandeSubvention.objects.avec_verse, the one definition)."""
+    return DemandeSubvention.objects.avec_verse().values_list("total_verse", flat=True).get(pk=demande.pk)
+
+
 def refus_de_versement(demande, montant_, jour_versement):
     """The French reasons why this payment may not be made (empty when it may)."""
     erreurs = []
@@ -257,7 +265,7 @@ def refus_de_versement(demande, montant_, jour_versement):
         )
     if montant_ <= 0:
         erreurs.append("Le montant d'un versement doit être positif.")
-    deja = demande.versements.aggregate(t=Sum("montant"))["t"] or ZERO
+    deja = total_verse(demande)
     if deja + montant_ > (demande.montant_vote or ZERO):
         erreurs.append(
             f"Le total des versements ({montant(deja + montant_)}) dépasserait le montant voté "
@@ -277,8 +285,7 @@ def enregistrer_versement(*, demande, type_, montant_, date, reference, par):
     versement = Versement.objects.create(
         demande=demande, type=type_, montant=montant_, date=date, reference=reference, cree_par=par
     )
-    total = demande.versements.aggregate(t=Sum("montant"))["t"]
-    if total == demande.montant_vote and demande.statut != S.PAYEE:
+    if total_verse(demande) == demande.montant_vote and demande.statut != S.PAYEE:
         demande.statut = S.PAYEE
         enregistrer(demande, par=par, motif="Soldée par le dernier versement")
     return versement

@@ -23,8 +23,6 @@ def budget_detail(request, annee):
         .avec_consommation()
         .order_by("section", "chapitre", "compte", "fonction", "libelle")
     )
-    for ligne in lignes:
-        ligne.disponible = ligne.credits_ouverts - ligne.total_engage
     totaux = {colonne: sum((getattr(ligne, colonne) for ligne in lignes), ZERO) for colonne in COLONNES}
     annees = set(LigneBudgetaire.objects.order_by().values_list("annee", flat=True).distinct())
     return render(

@@ -31,6 +31,7 @@ from .. import services
 from ..filters import DemandeFilter
 from ..forms import STATUTS_AVANT_VALIDATION, DemandeForm, InstructionForm
 from ..models import ZERO, CompteRenduFinancier, DemandeSubvention, LigneCRF, Versement, echeance_crf
+from ..permissions import can_put_demande_on_deliberation
 
 S = DemandeSubvention.Statut
 CENTIME = Decimal("0.01")
@@ -213,7 +214,8 @@ def demande_detail(request, pk):
     user = request.user
     today = timezone.localdate()
     demande = get_object_or_404(
-        DemandeSubvention.objects.visibles_par(user).select_related(
+        DemandeSubvention.objects.visibles_par(user)
+        .select_related(
             "centre",
             "dispositif",
             "referent",
@@ -222,7 +224,8 @@ def demande_detail(request, pk):
             "precedente__centre",
             "derogation_crf_par",
             "crf",
-        ),
+        )
+        .avec_verse(),
         pk=pk,
     )
     centre, annee = demande.centre, demande.annee
@@ -254,7 +257,6 @@ def demande_detail(request, pk):
         retenu = demande.montant_engage if engage else (demande.montant_propose or ZERO)
         credits = {"disponible": disponible, "retenu": retenu, "apres": disponible - retenu}
     versements = list(demande.versements.select_related("cree_par"))
-    total_verse = sum((v.montant for v in versements), ZERO)
     context = {
         "demande": demande,
         "today": today,
@@ -271,12 +273,12 @@ def demande_detail(request, pk):
         "signaux": services.signaux(demande),
         "credits": credits,
         "versements": versements,
-        "total_verse": total_verse,
-        "reste_a_verser": (demande.montant_vote - total_verse) if demande.montant_vote is not None else None,
+        "total_verse": demande.total_verse,
+        "reste_a_verser": (demande.montant_vote - demande.total_verse) if demande.montant_vote is not None else None,
         "crf": getattr(demande, "crf", None),
         "etat_crf": etat_crf(demande, today),
         "transitions": services.transitions_possibles(demande, user) if equipe else [],
-        "inscriptible": equipe and demande.statut == S.VALIDEE,
+        "inscriptible": can_put_demande_on_deliberation(user, demande),
         "modifiable": demande.statut in STATUTS_AVANT_VALIDATION,
         "suivante": demande.suivantes.select_related("centre").first(),
         "evenements": _historique(demande, user),

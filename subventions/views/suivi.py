@@ -30,7 +30,7 @@ CENTIME = Decimal("0.01")
 
 def _get_demande(user, pk):
     """The request if the user may see it; 404 otherwise."""
-    return get_object_or_404(DemandeSubvention.objects.visibles_par(user).select_related("centre"), pk=pk)
+    return get_object_or_404(DemandeSubvention.objects.visibles_par(user).select_related("centre").avec_verse(), pk=pk)
 
 
 def _donnees(request):
@@ -73,7 +73,7 @@ def versement_create(request, pk):
         else:
             messages.success(request, f"Versement de {montant(versement.montant)} enregistré.")
             return redirect(demande)
-    deja = sum((v.montant for v in versements), ZERO)
+    deja = demande.total_verse  # as it stood before this request (a payment recorded redirects)
     aide = aide_annuelle(
         centre=demande.centre, annee=demande.annee, numeraire=services.numeraire_vote(demande.centre, demande.annee)
     )

@@ -2,6 +2,7 @@
 (with the council's amendment kept within the credits, SUB-15) only through the deliberation and
 the grants' own services."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from deliberations import services
-from deliberations.models import Deliberation
+from deliberations.models import Deliberation, Seance
 from roubaix_cs import formats
 from subventions import services as subventions_services
 from subventions.models import DemandeSubvention
@@ -159,3 +160,28 @@ def test_the_vote_form_records_the_council_s_amendment(client, agent, prete, deu
     assert (amendee.montant_propose, amendee.montant_vote) == (Decimal("18000.00"), Decimal("15000.00"))
     assert telle_quelle.montant_vote == telle_quelle.montant_propose
     assert amendee.history.first().history_change_reason.endswith(f"amendée à {formats.montant(Decimal(15000))}")
+
+
+@pytest.mark.parametrize(
+    ("champs", "refus"),
+    [
+        ({"date_convocation": None}, "La date de convocation de la séance est requise avant tout vote"),
+        ({"urgence": True, "urgence_admise": False}, "Le conseil se prononce sur l'urgence"),
+        ({"date_convocation": datetime.date(2026, 3, 7)}, "au moins 5 jours francs"),  # 4 clear days
+    ],
+)
+def test_del_1_a_session_holds_a_vote_only_when_lawfully_convened(prete, responsable, champs, refus):
+    Seance.objects.filter(pk=prete.seance_id).update(**champs)
+    with pytest.raises(ValidationError, match=refus):
+        services.voter(deliberation=prete, pour=40, contre=5, abstentions=0, par=responsable)
+    prete.refresh_from_db()
+    assert prete.statut == Deliberation.Statut.PRETE
+
+
+def test_del_1_an_urgency_admitted_by_the_council_allows_one_clear_day(prete, responsable):
+    Seance.objects.filter(pk=prete.seance_id).update(
+        urgence=True, urgence_admise=True, date_convocation=datetime.date(2026, 3, 10)
+    )
+    services.voter(deliberation=prete, pour=40, contre=5, abstentions=0, par=responsable)
+    prete.refresh_from_db()
+    assert prete.statut == Deliberation.Statut.VOTEE

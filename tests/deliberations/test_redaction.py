@@ -153,7 +153,7 @@ def test_only_the_responsable_marks_it_ready(client, brouillon, responsable, age
     url = reverse("deliberations:prete", args=[brouillon.pk])
     client.force_login(agent)
     response = client.post(url, follow=True)
-    assert "Seule la responsable de service marque une délibération prête." in response.content.decode()
+    assert "« Marquer prête pour la séance » est réservé à la responsable de service." in response.content.decode()
     brouillon.refresh_from_db()
     assert brouillon.statut == Deliberation.Statut.BROUILLON
 
@@ -223,3 +223,21 @@ def test_the_date_of_the_session_sets_the_year(responsable):
     deliberation = _rediger(seance, responsable, demandes=[demande_validee(Decimal("1000"))])
     assert (deliberation.annee, deliberation.reference) == (2027, "2027/001")
     assert SEANCE.year == 2026
+
+
+@pytest.mark.parametrize(("annees", "exercice"), [([2027], "2027"), ([2026, 2027], "2026 et 2027")])
+def test_the_financial_year_is_the_grants_own_year_not_the_session_s(client, seance, responsable, annees, exercice):
+    """A session of 2026 grants 2027's subsidies (voted before the year): the act names 2027."""
+    demandes = [demande_validee(annee=annee) for annee in annees]
+    deliberation = services.rediger(seance=seance, objet="Subventions", par=responsable, demandes=demandes)
+    assert f"Vu le budget de l'exercice {exercice} ;" in deliberation.visas
+    assert f"imputées au budget de l'exercice {exercice}." in deliberation.articles
+    client.force_login(responsable)
+    apercu = client.get(reverse("deliberations:apercu", args=[deliberation.pk])).content.decode()
+    assert f"exercice {exercice}</p>" in apercu
+    assert f"Annexe — Subventions attribuées (exercice {exercice})" in apercu
+    assert "exercice 2026</p>" not in apercu or exercice.startswith("2026")
+
+
+def test_without_grants_the_financial_year_is_the_session_s(seance):
+    assert services.exercice(Deliberation(seance=seance, annee=2026), []) == "2026"

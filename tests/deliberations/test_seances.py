@@ -13,12 +13,13 @@ from ..factories import DeliberationFactory, SeanceFactory
 pytestmark = pytest.mark.django_db
 
 
-def _seance(date, convocation):
+def _seance(date, convocation, **autres):
     return {
         "date": date.isoformat(),
         "date_convocation": convocation.isoformat(),
         "lieu": "Hôtel de ville",
-        "membres_en_exercice": 55,
+        "membres_en_exercice": 53,
+        **autres,
     }
 
 
@@ -36,8 +37,33 @@ def test_the_notice_goes_out_five_clear_days_before_the_session(client, agent, c
     assert Seance.objects.exists() is acceptee
     if not acceptee:
         assert response.context["form"].errors["date_convocation"] == [
-            "La convocation doit partir au moins 5 jours francs avant la séance (CGCT L2121-12, DEL-1)."
+            "La convocation doit partir au moins 5 jours francs avant la séance (CGCT L2121-12), "
+            "sauf urgence déclarée par le maire."
         ]
+
+
+@pytest.mark.parametrize(
+    ("convocation", "acceptee"),
+    [
+        (datetime.date(2026, 3, 10), True),  # 11 March: 1 clear day
+        (datetime.date(2026, 3, 11), False),  # none
+    ],
+)
+def test_del_1_in_urgency_the_notice_goes_out_one_clear_day_before(client, agent, convocation, acceptee):
+    client.force_login(agent)
+    donnees = _seance(datetime.date(2026, 3, 12), convocation, urgence="on")
+    response = client.post(reverse("deliberations:seance_creer"), donnees)
+    assert Seance.objects.filter(urgence=True).exists() is acceptee
+    if not acceptee:
+        assert response.context["form"].errors["date_convocation"] == [
+            "En cas d'urgence, la convocation part au moins 1 jour franc avant la séance (CGCT L2121-12)."
+        ]
+
+
+def test_del_2_a_new_session_has_the_council_s_legal_size(settings):
+    assert SeanceFactory().membres_en_exercice == 53  # Roubaix, 80 000 to 99 999 inhabitants (L2121-2)
+    settings.CONSEIL_MUNICIPAL_MEMBRES = 49
+    assert SeanceFactory().membres_en_exercice == 49
 
 
 def test_updating_a_session_checks_the_notice_too(client, agent):
@@ -45,7 +71,7 @@ def test_updating_a_session_checks_the_notice_too(client, agent):
     client.force_login(agent)
     data = {**_seance(seance.date, datetime.date(2026, 3, 10)), "version_vue": seance.version}
     response = client.post(reverse("deliberations:seance_modifier", args=[seance.pk]), data)
-    assert "DEL-1" in response.context["form"].errors["date_convocation"][0]
+    assert "L2121-12" in response.context["form"].errors["date_convocation"][0]
     data["date_convocation"] = "2026-03-05"
     assert client.post(reverse("deliberations:seance_modifier", args=[seance.pk]), data).status_code == 302
     seance.refresh_from_db()

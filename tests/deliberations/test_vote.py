@@ -179,6 +179,41 @@ def test_it_becomes_executoire_on_the_later_date(
 
 
 @pytest.mark.parametrize(
+    ("jour", "refuse"),
+    [(datetime.date(2026, 3, 11), True), (datetime.date(2026, 3, 12), False), (datetime.date(2026, 3, 13), False)],
+)
+@pytest.mark.parametrize("champ", ["date_transmission", "date_publication"])
+def test_del_4_transmitted_and_published_on_or_after_the_session(votee, agent, champ, jour, refuse):
+    """The session is on 12/03/2026: neither date may come before it."""
+    dates = {
+        "date_transmission": datetime.date(2026, 3, 20),
+        "date_publication": datetime.date(2026, 3, 20),
+        champ: jour,
+    }
+    if refuse:
+        with pytest.raises(ValidationError) as refus:
+            services.rendre_executoire(deliberation=votee, ar_actes=AR, par=agent, **dates)
+        assert refus.value.message_dict == {
+            champ: ["Une délibération est transmise et publiée après sa séance du 12/03/2026 (DEL-4)."]
+        }
+    else:
+        services.rendre_executoire(deliberation=votee, ar_actes=AR, par=agent, **dates)
+    votee.refresh_from_db()
+    assert votee.date_executoire == (None if refuse else datetime.date(2026, 3, 20))
+
+
+@pytest.mark.parametrize("departement", ["059", "02A", "02B", "2A", "2B"])
+def test_del_7_the_actes_acknowledgement_of_every_departement_corsica_included(votee, agent, departement):
+    ar = f"{departement}-215905128-20260320-2026_001-DE"
+    jour = datetime.date(2026, 3, 20)
+    services.rendre_executoire(
+        deliberation=votee, date_transmission=jour, ar_actes=ar, date_publication=jour, par=agent
+    )
+    votee.refresh_from_db()
+    assert votee.ar_actes == ar
+
+
+@pytest.mark.parametrize(
     "ar", ["2026-042", "059-215905128-2026032-1-DE", "059-21590512-20260320-1-DE", "059-215905128-20260320-1"]
 )
 def test_the_actes_acknowledgement_must_follow_its_format(client, votee, agent, ar):

@@ -60,8 +60,8 @@ def _verifier_rapporteur(rapporteur, organisations):
 def exercice(deliberation, demandes):
     """The financial year(s) the deliberation grants: the grants' own years (« 2027 », « 2026 et 2027 »),
     not the session's; without grants, the session's year."""
-    annees = sorted({d.annee for d in demandes}) or [deliberation.annee]
-    return " et ".join([", ".join(map(str, annees[:-1])), str(annees[-1])]) if len(annees) > 1 else str(annees[0])
+    annees = [str(annee) for annee in sorted({d.annee for d in demandes})] or [str(deliberation.annee)]
+    return annees[0] if len(annees) == 1 else f"{', '.join(annees[:-1])} et {annees[-1]}"
 
 
 def texte_initial(deliberation, *, demandes, conventions, avenants):
@@ -144,9 +144,7 @@ def inscrire_demande(*, deliberation, demande, par):
         raise ValidationError(f"La délibération n° {deliberation.reference} n'est plus un projet.")
     if demande.statut != DS.VALIDEE or demande.deliberations.exists():
         raise ValidationError(f"{demande} n'est pas une subvention validée en attente de délibération.")
-    _verifier_rapporteur(
-        deliberation.rapporteur, _organisations_beneficiaires([demande], [], []) if demande.centre_id else set()
-    )
+    _verifier_rapporteur(deliberation.rapporteur, _organisations_beneficiaires([demande], [], []))
     deliberation.demandes.add(demande)
     subventions_services.inscrire_a_deliberation(demande=demande, reference=deliberation.reference, par=par)
     _contenu_change(deliberation, par=par, motif=f"Subvention ajoutée : {demande}")
@@ -322,7 +320,7 @@ def rendre_executoire(*, deliberation, date_transmission, ar_actes, date_publica
         )
     seance = deliberation.seance.date
     avant = {
-        champ: f"Une délibération est transmise et publiée après sa séance du {seance:%d/%m/%Y} (DEL-4)."
+        champ: f"Une délibération est transmise et publiée après sa séance du {seance:%d/%m/%Y} (CGCT L2131-1)."
         for champ, date in (("date_transmission", date_transmission), ("date_publication", date_publication))
         if date < seance
     }

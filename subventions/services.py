@@ -97,7 +97,8 @@ def _vote(demande, jour):
         if demande.montant_vote > reste:
             return [
                 f"Amendement refusé pour {demande} : {montant(demande.montant_vote)} votés pour {montant(reste)} "
-                f"de crédits disponibles sur la ligne {demande.ligne_budgetaire} (SUB-15)."
+                f"de crédits disponibles sur la ligne {demande.ligne_budgetaire} ; un amendement reste dans les "
+                "crédits ouverts au budget."
             ]
     return []
 
@@ -199,7 +200,7 @@ def enregistrer_executoire(*, demande, reference, date, par):
     if demande.deliberation_numero != reference or not demande.votee:
         raise ValidationError(f"{demande} n'a pas été votée par la délibération n° {reference}.")
     if date < demande.date_vote:
-        raise ValidationError("Une délibération devient exécutoire après son vote (DEL-4).")
+        raise ValidationError("Une délibération devient exécutoire après son vote (CGCT L2131-1).")
     demande.date_executoire = date
     return enregistrer(demande, par=par, motif=f"Délibération n° {reference} exécutoire le {date:%d/%m/%Y}")
 

@@ -194,7 +194,7 @@ def test_del_4_transmitted_and_published_on_or_after_the_session(votee, agent, c
         with pytest.raises(ValidationError) as refus:
             services.rendre_executoire(deliberation=votee, ar_actes=AR, par=agent, **dates)
         assert refus.value.message_dict == {
-            champ: ["Une délibération est transmise et publiée après sa séance du 12/03/2026 (DEL-4)."]
+            champ: ["Une délibération est transmise et publiée après sa séance du 12/03/2026 (CGCT L2131-1)."]
         }
     else:
         services.rendre_executoire(deliberation=votee, ar_actes=AR, par=agent, **dates)

@@ -15,7 +15,7 @@ from subventions.demo import annee_instruite
 from subventions.models import DemandeSubvention
 
 from . import services
-from .models import Deliberation, GenerationPdf, Mandat, Seance, VersionPdf
+from .models import Deliberation, GenerationPdf, Mandat, Seance
 
 S = DemandeSubvention.Statut
 SIREN_VILLE = "215905128"
@@ -82,12 +82,11 @@ def _seance_passee(cle, demandes, *, elu, par):
     deliberation.date_transmission, deliberation.date_publication = transmission, publication
     deliberation.date_executoire = max(transmission, publication)
     deliberation.ar_actes = f"059-{SIREN_VILLE}-{transmission:%Y%m%d}-{annee}_{rang:03d}-DE"
-    version = _generer(deliberation, par)  # the text as voted, before the status changes
     deliberation.statut = Deliberation.Statut.EXECUTOIRE
     deliberation._change_reason = "Délibération de démonstration, votée et exécutoire"
     deliberation.save()
     deliberation.ne_prennent_pas_part.set(interesses)
-    VersionPdf.objects.filter(pk=version.pk).update(votee=True)
+    _generer(deliberation, par, acte=True)  # the act as voted, frozen
 
 
 def _prochaine_seance(today, par):
@@ -121,7 +120,7 @@ def _prochaine_seance(today, par):
     return projet
 
 
-def _generer(deliberation, par):
+def _generer(deliberation, par, *, acte=False):
     """Render the PDF in-process (seed_demo runs in one transaction: no task to wait for)."""
-    generation = GenerationPdf.objects.create(deliberation=deliberation, demandee_par=par)
+    generation = GenerationPdf.objects.create(deliberation=deliberation, demandee_par=par, acte=acte)
     return services.generer(generation.pk).version

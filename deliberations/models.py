@@ -271,6 +271,8 @@ class GenerationPdf(models.Model):
     version = models.OneToOneField(
         VersionPdf, on_delete=models.SET_NULL, null=True, blank=True, related_name="generation"
     )
+    # The act as voted, queued by the vote: its version is the frozen one; the others are drafts.
+    acte = models.BooleanField("acte tel que voté", default=False)
 
     class Meta:
         ordering = ["-demandee_le", "-pk"]

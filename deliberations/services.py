@@ -212,10 +212,14 @@ def contexte_pdf(deliberation):
 
 @transaction.atomic
 def demander_pdf(*, deliberation, par):
-    """Queue a generation (after commit); refused once voted: the voted PDF is frozen."""
+    """Queue a draft's generation (after commit); refused once voted: the act as voted is frozen."""
     if deliberation.votee:
         raise ValidationError("Délibération votée : son PDF est figé et ne se régénère plus.")
-    generation = GenerationPdf.objects.create(deliberation=deliberation, demandee_par=par)
+    return _mettre_en_file(deliberation, par=par, acte=False)
+
+
+def _mettre_en_file(deliberation, *, par, acte):
+    generation = GenerationPdf.objects.create(deliberation=deliberation, demandee_par=par, acte=acte)
     from .tasks import generer_pdf  # the task module imports this one
 
     transaction.on_commit(lambda: generer_pdf.delay(generation.pk))
@@ -239,14 +243,20 @@ def generer(generation_id):
         generation = GenerationPdf.objects.select_for_update().get(pk=generation_id)
         if generation.statut == GenerationPdf.Statut.TERMINEE:  # a redelivered duplicate finished first
             return generation
-        if Deliberation.objects.get(pk=deliberation.pk).votee:
+        votee = Deliberation.objects.get(pk=deliberation.pk).votee
+        if votee and not generation.acte:
             raise ValidationError("Délibération votée entre-temps : son PDF est figé.")
+        if generation.acte and VersionPdf.objects.filter(deliberation=deliberation, votee=True).exists():
+            generation.statut, generation.fin = GenerationPdf.Statut.TERMINEE, timezone.now()
+            generation.save()  # the act as voted exists already: exactly one frozen version
+            return generation
         numero = (VersionPdf.objects.filter(deliberation=deliberation).aggregate(n=Max("numero"))["n"] or 0) + 1
         version = VersionPdf(
             deliberation=deliberation,
             numero=numero,
             sha256=hashlib.sha256(pdf).hexdigest(),
             generee_par=generation.demandee_par,
+            votee=generation.acte,
         )
         version.fichier.save(f"v{numero}.pdf", ContentFile(pdf), save=False)
         version.save()
@@ -276,8 +286,7 @@ def voter(*, deliberation, pour, contre, abstentions, ne_prennent_pas_part=(), p
         raise ValidationError("Seule une délibération prête peut être votée.")
     if refus := deliberation.seance.refus_de_vote():  # DEL-1
         raise ValidationError(refus)
-    version = deliberation.versions.first()
-    if version is None or deliberation.contenu_modifie:
+    if not deliberation.versions.exists() or deliberation.contenu_modifie:
         raise ValidationError("Générez le PDF de la délibération (à jour de son contenu) avant d'enregistrer le vote.")
     interesses = elus_interesses(deliberation)
     if deliberation.rapporteur_id in interesses:
@@ -288,7 +297,8 @@ def voter(*, deliberation, pour, contre, abstentions, ne_prennent_pas_part=(), p
     deliberation.statut = Deliberation.Statut.VOTEE
     enregistrer(deliberation, par=par, motif=f"Vote : {pour} pour, {contre} contre, {abstentions} abstention(s)")
     deliberation.ne_prennent_pas_part.set({*(u.pk for u in ne_prennent_pas_part), *interesses})
-    VersionPdf.objects.filter(pk=version.pk).update(votee=True)
+    # The act as voted (vote figures, who did not take part) is rendered after commit and frozen.
+    _mettre_en_file(deliberation, par=par, acte=True)
     amendements = {d.pk: m for d, m in (amendements or {}).items()}
     for demande in deliberation.demandes.all():
         subventions_services.enregistrer_vote(
@@ -314,6 +324,10 @@ def rendre_executoire(*, deliberation, date_transmission, ar_actes, date_publica
     deliberation = Deliberation.objects.select_for_update().select_related("seance").get(pk=deliberation.pk)
     if deliberation.statut != Deliberation.Statut.VOTEE:
         raise ValidationError("Seule une délibération votée devient exécutoire.")
+    if not deliberation.versions.filter(votee=True).exists():
+        raise ValidationError(
+            "Le PDF de l'acte tel que voté est en cours de génération : transmettez-le une fois qu'il est prêt."
+        )
     if not AR_ACTES_RE.match(ar_actes or ""):
         raise ValidationError(
             {"ar_actes": "Accusé de réception @CTES attendu sous la forme 059-215905128-20260210-2026_042-DE (DEL-7)."}

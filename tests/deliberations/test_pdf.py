@@ -19,6 +19,7 @@ from tests.factories import (
     DemandeFactory,
     LigneBudgetaireFactory,
     OrganisationFactory,
+    UserFactory,
     VersionPdfFactory,
 )
 
@@ -138,12 +139,17 @@ def test_a_permanent_error_marks_the_job_failed_with_its_message(deliberation, a
     assert not deliberation.versions.exists()
 
 
-def test_frozen_voted_pdf_regeneration_refused_hash_unchanged(deliberation, agent, responsable, generer, client_of):
-    version = generer(deliberation, agent).version
+def test_frozen_voted_pdf_regeneration_refused_hash_unchanged(
+    deliberation, agent, responsable, generer, client_of, django_capture_on_commit_callbacks
+):
+    projet = generer(deliberation, agent).version
     Deliberation.objects.filter(pk=deliberation.pk).update(statut=Deliberation.Statut.PRETE)
-    services.voter(deliberation=deliberation, pour=40, contre=5, abstentions=2, par=responsable)
-    version.refresh_from_db()
-    assert version.votee
+    with django_capture_on_commit_callbacks(execute=True):
+        services.voter(deliberation=deliberation, pour=40, contre=5, abstentions=2, par=responsable)
+    version = deliberation.versions.get(votee=True)  # the act as voted, rendered after the vote
+    assert version.numero == 2 and version.generation.acte
+    projet.refresh_from_db()
+    assert not projet.votee
     avant, empreinte = octets(version), version.sha256
     deliberation.refresh_from_db()
 
@@ -152,8 +158,8 @@ def test_frozen_voted_pdf_regeneration_refused_hash_unchanged(deliberation, agen
     response = client_of(agent).post(reverse("deliberations:pdf_generer", args=[deliberation.pk]), follow=True)
 
     assert "son PDF est figé" in response.content.decode()
-    assert deliberation.versions.count() == 1
-    assert deliberation.generations.count() == 1
+    assert deliberation.versions.count() == 2
+    assert deliberation.generations.count() == 2
     version.refresh_from_db()
     assert octets(version) == avant
     assert version.sha256 == empreinte == hashlib.sha256(avant).hexdigest()
@@ -161,6 +167,39 @@ def test_frozen_voted_pdf_regeneration_refused_hash_unchanged(deliberation, agen
     assert "figée (votée)" in panneau
     assert empreinte in panneau
     assert "Générer" not in panneau
+
+
+def test_the_act_as_voted_carries_the_vote_and_who_did_not_take_part_and_no_draft_mark(
+    deliberation, agent, responsable, generer, django_capture_on_commit_callbacks
+):
+    projet = generer(deliberation, agent).version
+    assert "PROJET" in normalise(texte(octets(projet)))
+    Deliberation.objects.filter(pk=deliberation.pk).update(statut=Deliberation.Statut.PRETE)
+    absent = UserFactory(role="elu", first_name="Paul", last_name="Retiré")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.voter(
+            deliberation=deliberation, pour=41, contre=6, abstentions=2, ne_prennent_pas_part=[absent], par=responsable
+        )
+    acte = normalise(texte(octets(deliberation.versions.get(votee=True))))
+    assert "PROJET" not in acte
+    assert "Pour 41 | Contre 6 | Abstentions 2" in acte
+    assert "Paul Retiré" in acte
+
+
+def test_a_redelivered_act_job_leaves_exactly_one_frozen_version(
+    deliberation, agent, responsable, generer, django_capture_on_commit_callbacks
+):
+    generer(deliberation, agent)
+    Deliberation.objects.filter(pk=deliberation.pk).update(statut=Deliberation.Statut.PRETE)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.voter(deliberation=deliberation, pour=41, contre=6, abstentions=2, par=responsable)
+    acte = deliberation.generations.get(acte=True)
+    services.generer(acte.pk)  # the same job delivered again
+    doublon = GenerationPdf.objects.create(deliberation=deliberation, demandee_par=responsable, acte=True)
+    services.generer(doublon.pk)  # or queued twice
+    assert deliberation.versions.filter(votee=True).count() == 1
+    doublon.refresh_from_db()
+    assert (doublon.statut, doublon.version) == (GenerationPdf.Statut.TERMINEE, None)
 
 
 def test_generate_view_queues_and_redirects_to_the_deliberation(deliberation, agent, client_of):

@@ -31,9 +31,12 @@ def _voter(client, deliberation, **data):
     )
 
 
-def test_the_vote_writes_the_decision_into_the_grants(client, prete, agent, deux_demandes):
+def test_the_vote_writes_the_decision_into_the_grants(
+    client, prete, agent, deux_demandes, django_capture_on_commit_callbacks
+):
     client.force_login(agent)
-    response = _voter(client, prete)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _voter(client, prete)
     assert response.url == prete.get_absolute_url()
     prete.refresh_from_db()
     assert (prete.statut, prete.vote_pour, prete.vote_contre, prete.vote_abstentions) == ("votee", 40, 5, 3)
@@ -45,7 +48,7 @@ def test_the_vote_writes_the_decision_into_the_grants(client, prete, agent, deux
             "2026/001",
             SEANCE,
         )
-    assert VersionPdf.objects.get(deliberation=prete).votee  # the voted PDF is frozen
+    assert VersionPdf.objects.filter(deliberation=prete, votee=True).count() == 1  # the act as voted, frozen
     with pytest.raises(ValidationError, match="PDF est figé"):
         services.demander_pdf(deliberation=prete, par=agent)
     page = client.get(deux_demandes[0].get_absolute_url()).content.decode()
@@ -150,9 +153,23 @@ def test_the_vote_is_one_transaction(complete, responsable, deux_demandes, monke
 # --- Exécutoire (DEL-4, DEL-7), payment (SUB-1) and signature (DEL-6) ---------------------------
 
 
+def test_the_executoire_step_waits_for_the_act_as_voted(prete, responsable):
+    voted = services.voter(deliberation=prete, pour=40, contre=5, abstentions=3, par=responsable)  # not yet rendered
+    with pytest.raises(ValidationError, match="acte tel que voté est en cours de génération"):
+        services.rendre_executoire(
+            deliberation=voted,
+            date_transmission=datetime.date(2026, 3, 20),
+            ar_actes=AR,
+            date_publication=datetime.date(2026, 3, 20),
+            par=responsable,
+        )
+
+
 @pytest.fixture
-def votee(prete, responsable):
-    return services.voter(deliberation=prete, pour=40, contre=5, abstentions=3, par=responsable)
+def votee(prete, responsable, django_capture_on_commit_callbacks):
+    """Voted, and its act as voted generated (the task queued after commit)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.voter(deliberation=prete, pour=40, contre=5, abstentions=3, par=responsable)
 
 
 @pytest.mark.parametrize(
@@ -258,9 +275,12 @@ def test_grants_are_paid_only_once_the_deliberation_is_executoire(votee, respons
     assert _payer(demande, datetime.date(2026, 3, 20), responsable).montant == Decimal("9000")
 
 
-def test_a_convention_is_signed_only_after_the_executoire_date(complete, responsable):
+def test_a_convention_is_signed_only_after_the_executoire_date(
+    complete, responsable, django_capture_on_commit_callbacks
+):
     deliberation, convention, _ = complete
-    services.voter(deliberation=deliberation, pour=30, contre=2, abstentions=0, par=responsable)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.voter(deliberation=deliberation, pour=30, contre=2, abstentions=0, par=responsable)
     convention.parties.update(date_signature=datetime.date(2026, 3, 16))
     with pytest.raises(ValidationError, match="DEL-6"):  # voted, not yet exécutoire
         conventions_services.changer_statut(convention=convention, vers=Convention.Statut.SIGNEE, par=responsable)

@@ -87,7 +87,7 @@ def test_the_responsable_drafts_a_deliberation_generates_its_pdf_and_records_the
 
     deliberation = Deliberation.objects.get()
     assert deliberation.statut == Deliberation.Statut.VOTEE
-    assert deliberation.versions.get().votee
+    assert [v.votee for v in deliberation.versions.order_by("numero")] == [False, True]  # the draft, the act
     assert [(d.statut, d.montant_vote) for d in DemandeSubvention.objects.order_by("montant_vote")] == [
         ("votee", Decimal("12500.00")),
         ("votee", Decimal("18000.00")),

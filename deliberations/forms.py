@@ -10,7 +10,9 @@ from roubaix_cs.locking import VersionForm
 from subventions.models import DemandeSubvention
 
 from . import services
-from .models import AR_ACTES_RE, Deliberation, Mandat, Seance
+from .models import AR_ACTES_RE, Deliberation, Mandat, Seance, VotePresident
+
+VOTES_MAX = 1000  # more than any French council (Paris: 163 members): an absurd figure gets a message, not an error
 
 
 def elus():
@@ -25,6 +27,7 @@ class SeanceForm(VersionForm):
             "date_convocation",
             "urgence",
             "urgence_admise",
+            "sans_quorum",
             "lieu",
             "membres_en_exercice",
             "presents",
@@ -141,9 +144,23 @@ class DeliberationTexteForm(VersionForm):
 
 
 class VoteForm(forms.Form):
-    pour = forms.IntegerField(label="Pour", min_value=0)
-    contre = forms.IntegerField(label="Contre", min_value=0)
-    abstentions = forms.IntegerField(label="Abstentions", min_value=0)
+    presents = forms.IntegerField(
+        label="Conseillers présents au moment du vote",
+        min_value=0,
+        max_value=VOTES_MAX,
+        help_text="Le quorum s'apprécie à chaque délibération (CGCT L2121-17).",
+    )
+    pouvoirs = forms.IntegerField(label="Pouvoirs", min_value=0, max_value=VOTES_MAX)
+    pour = forms.IntegerField(label="Pour", min_value=0, max_value=VOTES_MAX)
+    contre = forms.IntegerField(label="Contre", min_value=0, max_value=VOTES_MAX)
+    abstentions = forms.IntegerField(label="Abstentions", min_value=0, max_value=VOTES_MAX)
+    scrutin_secret = forms.BooleanField(label="Scrutin secret", required=False)
+    vote_president = forms.ChoiceField(
+        label="Vote du président de séance",
+        choices=[("", "—"), *VotePresident.choices],
+        required=False,
+        help_text="À égalité des voix, celle du président l'emporte, sauf au scrutin secret (CGCT L2121-20).",
+    )
     ne_prennent_pas_part = forms.ModelMultipleChoiceField(
         User.objects.none(),
         label="Ne prennent pas part au vote",
@@ -171,7 +188,10 @@ class VoteForm(forms.Form):
 
     def vote(self):
         """The arguments of `services.voter`: the figures, and the amended amounts only."""
-        donnees = {nom: self.cleaned_data[nom] for nom in ("pour", "contre", "abstentions", "ne_prennent_pas_part")}
+        champs = ("presents", "pouvoirs", "pour", "contre", "abstentions", "ne_prennent_pas_part", "scrutin_secret")
+        donnees = {nom: self.cleaned_data[nom] for nom in champs} | {
+            "vote_president": self.cleaned_data["vote_president"]
+        }
         montants = {d: self.cleaned_data.get(f"montant_{d.pk}") for d in self.demandes}
         return {**donnees, "amendements": {d: m for d, m in montants.items() if m not in (None, d.montant_propose)}}
 

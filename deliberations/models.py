@@ -23,6 +23,14 @@ def membres_du_conseil():
     return settings.CONSEIL_MUNICIPAL_MEMBRES
 
 
+class VotePresident(models.TextChoices):
+    """The president's own vote: it decides a tie, except in a secret ballot (CGCT L2121-20)."""
+
+    POUR = "pour", "Pour"
+    CONTRE = "contre", "Contre"
+    ABSTENTION = "abstention", "Abstention"
+
+
 class Seance(Versionne):
     """A session of the municipal council."""
 
@@ -35,6 +43,12 @@ class Seance(Versionne):
         help_text="Délai de convocation abrégé, sans être inférieur à un jour franc (CGCT L2121-12).",
     )
     urgence_admise = models.BooleanField("urgence admise par le conseil à l'ouverture de la séance", default=False)
+    sans_quorum = models.BooleanField(
+        "convoquée à nouveau faute de quorum",
+        default=False,
+        help_text="Trois jours au moins après une séance sans quorum : le conseil délibère alors valablement "
+        "sans condition de quorum (CGCT L2121-17).",
+    )
     membres_en_exercice = models.PositiveIntegerField("conseillers en exercice", default=membres_du_conseil)
     presents = models.PositiveIntegerField("présents", null=True, blank=True)
     pouvoirs = models.PositiveIntegerField("pouvoirs", null=True, blank=True)
@@ -162,6 +176,13 @@ class Deliberation(Versionne):
     vote_pour = models.PositiveIntegerField("pour", null=True, blank=True)
     vote_contre = models.PositiveIntegerField("contre", null=True, blank=True)
     vote_abstentions = models.PositiveIntegerField("abstentions", null=True, blank=True)
+    # Attendance when this item was put to the vote: quorum is judged at each item (DEL-2).
+    presents = models.PositiveIntegerField("présents au vote", null=True, blank=True)
+    pouvoirs = models.PositiveIntegerField("pouvoirs", null=True, blank=True)
+    scrutin_secret = models.BooleanField("scrutin secret", default=False)
+    vote_president = models.CharField(
+        "vote du président de séance", max_length=12, choices=VotePresident.choices, blank=True
+    )
     ne_prennent_pas_part = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name="ne prennent pas part au vote",
@@ -209,6 +230,13 @@ class Deliberation(Versionne):
     def reference(self):
         """YYYY/NNN, the number used in the grants, the conventions and the open data."""
         return f"{self.annee}/{self.numero:03d}"
+
+    @property
+    def votants(self):
+        """Members voting on this item: present, plus proxies, minus those not taking part (DEL-3, SUB-13)."""
+        if self.presents is None:
+            return None
+        return self.presents + (self.pouvoirs or 0) - len(self.ne_prennent_pas_part.all())
 
     @property
     def modifiable(self):

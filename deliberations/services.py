@@ -18,7 +18,7 @@ from roubaix_cs.workflow import enregistrer
 from subventions import services as subventions_services
 from subventions.models import DemandeSubvention
 
-from .models import AR_ACTES_RE, Deliberation, GenerationPdf, Mandat, VersionPdf
+from .models import AR_ACTES_RE, Deliberation, GenerationPdf, Mandat, VersionPdf, VotePresident
 from .permissions import can_mark_deliberation_ready
 
 N = Deliberation.Nature
@@ -207,6 +207,24 @@ def contexte_pdf(deliberation):
         "total": sum((d.montant_propose or 0 for d in demandes), 0),
         "exercice": exercice(deliberation, demandes),
         "ne_prennent_pas_part": list(deliberation.ne_prennent_pas_part.all()),
+        "presence": presence(deliberation),
+    }
+
+
+def presence(deliberation):
+    """Present, proxies and voters: when this item was voted, else the session's (none before it)."""
+    seance = deliberation.seance
+    presents, pouvoirs = (
+        (deliberation.presents, deliberation.pouvoirs or 0)
+        if deliberation.presents is not None
+        else (seance.presents, seance.pouvoirs or 0)
+    )
+    if presents is None:
+        return None
+    return {
+        "presents": presents,
+        "pouvoirs": pouvoirs,
+        "votants": presents + pouvoirs - len(deliberation.ne_prennent_pas_part.all()),
     }
 
 
@@ -275,36 +293,108 @@ def marquer(generation_id, statut, erreur=""):
 # --- Vote and exécutoire ----------------------------------------------------------------------
 
 
-@transaction.atomic
-def voter(*, deliberation, pour, contre, abstentions, ne_prennent_pas_part=(), par, amendements=None, jour=None):
-    """Record the vote (DEL-3, SUB-13), freeze the voted PDF and have the grants, conventions and
-    avenants record the council's decision through their own services, all in one transaction.
+def refus_du_vote(*, seance, presents, pouvoirs, pour, contre, abstentions, ne_prenant_pas_part, secret, president):
+    """DEL-2 and DEL-3: why this vote is not lawful, or not adopted (empty when it is adopted).
 
+    Quorum: more than half the members in office present when the item is put to the vote, proxies
+    not counted, unless the session was convened again for want of quorum (CGCT L2121-17). A member
+    carries one proxy at most, so proxies are no more than the members present nor the absent ones.
+    Votes and abstentions are no more than the voters (present, plus proxies, minus the élus who do not
+    take part). Adopted by an absolute majority of the votes cast, abstentions aside; on a tie the
+    president's vote decides, except in a secret ballot (CGCT L2121-20)."""
+    en_exercice = seance.membres_en_exercice
+    if presents > en_exercice:
+        return [f"{presents} présents pour {en_exercice} conseillers en exercice."]
+    erreurs = []
+    if not seance.sans_quorum and presents * 2 <= en_exercice:
+        erreurs.append(
+            f"Quorum non atteint : {presents} présents pour {en_exercice} conseillers en exercice ; plus de la "
+            "moitié doivent être présents, les pouvoirs ne comptent pas (CGCT L2121-17)."
+        )
+    if pouvoirs > min(presents, en_exercice - presents):
+        erreurs.append(
+            f"{pouvoirs} pouvoirs pour {presents} présents et {en_exercice - presents} absents : un conseiller ne "
+            "porte qu'un pouvoir, donné par un absent (CGCT L2121-20)."
+        )
+    votants = presents + pouvoirs - ne_prenant_pas_part
+    if pour + contre + abstentions > votants:
+        erreurs.append(
+            f"{pour + contre + abstentions} voix et abstentions pour {votants} votants (présents et pouvoirs, "
+            "hors élus qui ne prennent pas part au vote)."
+        )
+    if erreurs:
+        return erreurs
+    if pour > contre or (pour == contre and not secret and president == VotePresident.POUR):
+        return []
+    return [
+        "La délibération n'est pas adoptée (pour ≤ contre ; à égalité, la voix du président de séance l'emporte, "
+        "sauf au scrutin secret) : rien n'est attribué."
+    ]
+
+
+@transaction.atomic
+def voter(
+    *,
+    deliberation,
+    pour,
+    contre,
+    abstentions,
+    ne_prennent_pas_part=(),
+    par,
+    presents=None,
+    pouvoirs=None,
+    scrutin_secret=False,
+    vote_president="",
+    amendements=None,
+    jour=None,
+):
+    """Record the vote (DEL-1 to DEL-3, SUB-13), queue the act as voted and have the grants, conventions
+    and avenants record the council's decision through their own services, all in one transaction.
+
+    `presents` and `pouvoirs`: the attendance when the item was voted (the session's by default).
     `amendements`: {grant: amount} for the grants whose amount the council amended (SUB-15 applies)."""
     deliberation = Deliberation.objects.select_for_update().select_related("seance").get(pk=deliberation.pk)
+    seance = deliberation.seance
     if deliberation.statut != Deliberation.Statut.PRETE:
         raise ValidationError("Seule une délibération prête peut être votée.")
-    if refus := deliberation.seance.refus_de_vote():  # DEL-1
+    if refus := seance.refus_de_vote():  # DEL-1
         raise ValidationError(refus)
     if not deliberation.versions.exists() or deliberation.contenu_modifie:
         raise ValidationError("Générez le PDF de la délibération (à jour de son contenu) avant d'enregistrer le vote.")
     interesses = elus_interesses(deliberation)
     if deliberation.rapporteur_id in interesses:
         raise ValidationError("Le rapporteur siège au conseil d'un bénéficiaire (SUB-13).")
-    if pour <= contre:
-        raise ValidationError("La délibération n'est pas adoptée (pour ≤ contre) : rien n'est attribué.")
+    presents = seance.presents if presents is None else presents
+    pouvoirs = (seance.pouvoirs or 0) if pouvoirs is None else pouvoirs
+    if presents is None:
+        raise ValidationError("Indiquez le nombre de conseillers présents au moment du vote (CGCT L2121-17).")
+    hors_vote = {*(u.pk for u in ne_prennent_pas_part), *interesses}
+    if refus := refus_du_vote(
+        seance=seance,
+        presents=presents,
+        pouvoirs=pouvoirs,
+        pour=pour,
+        contre=contre,
+        abstentions=abstentions,
+        ne_prenant_pas_part=len(hors_vote),
+        secret=scrutin_secret,
+        president=vote_president,
+    ):
+        raise ValidationError(refus)
     deliberation.vote_pour, deliberation.vote_contre, deliberation.vote_abstentions = pour, contre, abstentions
+    deliberation.presents, deliberation.pouvoirs = presents, pouvoirs
+    deliberation.scrutin_secret, deliberation.vote_president = scrutin_secret, vote_president
     deliberation.statut = Deliberation.Statut.VOTEE
     enregistrer(deliberation, par=par, motif=f"Vote : {pour} pour, {contre} contre, {abstentions} abstention(s)")
-    deliberation.ne_prennent_pas_part.set({*(u.pk for u in ne_prennent_pas_part), *interesses})
-    # The act as voted (vote figures, who did not take part) is rendered after commit and frozen.
+    deliberation.ne_prennent_pas_part.set(hors_vote)
+    # The act as voted (attendance, vote figures, who did not take part) is rendered after commit and frozen.
     _mettre_en_file(deliberation, par=par, acte=True)
     amendements = {d.pk: m for d, m in (amendements or {}).items()}
     for demande in deliberation.demandes.all():
         subventions_services.enregistrer_vote(
             demande=demande,
             reference=deliberation.reference,
-            date_vote=deliberation.seance.date,
+            date_vote=seance.date,
             montant_vote=amendements.get(demande.pk),
             par=par,
         )

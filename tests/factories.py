@@ -348,6 +348,8 @@ class SeanceFactory(factory.django.DjangoModelFactory):
 
     date = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=7 * n))
     date_convocation = factory.LazyAttribute(lambda s: s.date - datetime.timedelta(days=10))
+    presents = 47  # of 53 in office: quorum reached (DEL-2)
+    pouvoirs = 5
 
 
 class DeliberationFactory(factory.django.DjangoModelFactory):

@@ -248,7 +248,11 @@ def deliberation_vote(request, pk):
     interesses = services.elus_interesses(deliberation)
     form = VoteForm(
         request.POST or None,
-        initial={"ne_prennent_pas_part": list(interesses)},
+        initial={
+            "ne_prennent_pas_part": list(interesses),
+            "presents": deliberation.seance.presents,
+            "pouvoirs": deliberation.seance.pouvoirs or 0,
+        },
         demandes=deliberation.demandes.select_related("centre"),
     )
     if request.method == "POST" and form.is_valid():

@@ -147,6 +147,8 @@ def test_the_vote_form_records_the_council_s_amendment(client, agent, prete, deu
     response = client.post(
         reverse("deliberations:voter", args=[prete.pk]),
         {
+            "presents": 47,
+            "pouvoirs": 5,
             "pour": 40,
             "contre": 5,
             "abstentions": 0,

@@ -27,7 +27,7 @@ AR = "059-215905128-20260320-2026_001-DE"
 def _voter(client, deliberation, **data):
     return client.post(
         reverse("deliberations:voter", args=[deliberation.pk]),
-        {"pour": 40, "contre": 5, "abstentions": 3, **data},
+        {"presents": 47, "pouvoirs": 5, "pour": 40, "contre": 5, "abstentions": 3, **data},
     )
 
 
@@ -76,8 +76,8 @@ def test_a_deliberation_not_adopted_is_refused(client, prete, agent, deux_demand
     client.force_login(agent)
     response = _voter(client, prete, pour=20, contre=20)
     assert (
-        "La délibération n'est pas adoptée (pour ≤ contre) : rien n'est attribué."
-        in response.context["form"].non_field_errors()
+        "La délibération n'est pas adoptée (pour ≤ contre ; à égalité, la voix du président de séance l'emporte, "
+        "sauf au scrutin secret) : rien n'est attribué." in response.context["form"].non_field_errors()
     )
     prete.refresh_from_db()
     assert prete.statut == Deliberation.Statut.PRETE

@@ -232,6 +232,12 @@ class Deliberation(Versionne):
         return f"{self.annee}/{self.numero:03d}"
 
     @property
+    def commission_libelle(self):
+        """The commission's name, said once: « Commission Cohésion sociale » whether typed with or without it."""
+        nom = self.commission.strip()
+        return nom if not nom or nom.lower().startswith("commission") else f"Commission {nom}"
+
+    @property
     def votants(self):
         """Members voting on this item: present, plus proxies, minus those not taking part (DEL-3, SUB-13)."""
         if self.presents is None:

@@ -23,6 +23,31 @@ def montant(value) -> str:
     return f"{sign}{NNBSP.join(groupes)},{decimales}{NBSP}€"
 
 
+# « de » before a beneficiary's name, by the common noun it starts with (its gender, its elision).
+ARTICLES = {
+    "association": "de l'",
+    "amicale": "de l'",
+    "espace": "de l'",
+    "union": "de l'",
+    "centre": "du ",
+    "comité": "du ",
+    "collectif": "du ",
+    "fédération": "de la ",
+    "maison": "de la ",
+}
+VOYELLES = "aàâeéèêiîoôuùûyh"
+
+
+def de(nom) -> str:
+    """« de » before a name, as an act writes it: « de l'Association X », « du Centre social Y »,
+    « d'Alma Gare », « de Roubaix Services »."""
+    nom = " ".join(str(nom).split())
+    premier = nom.split(" ", 1)[0].lower()
+    if premier in ARTICLES:
+        return f"{ARTICLES[premier]}{nom}"
+    return f"d'{nom}" if nom[:1].lower() in VOYELLES else f"de {nom}"
+
+
 def valeur(value) -> str:
     """A field value as text for histories and exports."""
     if value is None or value == "":

@@ -17,3 +17,9 @@ def montant(value):
 def expire_le(document, jour):
     """Whether a document's validity ended before `jour` (Document.expire)."""
     return document.expire(jour)
+
+
+@register.filter
+def de(nom):
+    """« de l'Association X », « du Centre social Y », « d'Alma Gare » (roubaix_cs.formats.de)."""
+    return formats.de(nom)

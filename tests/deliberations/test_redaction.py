@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from deliberations import services
 from deliberations.models import Deliberation, Mandat
+from roubaix_cs import formats
 from subventions.models import DemandeSubvention
 
 from ..factories import DemandeFactory, SeanceFactory
@@ -241,3 +242,46 @@ def test_the_financial_year_is_the_grants_own_year_not_the_session_s(client, sea
 
 def test_without_grants_the_financial_year_is_the_session_s(seance):
     assert services.exercice(Deliberation(seance=seance, annee=2026), []) == "2026"
+
+
+def test_one_beneficiary_reads_in_the_singular_with_its_article(seance, responsable):
+    demande = demande_validee()
+    demande.centre.organisation.nom = "Association du centre social de l'Alma"
+    demande.centre.organisation.save()
+    deliberation = services.rediger(seance=seance, objet="Subvention", par=responsable, demandes=[demande])
+    assert "Vu la demande de l'Association du centre social de l'Alma" in deliberation.visas
+    assert "Considérant que le centre social porte un projet social" in deliberation.considerants
+    assert "Considérant que la demande a été instruite" in deliberation.considerants
+    assert "D'attribuer aux bénéficiaires figurant en annexe la subvention indiquée" in deliberation.articles
+
+
+def test_several_beneficiaries_read_in_the_plural(seance, responsable):
+    deliberation = services.rediger(
+        seance=seance, objet="Subventions", par=responsable, demandes=[demande_validee(), demande_validee()]
+    )
+    assert "Considérant que les centres sociaux de Roubaix portent" in deliberation.considerants
+    assert "Considérant que les demandes ont été instruites" in deliberation.considerants
+    assert "les subventions indiquées" in deliberation.articles
+
+
+@pytest.mark.parametrize("saisie", ["Cohésion sociale", "Commission Cohésion sociale", "commission Cohésion sociale"])
+def test_the_commission_is_named_once(client, seance, responsable, saisie):
+    deliberation = _rediger(seance, responsable, commission=saisie)
+    client.force_login(responsable)
+    apercu = client.get(reverse("deliberations:apercu", args=[deliberation.pk])).content.decode()
+    assert apercu.lower().count("commission cohésion sociale") == 1
+    assert "Commission : Commission" not in apercu
+
+
+@pytest.mark.parametrize(
+    ("nom", "attendu"),
+    [
+        ("Association Alma Gare", "de l'Association Alma Gare"),
+        ("Centre social du Pile", "du Centre social du Pile"),
+        ("Alma Gare Solidarités", "d'Alma Gare Solidarités"),
+        ("Roubaix Services", "de Roubaix Services"),
+        ("Maison de quartier", "de la Maison de quartier"),
+    ],
+)
+def test_de_before_a_beneficiary_s_name(nom, attendu):
+    assert formats.de(nom) == attendu

@@ -94,7 +94,7 @@ def test_the_list_filters_past_and_upcoming_sessions_and_exports(client, elu):
 def test_the_session_page_lists_its_deliberations_and_their_status(client, elu):
     seance = SeanceFactory()
     DeliberationFactory(seance=seance, numero=7, objet="Subventions aux centres sociaux", statut="votee")
-    DeliberationFactory(objet="Autre séance")
+    DeliberationFactory(objet="Autre séance", numero=8)  # 7 is taken, whatever the sequence has reached
     client.force_login(elu)
     page = client.get(seance.get_absolute_url()).content.decode()
     assert "Subventions aux centres sociaux" in page and "Votée" in page and f"{seance.date.year}/007" in page

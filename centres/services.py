@@ -2,11 +2,39 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from roubaix_cs.locking import enregistrer_versionne
+from roubaix_cs.validators import valider_rna, valider_siret
 
 from .models import CentrePartenaire, Document
+
+
+def cer_signe(centre, jour):
+    """SUB-11: a signed contrat d'engagement républicain, valid on `jour`, is in the centre's vault.
+    No aid, cash or in kind, without it (loi 2000-321 art. 10-1)."""
+    return Document.objects.filter(centre=centre, type=Document.Type.CER).valides_le(jour).exists()
+
+
+def identifiant_valide(centre):
+    """The beneficiary can be identified: a valid SIRET, else a valid RNA number (OD-*, SUB-10)."""
+    for valeur, valider in ((centre.siret_beneficiaire, valider_siret), (centre.rna, valider_rna)):
+        try:
+            valider(valeur)
+        except ValidationError:
+            continue
+        return True
+    return False
+
+
+def siret_valide(centre):
+    """A cash grant is paid to a SIRET (CERFA 12156, SUB-10): the beneficiary's, checked."""
+    try:
+        valider_siret(centre.siret_beneficiaire)
+    except ValidationError:
+        return False
+    return True
 
 
 @transaction.atomic

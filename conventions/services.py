@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from centres import services as centres_services
 from centres.models import Local, duree_en_mois
 from comptes.models import Organisation
 from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, qui
@@ -32,7 +33,27 @@ def _approbation(convention, jour):
         erreurs.append(f"Un CPOM dure au plus {CPOM_DUREE_MAX_MOIS} mois (CPO-1).")
     if not convention.parties.filter(organisation__nature=Organisation.Nature.VILLE).exists():
         erreurs.append("La Ville doit être partie à la convention.")
+    if _aide_en_nature(convention):
+        centre = convention.centre
+        if not centres_services.cer_signe(centre, jour):
+            erreurs.append(
+                "La convention accorde une aide en nature : le contrat d'engagement républicain signé du centre "
+                "doit être dans ses documents (loi 2000-321 art. 10-1, aide en numéraire ou en nature)."
+            )
+        if not centres_services.identifiant_valide(centre):
+            erreurs.append(
+                f"{centre.nom_beneficiaire} n'a ni SIRET ni numéro RNA valide : une aide en nature se publie avec "
+                "l'identifiant du bénéficiaire (données essentielles des subventions)."
+            )
     return erreurs
+
+
+def _aide_en_nature(convention):
+    """The city lends premises or gives other in-kind aid through this convention (LOC-2)."""
+    return (
+        convention.locaux.exists()
+        or convention.engagements.filter(financeur__nature=Organisation.Nature.VILLE, valeur_nature__gt=0).exists()
+    )
 
 
 def _deliberation(objet, jour):
@@ -107,16 +128,6 @@ def changer_statut(*, convention, vers, par, commentaire="", jour=None):
 
 
 @transaction.atomic
-def enregistrer_deliberation(*, convention, reference, par):
-    """The council approved `convention` by the deliberation `reference`."""
-    convention = Convention.objects.select_for_update().get(pk=convention.pk)
-    convention.deliberation_numero = reference
-    return CIRCUIT.appliquer(
-        convention, S.DELIBEREE, par=par, commentaire=f"délibération n° {reference}", par_service=True
-    )
-
-
-@transaction.atomic
 def enregistrer_executoire(*, objet, reference, date, par):
     """The deliberation `reference` that approved the convention or avenant `objet` is exécutoire on
     `date`: it may then be signed (DEL-6)."""
@@ -149,14 +160,18 @@ CIRCUIT_AVENANT = Circuit(
 )
 
 
+# The table and the status a deliberation's vote moves each kind of record to.
+DELIBERE = {Convention: (CIRCUIT, S.DELIBEREE), Avenant: (CIRCUIT_AVENANT, SA.DELIBERE)}
+
+
 @transaction.atomic
-def enregistrer_deliberation_avenant(*, avenant, reference, par):
-    """CPO-5: the council approved `avenant` by its own deliberation `reference`."""
-    avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
-    avenant.deliberation_numero = reference
-    return CIRCUIT_AVENANT.appliquer(
-        avenant, SA.DELIBERE, par=par, commentaire=f"délibération n° {reference}", par_service=True
-    )
+def enregistrer_deliberation(*, objet, reference, par):
+    """The council approved the convention or avenant `objet` by the deliberation `reference` (an avenant
+    by its own, CPO-5)."""
+    objet = type(objet).objects.select_for_update().get(pk=objet.pk)
+    objet.deliberation_numero = reference
+    circuit, vers = DELIBERE[type(objet)]
+    return circuit.appliquer(objet, vers, par=par, commentaire=f"délibération n° {reference}", par_service=True)
 
 
 # --- Engagements, avenants and the consolidated state ----------------------------------------

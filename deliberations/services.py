@@ -398,12 +398,8 @@ def voter(
             montant_vote=amendements.get(demande.pk),
             par=par,
         )
-    for convention in deliberation.conventions.all():
-        conventions_services.enregistrer_deliberation(convention=convention, reference=deliberation.reference, par=par)
-    for avenant in deliberation.avenants.all():
-        conventions_services.enregistrer_deliberation_avenant(
-            avenant=avenant, reference=deliberation.reference, par=par
-        )
+    for objet in [*deliberation.conventions.all(), *deliberation.avenants.all()]:
+        conventions_services.enregistrer_deliberation(objet=objet, reference=deliberation.reference, par=par)
     return deliberation
 
 

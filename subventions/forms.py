@@ -26,7 +26,7 @@ EN_SECTION = {
 
 # What the council votes on: fixed once the responsable has validated the proposal.
 FIGES_APRES_VALIDATION = ("centre", "annee", "nature", "dispositif", "montant_demande")
-STATUTS_AVANT_VALIDATION = (S.RECUE, S.INSTRUCTION, S.PROPOSEE, S.AJOURNEE)
+STATUTS_AVANT_VALIDATION = DemandeSubvention.STATUTS_AVANT_VALIDATION
 
 
 class DemandeForm(VersionForm):

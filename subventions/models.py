@@ -185,6 +185,7 @@ class DemandeSubvention(Versionne):
         AJOURNEE = "ajournee", "Ajournée"
 
     STATUTS_ENGAGES = ("validee", "deliberation")
+    STATUTS_AVANT_VALIDATION = ("recue", "instruction", "proposee", "ajournee")  # still edited and instructed
     STATUTS_VOTES = ("votee", "notifiee", "payee")
 
     centre = models.ForeignKey(Centre, verbose_name="centre", on_delete=models.PROTECT, related_name="demandes")

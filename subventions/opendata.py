@@ -96,9 +96,7 @@ def _siret_valide(siret):
 
 def _beneficiaire(centre):
     """The association running the centre, else the centre itself: (name, SIRET)."""
-    organisation = centre.organisation
-    siret = (organisation.siret if organisation and organisation.siret else centre.siret) or ""
-    return centre.nom_beneficiaire, siret
+    return centre.nom_beneficiaire, centre.siret_beneficiaire
 
 
 def _objet(texte):

@@ -11,7 +11,7 @@ S = DemandeSubvention.Statut
 
 def can_edit_demande(user, demande) -> bool:
     """The team edits a request and instructs it until its proposal is validated."""
-    return is_equipe(user) and demande.statut in (S.RECUE, S.INSTRUCTION, S.PROPOSEE, S.AJOURNEE)
+    return is_equipe(user) and demande.statut in DemandeSubvention.STATUTS_AVANT_VALIDATION
 
 
 def can_propose_demande(user, demande) -> bool:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from centres.models import Document
+from centres import services as centres_services
 from comptes.models import Organisation
 from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, qui
 from conventions.services import aide_annuelle
@@ -32,7 +32,7 @@ S = DemandeSubvention.Statut
 
 def cer_signe(demande, jour):
     """SUB-11: a signed contrat d'engagement républicain, valid on `jour`, is in the centre's vault."""
-    return Document.objects.filter(centre=demande.centre_id, type=Document.Type.CER).valides_le(jour).exists()
+    return centres_services.cer_signe(demande.centre_id, jour)
 
 
 def disponible(ligne, *, sauf=None):
@@ -69,6 +69,11 @@ def _validation(demande, jour):
             )
     if not cer_signe(demande, jour):
         erreurs.append("Aucun contrat d'engagement républicain signé et valide dans les documents du centre (SUB-11).")
+    if not centres_services.siret_valide(demande.centre):
+        erreurs.append(
+            f"Le SIRET du bénéficiaire ({demande.centre.nom_beneficiaire}) est absent ou invalide : une subvention "
+            "en numéraire est versée à un SIRET (formulaire CERFA 12156)."
+        )
     if crf_en_retard(demande, jour) and not demande.derogation_crf_motif.strip():
         erreurs.append(
             "Le compte rendu financier d'une subvention précédente pour le même objet est en retard (SUB-4) : "

@@ -156,6 +156,11 @@ class Centre(Versionne):
         """Who receives the city's aid: the association running the centre, else the centre itself."""
         return self.organisation.nom if self.organisation_id else self.nom
 
+    @property
+    def siret_beneficiaire(self):
+        """The beneficiary's SIRET: its association's, else the centre's own ("" when none)."""
+        return (self.organisation.siret if self.organisation_id and self.organisation.siret else self.siret) or ""
+
 
 class CentrePartenaire(models.Model):
     """A partner organisation that follows the centre: it gives its users read access."""

@@ -31,7 +31,7 @@ from .. import services
 from ..filters import DemandeFilter
 from ..forms import STATUTS_AVANT_VALIDATION, DemandeForm, InstructionForm
 from ..models import ZERO, CompteRenduFinancier, DemandeSubvention, LigneCRF, Versement, echeance_crf
-from ..permissions import can_put_demande_on_deliberation
+from ..permissions import can_edit_demande, can_put_demande_on_deliberation
 
 S = DemandeSubvention.Statut
 CENTIME = Decimal("0.01")
@@ -279,7 +279,7 @@ def demande_detail(request, pk):
         "etat_crf": etat_crf(demande, today),
         "transitions": services.transitions_possibles(demande, user) if equipe else [],
         "inscriptible": can_put_demande_on_deliberation(user, demande),
-        "modifiable": demande.statut in STATUTS_AVANT_VALIDATION,
+        "modifiable": can_edit_demande(user, demande),
         "suivante": demande.suivantes.select_related("centre").first(),
         "evenements": _historique(demande, user),
     }

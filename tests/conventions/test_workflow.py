@@ -8,13 +8,14 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from centres.models import Centre, Document
 from comptes.models import Role
 from conventions import services
 from conventions.forms import ConventionForm
 from conventions.models import Convention, Partie
 from roubaix_cs.history import evenements
 
-from ..factories import CentreFactory, ConventionFactory, LocalFactory, UserFactory
+from ..factories import CentreFactory, ConventionFactory, DocumentFactory, LocalFactory, UserFactory
 from ..outils import messages_de
 from .factories import AvenantFactory, EvaluationFactory, ObjectifFactory
 
@@ -112,7 +113,7 @@ def test_the_whole_workflow_records_who_when_and_why_in_the_history(client, vill
 
     Partie.objects.filter(convention=convention).update(date_signature=datetime.date(2026, 12, 1))
     with time_machine.travel(datetime.datetime(2026, 11, 25, 10)):  # what the deliberation's vote and exécutoire do
-        services.enregistrer_deliberation(convention=convention, reference="2026/118", par=agent)
+        services.enregistrer_deliberation(objet=convention, reference="2026/118", par=agent)
         services.enregistrer_executoire(
             objet=convention, reference="2026/118", date=datetime.date(2026, 11, 20), par=agent
         )
@@ -250,7 +251,7 @@ def test_a_convention_is_deliberated_only_by_a_deliberation_never_by_a_button(cl
     convention.refresh_from_db()
     assert convention.statut == S.APPROUVEE
 
-    services.enregistrer_deliberation(convention=convention, reference="2026/001", par=agent)
+    services.enregistrer_deliberation(objet=convention, reference="2026/001", par=agent)
     convention.refresh_from_db()
     assert (convention.statut, convention.deliberation_numero) == (S.DELIBEREE, "2026/001")
     assert convention.history.first().history_change_reason == (
@@ -459,3 +460,38 @@ def test_cpo_4_renewing_a_convention_extended_by_avenant_follows_the_new_end(age
         48,
         "Projet social 2",
     )
+
+
+# --- SUB-11 and the beneficiary's identifier for in-kind aid ----------------------------------------
+
+
+def _approuver(convention, responsable):
+    return services.changer_statut(convention=convention, vers=S.APPROUVEE, par=responsable)
+
+
+def test_sub_11_premises_lent_are_aid_that_needs_the_signed_cer(en_revue, responsable):
+    en_revue.locaux.add(LocalFactory(centre=en_revue.centre))
+    with pytest.raises(ValidationError, match="contrat d'engagement républicain signé"):
+        _approuver(en_revue, responsable)
+    DocumentFactory(centre=en_revue.centre, type=Document.Type.CER, valide_du=datetime.date(2022, 1, 2))
+    assert _approuver(en_revue, responsable).statut == S.APPROUVEE
+
+
+def test_sub_11_a_convention_without_in_kind_aid_does_not_ask_for_it_here(en_revue, responsable):
+    """Cash grants check the CER when they are validated (subventions)."""
+    assert _approuver(en_revue, responsable).statut == S.APPROUVEE
+
+
+@pytest.mark.parametrize(
+    ("siret", "rna", "valide"),
+    [("", "", False), ("", "W591234567", True), ("21590512800017", "", True), ("12345678901234", "W59", False)],
+)
+def test_in_kind_aid_needs_the_beneficiary_s_siret_or_rna(en_revue, responsable, siret, rna, valide):
+    en_revue.locaux.add(LocalFactory(centre=en_revue.centre))
+    DocumentFactory(centre=en_revue.centre, type=Document.Type.CER, valide_du=datetime.date(2022, 1, 2))
+    Centre.objects.filter(pk=en_revue.centre_id).update(siret=siret, rna=rna)
+    if valide:
+        assert _approuver(en_revue, responsable).statut == S.APPROUVEE
+    else:
+        with pytest.raises(ValidationError, match="ni SIRET ni numéro RNA valide"):
+            _approuver(en_revue, responsable)

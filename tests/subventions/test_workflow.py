@@ -8,11 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from centres.models import Centre
 from roubaix_cs.formats import montant
 from subventions import services
 from subventions.models import CompteRenduFinancier, DemandeSubvention
 
-from ..factories import DemandeFactory, LigneBudgetaireFactory
+from ..factories import DemandeFactory, LigneBudgetaireFactory, OrganisationFactory
 from ..outils import contenu, messages_de
 from .outils_demandes import cer, transition
 
@@ -422,3 +423,24 @@ def test_a_request_cannot_be_renewed_twice(client, agent):
     assert response.redirect_chain[-1][0] == precedente.get_absolute_url()
     assert DemandeSubvention.objects.filter(precedente=precedente).count() == 1
     assert "Reconduire en 2027" not in contenu(response)
+
+
+@pytest.mark.parametrize(
+    ("siret", "valide"),
+    [("", False), ("12345678901234", False), ("21590512800017", True)],  # absent, wrong key (Luhn), valid
+)
+def test_sub_10_a_cash_grant_is_validated_only_with_the_beneficiary_s_valid_siret(responsable, proposee, siret, valide):
+    Centre.objects.filter(pk=proposee.centre_id).update(siret=siret)
+    if valide:
+        services.changer_statut(demande=proposee, vers=S.VALIDEE, par=responsable)
+    else:
+        with pytest.raises(ValidationError, match="SIRET du bénéficiaire .* est absent ou invalide"):
+            services.changer_statut(demande=proposee, vers=S.VALIDEE, par=responsable)
+    assert _statut(proposee) == (S.VALIDEE if valide else S.PROPOSEE)
+
+
+def test_sub_10_the_association_s_siret_is_the_beneficiary_s(responsable, proposee):
+    association = OrganisationFactory(association=True, siret="21590512800017")
+    Centre.objects.filter(pk=proposee.centre_id).update(siret="", organisation=association)
+    services.changer_statut(demande=proposee, vers=S.VALIDEE, par=responsable)
+    assert _statut(proposee) == S.VALIDEE

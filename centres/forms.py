@@ -184,6 +184,7 @@ class LocalForm(VersionForm):
             "centre",
             "autre_occupant",
             "proprietaire",
+            "ville_locataire",
             "titre",
             "debut",
             "fin",

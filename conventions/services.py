@@ -223,16 +223,9 @@ def fin_consolidee(convention):
 
 
 def valeur_locaux(locaux, annee):
-    """LOC-2: the in-kind value of the premises covered, for the years they are occupied."""
-    debut, fin = datetime.date(annee, 1, 1), datetime.date(annee, 12, 31)
-    return sum(
-        (
-            local.avantage_en_nature
-            for local in locaux
-            if (local.debut is None or local.debut <= fin) and (local.fin is None or local.fin >= debut)
-        ),
-        ZERO,
-    )
+    """LOC-2: the in-kind value of the premises in `annee`, each prorated by the months it is lent and
+    counted only when the city owns or rents it (Local.avantage_pour)."""
+    return sum((local.avantage_pour(annee) for local in locaux), ZERO)
 
 
 def consolider(convention):

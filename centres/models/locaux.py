@@ -1,5 +1,6 @@
 """Municipal premises lent to the centres and Espace Linné, and the works run in them."""
 
+import datetime
 from decimal import Decimal
 
 from django.db import models
@@ -8,6 +9,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from roubaix_cs import formats
 from roubaix_cs.locking import Versionne
 
 from .centres import Centre
@@ -92,6 +94,11 @@ class Local(Versionne):
         "autre occupant", max_length=200, blank=True, help_text="Par exemple : Espace Linné (équipement municipal)."
     )
     proprietaire = models.CharField("propriétaire", max_length=20, choices=Proprietaire.choices, default="ville")
+    ville_locataire = models.BooleanField(
+        "la Ville est locataire",
+        default=False,
+        help_text="La Ville loue ces locaux à leur propriétaire et les met à disposition : c'est alors son aide.",
+    )
     titre = models.CharField("titre d'occupation", max_length=30, choices=Titre.choices)
     debut = models.DateField("début d'occupation", null=True, blank=True)
     fin = models.DateField("fin d'occupation", null=True, blank=True)
@@ -150,8 +157,34 @@ class Local(Versionne):
     @property
     def avantage_en_nature(self) -> Decimal:
         """LOC-2: free or below-value use is in-kind aid, valued as
-        rental value + charges paid by the city − rent paid (never below zero)."""
+        rental value + charges paid by the city − rent paid (never below zero), for a whole year."""
         return max(Decimal("0"), self.valeur_locative + self.charges_ville - self.loyer_facture)
+
+    @property
+    def aide_de_la_ville(self) -> bool:
+        """Premises are the city's aid when it owns them, or rents them to lend them (LOC-2)."""
+        return self.proprietaire == self.Proprietaire.VILLE or self.ville_locataire
+
+    def mois_occupes(self, annee) -> int:
+        """The months of `annee` during which the premises are lent (a month begun counts)."""
+        debut = max(datetime.date(annee, 1, 1), self.debut or datetime.date(annee, 1, 1))
+        fin = min(datetime.date(annee, 12, 31), self.fin or datetime.date(annee, 12, 31))
+        return 0 if fin < debut else (fin.year - debut.year) * 12 + fin.month - debut.month + 1
+
+    def avantage_pour(self, annee) -> Decimal:
+        """LOC-2 for one year: the yearly value prorated by the months lent, for the city's premises only."""
+        if not self.aide_de_la_ville:
+            return ZERO
+        return (self.avantage_en_nature * self.mois_occupes(annee) / 12).quantize(CENTIME)
+
+    def calcul_avantage(self, annee) -> str:
+        """How `avantage_pour(annee)` was computed, in words."""
+        if not self.aide_de_la_ville:
+            return f"{self.get_proprietaire_display()}, ni propriété ni location de la Ville : pas d'aide de la Ville."
+        return (
+            f"{formats.montant(self.avantage_en_nature)} par an × {self.mois_occupes(annee)}/12 mois occupés en "
+            f"{annee} = {formats.montant(self.avantage_pour(annee))}"
+        )
 
 
 class TravauxQuerySet(models.QuerySet):

@@ -95,6 +95,7 @@ def local_detail(request, pk):
         "evenements": historique,
         "today": timezone.localdate(),
         "seuil_convention": SEUIL_CONVENTION,
+        "calcul_avantage": local.calcul_avantage(timezone.localdate().year),
     }
     return render(request, "centres/locaux/local_detail.html", context)
 

@@ -5,6 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.urls import reverse
 
 from conventions import services
 from conventions.models import Convention
@@ -77,16 +79,51 @@ def test_loc_2_premises_covered_add_their_value_to_the_citys_in_kind_lines_only(
     )
 
 
-def test_loc_2_premises_count_only_for_the_years_they_are_occupied(centre, ville):
+def test_loc_2_premises_count_for_the_months_they_are_lent(centre, ville):
+    """Lent from 01/07/2025 to 31/12/2026: 6 months of 2025, all of 2026, none of 2027."""
     convention = _signee(centre, ville)
     convention.locaux.set([_local(centre, debut=datetime.date(2025, 7, 1), fin=datetime.date(2026, 12, 31))])
     for annee in (2025, 2026, 2027):
         EngagementFactory(convention=convention, financeur=ville, annee=annee)
     assert [_ligne(convention, annee, ville).valeur_locaux for annee in (2025, 2026, 2027)] == [
-        Decimal("12500"),
-        Decimal("12500"),
+        Decimal("6250.00"),
+        Decimal("12500.00"),
         Decimal("0"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("debut", "fin", "mois"),
+    [
+        (datetime.date(2026, 3, 1), None, 10),
+        (datetime.date(2026, 3, 31), None, 10),  # a month begun counts
+        (datetime.date(2026, 4, 1), None, 9),
+        (None, datetime.date(2026, 1, 1), 1),
+        (None, datetime.date(2025, 12, 31), 0),
+    ],
+)
+def test_loc_2_the_value_is_prorated_by_the_months_lent_in_the_year(centre, debut, fin, mois):
+    local = _local(centre, debut=debut, fin=fin)  # 12 500 € a year
+    assert local.mois_occupes(2026) == mois
+    assert local.avantage_pour(2026) == (Decimal("12500") * mois / 12).quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize(
+    ("proprietaire", "ville_locataire", "aide"),
+    [("ville", False, True), ("bailleur", False, False), ("bailleur", True, True), ("prive", False, False)],
+)
+def test_loc_2_only_premises_the_city_owns_or_rents_are_its_aid(centre, proprietaire, ville_locataire, aide):
+    local = _local(centre)
+    local.proprietaire, local.ville_locataire = proprietaire, ville_locataire
+    assert local.avantage_pour(2026) == (Decimal("12500.00") if aide else Decimal("0"))
+
+
+def test_loc_2_the_premises_page_shows_how_the_aid_is_computed(client, agent, centre):
+    local = _local(centre, debut=datetime.date(2026, 7, 1))
+    client.force_login(agent)
+    with time_machine.travel(datetime.datetime(2026, 9, 1, 10)):
+        page = client.get(reverse("centres:local_detail", args=[local.pk])).content.decode()
+    assert "× 6/12 mois occupés en 2026" in page
 
 
 def test_loc_2_the_detail_page_shows_the_premises_column(client, agent, centre, ville):

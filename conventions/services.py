@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from centres import services as centres_services
-from centres.models import Local, duree_en_mois
+from centres.models import Centre, Local, duree_en_mois
 from comptes.models import Organisation
 from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, qui
 from roubaix_cs.formats import montant
@@ -368,38 +368,54 @@ def _signee_par_la_ville(convention):
 
 
 def aides_annuelles(*, centre, annees, numeraire=None):
-    """SUB-3 and LOC-2: {year: AideAnnuelle} — the city's aid to `centre`, cash plus valued
-    in-kind aid, and the signed convention covering the year if any. A fixed number of queries.
+    """SUB-3 and LOC-2: {year: AideAnnuelle} — the city's aid to the beneficiary of `centre` (its
+    association, for every centre it runs), cash plus valued in-kind aid, and the signed convention
+    covering the year that states the city's cash for it, if any. A fixed number of queries.
 
-    `numeraire` ({year: amount}) is the cash aid when the caller knows it (the grants voted);
-    otherwise the city's cash commitments of the centre's conventions, avenants applied.
-    In kind: the premises the centre occupies (LOC-2) and the city's other in-kind commitments.
+    `numeraire` ({year: amount}) is the cash aid when the caller knows it (the grants voted to the
+    beneficiary); otherwise the city's cash commitments of its conventions, avenants applied.
+    In kind: the premises its centres occupy (LOC-2) and the city's other in-kind commitments.
     """
     debut, fin = datetime.date(min(annees), 1, 1), datetime.date(max(annees), 12, 31)
+    centres = Centre.objects.du_beneficiaire(centre)
     prolongees = Avenant.objects.filter(statut=Avenant.Statut.SIGNE, nouvelle_fin__gte=debut).values("convention")
     conventions = list(
-        centre.conventions.filter(Q(fin__gte=debut) | Q(pk__in=prolongees), debut__lte=fin).prefetch_related(
-            "engagements__financeur", "locaux", "avenants__montants__financeur", "parties__organisation"
-        )
+        Convention.objects.filter(Q(fin__gte=debut) | Q(pk__in=prolongees), centre__in=centres, debut__lte=fin)
+        .select_related("centre")
+        .order_by("debut", "pk")
+        .prefetch_related("engagements__financeur", "locaux", "avenants__montants__financeur", "parties__organisation")
     )
     etats = {c.pk: consolider(c) for c in conventions if c.statut in ENGAGEANTS}
     fins = {c.pk: etats[c.pk].fin if c.pk in etats else c.fin for c in conventions}  # avenants applied
-    locaux = list(Local.objects.filter(centre=centre))
+    locaux = list(Local.objects.filter(centre__in=centres))
     aides = {}
     for annee in annees:
         couvrant = [c for c in conventions if c.debut.year <= annee <= fins[c.pk].year]
-        lignes = [
-            ligne
+        lignes = {
+            c.pk: [
+                ligne
+                for ligne in etats[c.pk].lignes
+                if ligne.annee == annee and ligne.financeur.nature == Organisation.Nature.VILLE
+            ]
             for c in couvrant
             if c.pk in etats
-            for ligne in etats[c.pk].lignes
-            if ligne.annee == annee and ligne.financeur.nature == Organisation.Nature.VILLE
-        ]
+        }
+        toutes = [ligne for lignes_convention in lignes.values() for ligne in lignes_convention]
         cash = (numeraire or {}).get(annee)
         if cash is None:
-            cash = sum((ligne.montant for ligne in lignes), ZERO)
-        nature = valeur_locaux(locaux, annee) + sum((ligne.valeur_nature for ligne in lignes), ZERO)
-        signees = sorted((c for c in couvrant if _signee_par_la_ville(c)), key=lambda c: c.debut, reverse=True)
+            cash = sum((ligne.montant for ligne in toutes), ZERO)
+        nature = valeur_locaux(locaux, annee) + sum((ligne.valeur_nature for ligne in toutes), ZERO)
+
+        # SUB-3: the convention states the city's cash for the year; one that only lends premises does not.
+        signees = sorted(
+            (
+                c
+                for c in couvrant
+                if _signee_par_la_ville(c) and sum((ligne.montant for ligne in lignes.get(c.pk, [])), ZERO) > 0
+            ),
+            key=lambda c: c.debut,
+            reverse=True,
+        )
         aides[annee] = AideAnnuelle(
             centre=centre, annee=annee, numeraire=cash, nature=nature, convention=signees[0] if signees else None
         )

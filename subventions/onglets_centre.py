@@ -12,6 +12,7 @@ from conventions.services import aides_annuelles
 from roubaix_cs.extensions import OngletCentre
 
 from .models import DemandeSubvention, Versement
+from .services import numeraire_vote_par_annee
 
 ZERO = Decimal("0")
 
@@ -49,7 +50,8 @@ def _contexte(centre, user):
     for demande in demandes:
         par_annee[demande.annee].append(demande)
     annees = sorted(set(par_annee) | {timezone.localdate().year}, reverse=True)
-    numeraire = {annee: sum((d.montant_vote or ZERO for d in par_annee[annee] if d.votee), ZERO) for annee in annees}
+    votes = numeraire_vote_par_annee(centre)  # the beneficiary's: all the centres its association runs (SUB-3)
+    numeraire = {annee: votes.get(annee, ZERO) for annee in annees}
     aides = aides_annuelles(centre=centre, annees=annees, numeraire=numeraire)
     exercices = []
     for annee in annees:

@@ -153,10 +153,15 @@ def lignes_scdl(annee):
         .prefetch_related("locaux")
         .order_by("nom")
     )
-    aides = {}
+    # One beneficiary per association (all the centres it runs), else per centre: SUB-3 and the in-kind
+    # row count per beneficiary (OD-3).
+    groupes = {}
     for centre in centres:
-        numeraire = sum((d.montant_vote for d in demandes if d.centre_id == centre.pk), ZERO)
-        aides[centre.pk] = aides_annuelles(centre=centre, annees=[annee], numeraire={annee: numeraire})[annee]
+        groupes.setdefault(_cle_beneficiaire(centre), []).append(centre)
+    aides = {}
+    for cle, membres in groupes.items():
+        numeraire = sum((d.montant_vote for d in demandes if _cle_beneficiaire(d.centre) == cle), ZERO)
+        aides[cle] = aides_annuelles(centre=membres[0], annees=[annee], numeraire={annee: numeraire})[annee]
     for demande in demandes:
         beneficiaire, id_beneficiaire = _beneficiaire(demande.centre)
         if not _siret_valide(id_beneficiaire):
@@ -164,20 +169,20 @@ def lignes_scdl(annee):
                 (f"demande:{demande.pk}", f"{beneficiaire} ({demande.objet}) : SIRET absent ou invalide")
             )
             continue
-        export.lignes.append(
-            _ligne(nom, siret, beneficiaire, id_beneficiaire, **_numeraire(demande, aides[demande.centre_id]))
-        )
-    for centre in centres:
-        aide = aides[centre.pk]
+        aide = aides[_cle_beneficiaire(demande.centre)]
+        export.lignes.append(_ligne(nom, siret, beneficiaire, id_beneficiaire, **_numeraire(demande, aide)))
+    for cle, membres in groupes.items():
+        aide = aides[cle]
         if aide.nature <= 0:
             continue
-        beneficiaire, id_beneficiaire = _beneficiaire(centre)
+        beneficiaire, id_beneficiaire = _beneficiaire(membres[0])
         if not _siret_valide(id_beneficiaire):
             export.ecartees.append(
-                (f"centre:{centre.pk}", f"{beneficiaire} (aide en nature) : SIRET absent ou invalide")
+                (f"centre:{membres[0].pk}", f"{beneficiaire} (aide en nature) : SIRET absent ou invalide")
             )
             continue
-        export.lignes.append(_ligne(nom, siret, beneficiaire, id_beneficiaire, **_nature(centre, aide, annee)))
+        locaux = [local for centre in membres for local in centre.locaux.all()]
+        export.lignes.append(_ligne(nom, siret, beneficiaire, id_beneficiaire, **_nature(locaux, aide, annee)))
     export.lignes.sort(key=lambda ligne: (ligne["nomBeneficiaire"], ligne["nature"] != NUMERAIRE))
     return export
 
@@ -198,11 +203,17 @@ def _numeraire(demande, aide):
     }
 
 
-def _nature(centre, aide, annee):
+def _cle_beneficiaire(centre):
+    """The same key for the centres of one association (Centre.objects.du_beneficiaire)."""
+    return ("organisation", centre.organisation_id) if centre.organisation_id else ("centre", centre.pk)
+
+
+def _nature(locaux, aide, annee):
+    """The in-kind row of a beneficiary: the premises its centres occupy in `annee`, and the rest."""
     debut_annee, fin_annee = datetime.date(annee, 1, 1), datetime.date(annee, 12, 31)
     locaux = [
         local
-        for local in centre.locaux.all()
+        for local in locaux
         if (local.debut is None or local.debut <= fin_annee) and (local.fin is None or local.fin >= debut_annee)
     ]
     debut = max([debut_annee, *(local.debut for local in locaux if local.debut)])

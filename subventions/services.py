@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from centres import services as centres_services
+from centres.models import Centre
 from comptes.models import Organisation
 from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, qui
 from conventions.services import aide_annuelle
@@ -213,10 +214,21 @@ def enregistrer_executoire(*, demande, reference, date, par):
 # --- Payments ---------------------------------------------------------------------------------
 
 
+def _votees_du_beneficiaire(centre):
+    return DemandeSubvention.objects.votees().filter(centre__in=Centre.objects.du_beneficiaire(centre))
+
+
 def numeraire_vote(centre, annee):
-    """The city's cash grants voted for `centre` in `annee`."""
-    total = DemandeSubvention.objects.votees().filter(centre=centre, annee=annee).aggregate(t=Sum("montant_vote"))["t"]
-    return total or ZERO
+    """The city's cash grants voted in `annee` for the beneficiary of `centre` (its association, all its centres)."""
+    return _votees_du_beneficiaire(centre).filter(annee=annee).aggregate(t=Sum("montant_vote"))["t"] or ZERO
+
+
+def numeraire_vote_par_annee(centre):
+    """{year: the city's cash grants voted for the beneficiary of `centre`}, in one query."""
+    return {
+        ligne["annee"]: ligne["total"]
+        for ligne in _votees_du_beneficiaire(centre).order_by().values("annee").annotate(total=Sum("montant_vote"))
+    }
 
 
 def numeraire_prevu(demande):

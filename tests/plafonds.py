@@ -101,8 +101,8 @@ PLAFONDS = {
     "subventions:budget agent": 6,
     "subventions:budget elu": 6,
     "subventions:dispositifs elu": 5,
-    "centres:detail?onglet=financements agent": 13,
-    "centres:detail?onglet=financements elu": 13,
+    "centres:detail?onglet=financements agent": 14,  # + the beneficiary's voted cash per year (SUB-3)
+    "centres:detail?onglet=financements elu": 14,
     "subventions:versement_creer agent": 13,
     "subventions:crf agent": 8,
     "subventions:scdl agent": 14,  # a fixed number per centre, never per grant or payment

@@ -49,6 +49,11 @@ class CentreQuerySet(models.QuerySet):
             return self.filter(partenaires=user.organisation_id)
         return self
 
+    def du_beneficiaire(self, centre):
+        """The centres whose aid goes to the same beneficiary as `centre`: all the centres its association
+        runs, else the centre alone (the 23 000 € rule and the certified accounts count per beneficiary)."""
+        return self.filter(organisation=centre.organisation_id) if centre.organisation_id else self.filter(pk=centre.pk)
+
     def avec_fin_agrement(self):
         """Annotate the end of the granted AGC agrément (the centre social's own)."""
         return self.annotate(

@@ -10,8 +10,16 @@ from django.urls import reverse
 
 from conventions import services
 from conventions.models import Convention
+from subventions import services as subventions_services
 
-from ..factories import CentreFactory, ConventionFactory, EngagementFactory, LocalFactory
+from ..factories import (
+    CentreFactory,
+    ConventionFactory,
+    DemandeFactory,
+    EngagementFactory,
+    LocalFactory,
+    OrganisationFactory,
+)
 from .factories import AvenantFactory, AvenantMontantFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +194,8 @@ def test_sub_3_the_given_cash_replaces_the_commitments_but_keeps_the_in_kind_aid
 @pytest.mark.parametrize("statut", [S.SIGNEE, S.EN_COURS, S.EXPIREE])
 def test_sub_3_a_convention_signed_by_the_city_covers_its_years(centre, ville, caf, statut):
     convention = _signee(centre, ville, caf, statut=statut)
+    for annee in range(2025, 2029):  # it states the city's cash for each of its years
+        EngagementFactory(convention=convention, financeur=ville, annee=annee)
     aides = services.aides_annuelles(centre=centre, annees=[2024, 2025, 2028, 2029])
     assert {annee: aide.convention for annee, aide in aides.items()} == {
         2024: None,
@@ -258,6 +268,33 @@ def test_sub_3_premises_of_other_occupants_do_not_count(centre):
 
 
 def test_sub_3_the_latest_signed_convention_is_named_when_two_cover_the_year(centre, ville):
-    _signee(centre, ville, type=Convention.Type.LOCAUX, debut=datetime.date(2020, 1, 1), fin=datetime.date(2026, 6, 30))
+    ancienne = _signee(centre, ville, debut=datetime.date(2020, 1, 1), fin=datetime.date(2026, 6, 30))
     recente = _signee(centre, ville, debut=datetime.date(2026, 7, 1), fin=datetime.date(2030, 6, 30))
+    for convention in (ancienne, recente):
+        EngagementFactory(convention=convention, financeur=ville, annee=2026)
     assert services.aide_annuelle(centre=centre, annee=2026).convention == recente
+
+
+def test_sub_3_a_premises_only_convention_does_not_cover_the_year(centre, ville):
+    """It values the premises lent (LOC-2) but states no cash of the city for the year."""
+    locaux = _signee(centre, ville, type=Convention.Type.LOCAUX, debut=datetime.date(2020, 1, 1))
+    locaux.locaux.set([_local(centre)])
+    aide = services.aide_annuelle(centre=centre, annee=2026, numeraire=Decimal("20000"))
+    assert (aide.seuil_depasse, aide.convention) == (True, None)
+    EngagementFactory(convention=locaux, financeur=ville, annee=2026, montant=Decimal("20000"))
+    assert services.aide_annuelle(centre=centre, annee=2026, numeraire=Decimal("20000")).convention == locaux
+
+
+@pytest.mark.parametrize(("deuxieme", "depasse"), [(Decimal("11500.00"), False), (Decimal("11500.01"), True)])
+def test_sub_3_counts_per_beneficiary_the_association_running_several_centres(deuxieme, depasse):
+    """11 500 € to each of two centres of one association: 23 000 €, not above; one cent more is."""
+    association = OrganisationFactory(association=True, nom="Association des deux centres")
+    nord, sud = CentreFactory(organisation=association), CentreFactory(organisation=association)
+    DemandeFactory(centre=nord, votee=True, montant_vote=Decimal("11500.00"))
+    DemandeFactory(centre=sud, votee=True, montant_vote=deuxieme)
+    autre = CentreFactory()  # another beneficiary's grant does not count
+    DemandeFactory(centre=autre, votee=True, montant_vote=Decimal("30000"))
+    for centre in (nord, sud):
+        numeraire = subventions_services.numeraire_vote(centre, 2026)
+        assert numeraire == Decimal("11500.00") + deuxieme
+        assert services.aide_annuelle(centre=centre, annee=2026, numeraire=numeraire).seuil_depasse is depasse

@@ -23,7 +23,14 @@ from conventions.models import Convention, Partie
 from roubaix_cs.validators import completer_siret, valider_siret
 from subventions.models import Versement
 
-from ..factories import CentreFactory, ConventionFactory, DemandeFactory, LocalFactory, OrganisationFactory
+from ..factories import (
+    CentreFactory,
+    ConventionFactory,
+    DemandeFactory,
+    EngagementFactory,
+    LocalFactory,
+    OrganisationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +173,7 @@ def test_date_convention_is_the_citys_signature_of_the_covering_convention_else_
 ):
     convention = ConventionFactory(centre=reseau["alma"], statut=Convention.Statut.EN_COURS)
     ville = OrganisationFactory(nom="Ville de Roubaix", nature=Organisation.Nature.VILLE)
+    EngagementFactory(convention=convention, financeur=ville, annee=2026)  # it states the city's cash (SUB-3)
     Partie.objects.create(convention=convention, organisation=ville, date_signature=datetime.date(2024, 12, 3))
     Partie.objects.create(
         convention=convention, organisation=reseau["alma"].organisation, date_signature=datetime.date(2024, 12, 1)

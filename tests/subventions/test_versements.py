@@ -14,7 +14,7 @@ from conventions.models import Convention, Partie
 from subventions import services
 from subventions.models import DemandeSubvention, Versement
 
-from ..factories import ConventionFactory, DemandeFactory, LocalFactory, OrganisationFactory
+from ..factories import ConventionFactory, DemandeFactory, EngagementFactory, LocalFactory, OrganisationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(datetime.datetime(2026, 6, 1, 10, 0))]
 
@@ -43,11 +43,16 @@ def _locaux(centre, avantage):
     return LocalFactory(centre=centre, valeur_locative=Decimal(avantage), charges_ville=0, loyer_facture=0)
 
 
-def _convention_signee(centre, *, signee_le=datetime.date(2024, 12, 15), debut=datetime.date(2025, 1, 1)):
+def _convention_signee(
+    centre, *, signee_le=datetime.date(2024, 12, 15), debut=datetime.date(2025, 1, 1), numeraire=Decimal("18000")
+):
+    """Signed by the city, stating its cash for each year (SUB-3); `numeraire=0`: premises only."""
     ville = OrganisationFactory(nom="Ville de Roubaix", nature=Organisation.Nature.VILLE)
     fin = debut.replace(year=debut.year + 4) - datetime.timedelta(days=1)
     convention = ConventionFactory(centre=centre, debut=debut, fin=fin, statut=Convention.Statut.EN_COURS)
     Partie.objects.create(convention=convention, organisation=ville, date_signature=signee_le)
+    for annee in range(debut.year, fin.year + 1):
+        EngagementFactory(convention=convention, financeur=ville, annee=annee, montant=numeraire)
     return convention
 
 
@@ -113,6 +118,15 @@ def test_sub_3_sub_14_above_23000_with_a_signed_convention_covering_the_year_it_
     response = _poster_versement(client_of(agent), demande, "9000", "2026-03-01")
     assert response.status_code == 302
     assert Versement.objects.count() == 1
+
+
+def test_sub_3_a_convention_that_does_not_state_the_city_s_cash_does_not_allow_the_payment(client_of, agent, demande):
+    """A premises-only convention values the premises; it is not the convention the grant needs."""
+    _locaux(demande.centre, "20000")
+    _convention_signee(demande.centre, numeraire=Decimal("0"))
+    response = _poster_versement(client_of(agent), demande, "9000", "2026-03-01")
+    assert "une convention signée couvrant l'année est requise" in _erreurs(response)
+    assert not Versement.objects.exists()
 
 
 def test_sub_3_exactly_23000_is_not_above_the_threshold(client_of, agent, demande):

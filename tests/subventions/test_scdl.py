@@ -290,3 +290,14 @@ def test_no_export_without_the_citys_valid_siret(client_of, responsable, reseau,
 def test_only_the_team_may_download(client_of, request, persona):
     client = client_of(request.getfixturevalue(persona))
     assert client.get(reverse("subventions:scdl", args=[2026])).status_code == 403
+
+
+def test_od_3_one_in_kind_row_per_beneficiary_for_the_premises_of_all_its_centres(client_of, responsable, reseau):
+    """A second centre of the Association Alma, in premises lent by the city too: one in-kind row for the
+    association, with the premises of both centres, not one row per centre."""
+    second = CentreFactory(nom="Centre social de l'Alma 2", organisation=reseau["alma"].organisation)
+    LocalFactory(centre=second, nom="Annexe", valeur_locative=Decimal("6000"), charges_ville=0, loyer_facture=0)
+    _, contenu = _telecharger(client_of(responsable))
+    nature = [ligne for ligne in _lignes(contenu) if ligne["nature"] == "aide en nature"]
+    assert [(ligne["nomBeneficiaire"], ligne["montant"]) for ligne in nature] == [("Association Alma", "46200.00")]
+    assert "Annexe" in nature[0]["objet"]

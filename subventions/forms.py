@@ -26,7 +26,6 @@ EN_SECTION = {
 
 # What the council votes on: fixed once the responsable has validated the proposal.
 FIGES_APRES_VALIDATION = ("centre", "annee", "nature", "dispositif", "montant_demande")
-STATUTS_AVANT_VALIDATION = DemandeSubvention.STATUTS_AVANT_VALIDATION
 
 
 class DemandeForm(VersionForm):
@@ -61,7 +60,7 @@ class DemandeForm(VersionForm):
             conventions = conventions.filter(centre=centre)
         self.fields["convention"].queryset = conventions
         self.fields["convention"].help_text = "Une convention du centre de la demande."
-        if self.instance.pk and self.instance.statut not in STATUTS_AVANT_VALIDATION:
+        if self.instance.pk and self.instance.statut not in DemandeSubvention.STATUTS_AVANT_VALIDATION:
             for name in FIGES_APRES_VALIDATION:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Figé depuis la validation de la proposition."

@@ -29,7 +29,7 @@ from roubaix_cs.vues import enregistrer_et_rediriger, form_page
 
 from .. import services
 from ..filters import DemandeFilter
-from ..forms import STATUTS_AVANT_VALIDATION, DemandeForm, InstructionForm
+from ..forms import DemandeForm, InstructionForm
 from ..models import ZERO, CompteRenduFinancier, DemandeSubvention, LigneCRF, Versement, echeance_crf
 from ..permissions import can_edit_demande, can_put_demande_on_deliberation
 
@@ -129,7 +129,7 @@ def demande_update(request, pk):
 @require_http_methods(["GET", "POST"])
 def demande_instruction(request, pk):
     demande = _get_demande(request.user, pk)
-    if demande.statut not in STATUTS_AVANT_VALIDATION:
+    if not can_edit_demande(request.user, demande):
         messages.error(request, "La proposition est validée : elle ne se modifie plus.")
         return redirect(demande)
     form = InstructionForm(request.POST or None, instance=demande, user=request.user)

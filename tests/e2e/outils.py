@@ -23,3 +23,12 @@ def connexion(page, username, prenom=None):
 def montant_affiche(value):
     """The amount as a page shows it, whitespace collapsed the way Playwright compares text."""
     return f"{Decimal(value):,.2f}".replace(",", " ").replace(".", ",") + " €"
+
+
+def generer_le_pdf(page):
+    """Click « Générer le PDF » on a deliberation and wait for its version to be listed. WeasyPrint takes
+    one to a few seconds on a loaded CI machine: wait for the version, not Playwright's 5 s."""
+    panneau = page.locator("#pdf-deliberation")
+    panneau.get_by_role("button", name="Générer le PDF").click()
+    expect(panneau.get_by_role("link", name="Télécharger")).to_have_count(1, timeout=60_000)
+    return panneau

@@ -18,7 +18,7 @@ from ..factories import (
     SeanceFactory,
     UserFactory,
 )
-from .outils import connexion, montant_affiche
+from .outils import connexion, generer_le_pdf, montant_affiche
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -85,9 +85,7 @@ def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_
     expect(page.locator("#annexe tbody tr")).to_have_count(1)
 
     # The deliberation: its PDF, ready, the council's vote, then exécutoire (transmitted and published).
-    panneau = page.locator("#pdf-deliberation")
-    panneau.get_by_role("button", name="Générer le PDF").click()
-    expect(panneau.get_by_role("link", name="Télécharger")).to_have_count(1, timeout=60_000)
+    generer_le_pdf(page)
     page.get_by_role("button", name="Marquer prête pour la séance").click()
     page.get_by_role("link", name="Enregistrer le vote").click()
     page.locator("input[name=pour]").fill("41")

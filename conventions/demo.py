@@ -90,8 +90,13 @@ def _parties(convention, organisations, *, signees, debut):
         )
 
 
+# The city's yearly cash in a CPOM: the operating grant plus an envelope for the projects of the
+# dispositifs the centre may be granted (subventions/demo.py), so every euro paid is provided for (SUB-3).
+ENVELOPPE_PROJETS = Decimal(6000)
+
+
 def _engagements(convention, ville, caf, index):
-    base = Decimal(30000 + 4000 * index)
+    base = Decimal(30000 + 4000 * index) + ENVELOPPE_PROJETS
     for rang, annee in enumerate(convention.annees()):
         montant = base + 1000 * rang
         EngagementAnnuel.objects.create(

@@ -342,7 +342,8 @@ class AideAnnuelle:
     annee: int
     numeraire: Decimal
     nature: Decimal
-    convention: object  # the signed convention covering the year, or None
+    convention: object  # the latest signed convention covering the year, or None
+    numeraire_conventionne: Decimal = ZERO  # the city's cash the signed conventions state for the year
 
     @property
     def total(self):
@@ -407,17 +408,19 @@ def aides_annuelles(*, centre, annees, numeraire=None):
         nature = valeur_locaux(locaux, annee) + sum((ligne.valeur_nature for ligne in toutes), ZERO)
 
         # SUB-3: the convention states the city's cash for the year; one that only lends premises does not.
-        signees = sorted(
-            (
-                c
-                for c in couvrant
-                if _signee_par_la_ville(c) and sum((ligne.montant for ligne in lignes.get(c.pk, [])), ZERO) > 0
-            ),
-            key=lambda c: c.debut,
-            reverse=True,
-        )
+        etablis = {
+            c.pk: sum((ligne.montant for ligne in lignes.get(c.pk, [])), ZERO)
+            for c in couvrant
+            if _signee_par_la_ville(c)
+        }
+        signees = sorted((c for c in couvrant if etablis.get(c.pk, ZERO) > 0), key=lambda c: c.debut, reverse=True)
         aides[annee] = AideAnnuelle(
-            centre=centre, annee=annee, numeraire=cash, nature=nature, convention=signees[0] if signees else None
+            centre=centre,
+            annee=annee,
+            numeraire=cash,
+            nature=nature,
+            convention=signees[0] if signees else None,
+            numeraire_conventionne=sum(etablis.values(), ZERO),
         )
     return aides
 

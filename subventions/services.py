@@ -231,6 +231,16 @@ def numeraire_vote_par_annee(centre):
     }
 
 
+def verse_au_beneficiaire(centre, annee):
+    """What the city has paid for `annee` to the beneficiary of `centre` (all its centres' grants)."""
+    return (
+        Versement.objects.filter(demande__in=_votees_du_beneficiaire(centre).filter(annee=annee)).aggregate(
+            t=Sum("montant")
+        )["t"]
+        or ZERO
+    )
+
+
 def numeraire_prevu(demande):
     """The city's cash to the centre for the year if `demande` is granted as proposed: the grants
     voted, plus this proposal while it is not voted (SUB-3, SUB-7)."""
@@ -281,6 +291,15 @@ def refus_de_versement(demande, montant_, jour_versement):
             f"La convention couvrant {demande.annee} n'a été signée par la Ville que le "
             f"{signature_ville(aide.convention):%d/%m/%Y} : pas de versement daté d'avant sa signature (SUB-3, SUB-14)."
         )
+    if aide.seuil_depasse and aide.convention is not None and montant_ > 0:
+        verse = verse_au_beneficiaire(demande.centre, demande.annee)
+        if verse + montant_ > aide.numeraire_conventionne:
+            erreurs.append(
+                f"Les conventions signées pour {demande.annee} prévoient {montant(aide.numeraire_conventionne)} "
+                f"de la Ville en numéraire ; avec ce versement, {montant(verse + montant_)} seraient versés : "
+                "au-delà de 23 000 € par an, chaque euro versé doit être prévu par une convention (article 10 "
+                "de la loi du 12 avril 2000). Un avenant fixant le nouveau montant est nécessaire."
+            )
     if montant_ <= 0:
         erreurs.append("Le montant d'un versement doit être positif.")
     deja = total_verse(demande)

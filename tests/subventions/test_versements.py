@@ -14,7 +14,14 @@ from conventions.models import Convention, Partie
 from subventions import services
 from subventions.models import DemandeSubvention, Versement
 
-from ..factories import ConventionFactory, DemandeFactory, EngagementFactory, LocalFactory, OrganisationFactory
+from ..factories import (
+    CentreFactory,
+    ConventionFactory,
+    DemandeFactory,
+    EngagementFactory,
+    LocalFactory,
+    OrganisationFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(datetime.datetime(2026, 6, 1, 10, 0))]
 
@@ -127,6 +134,46 @@ def test_sub_3_a_convention_that_does_not_state_the_city_s_cash_does_not_allow_t
     response = _poster_versement(client_of(agent), demande, "9000", "2026-03-01")
     assert "une convention signée couvrant l'année est requise" in _erreurs(response)
     assert not Versement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("deja", "montant", "accepte"),
+    [("9000", "8999.99", True), ("9000", "9000", True), ("9000", "9000.01", False)],
+    ids=["below", "at", "above"],
+)
+def test_sub_3_the_signed_convention_must_cover_every_euro_paid_that_year(
+    client_of, agent, demande, deja, montant, accepte
+):
+    """The convention states 18 000 € of city cash for 2026: what is paid that year, this payment
+    included, stays within it (the grant was voted above what the convention provides for)."""
+    DemandeSubvention.objects.filter(pk=demande.pk).update(montant_vote=Decimal("20000"))
+    _locaux(demande.centre, "20000")
+    _convention_signee(demande.centre)
+    client = client_of(agent)
+    assert _poster_versement(client, demande, deja, "2026-03-01", type_=Versement.Type.AVANCE).status_code == 302
+    response = _poster_versement(client, demande, montant, "2026-04-01", type_=Versement.Type.SOLDE, reference="M-2")
+    assert (response.status_code == 302) is accepte
+    assert Versement.objects.count() == (2 if accepte else 1)
+    if not accepte:
+        erreurs = _erreurs(response)
+        assert "Les conventions signées pour 2026 prévoient 18\u202f000,00\u00a0€ de la Ville en numéraire" in erreurs
+        assert "18\u202f000,01\u00a0€ seraient versés" in erreurs
+        assert "Un avenant fixant le nouveau montant est nécessaire." in erreurs
+
+
+def test_sub_3_the_cash_paid_to_the_other_centres_of_the_same_beneficiary_counts(client_of, agent, demande):
+    """The association runs two centres: one convention, the payments of both its centres together."""
+    association = OrganisationFactory(nom="Association des centres du Pile", nature=Organisation.Nature.ASSOCIATION)
+    demande.centre.organisation = association
+    demande.centre.save()
+    autre = DemandeFactory(votee=True, centre=CentreFactory(organisation=association), montant_vote=Decimal("5000"))
+    _locaux(demande.centre, "20000")
+    _convention_signee(demande.centre, numeraire=Decimal("20000"))
+    client = client_of(agent)
+    assert _poster_versement(client, autre, "5000", "2026-03-01").status_code == 302
+    response = _poster_versement(client, demande, "15000.01", "2026-03-02", reference="M-2")
+    assert "20\u202f000,01\u00a0€ seraient versés" in _erreurs(response)
+    assert _poster_versement(client, demande, "15000", "2026-03-02", reference="M-3").status_code == 302
 
 
 def test_sub_3_exactly_23000_is_not_above_the_threshold(client_of, agent, demande):

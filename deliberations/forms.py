@@ -169,6 +169,15 @@ class VoteForm(forms.Form):
         help_text="Les élus siégeant au conseil d'administration d'un bénéficiaire y sont ajoutés d'office (SUB-13).",
     )
 
+    pouvoirs_hors_vote = forms.IntegerField(
+        label="Pouvoirs portés par ces élus",
+        min_value=0,
+        max_value=VOTES_MAX,
+        initial=0,
+        required=False,
+        help_text="Un élu qui ne prend pas part au vote ne vote pas non plus avec le pouvoir qu'il porte.",
+    )
+
     def __init__(self, *args, demandes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ne_prennent_pas_part"].queryset = elus()
@@ -188,10 +197,10 @@ class VoteForm(forms.Form):
 
     def vote(self):
         """The arguments of `services.voter`: the figures, and the amended amounts only."""
-        champs = ("presents", "pouvoirs", "pour", "contre", "abstentions", "ne_prennent_pas_part", "scrutin_secret")
-        donnees = {nom: self.cleaned_data[nom] for nom in champs} | {
-            "vote_president": self.cleaned_data["vote_president"]
-        }
+        champs = ["presents", "pouvoirs", "pouvoirs_hors_vote", "pour", "contre", "abstentions"]
+        champs += ["ne_prennent_pas_part", "scrutin_secret", "vote_president"]
+        donnees = {nom: self.cleaned_data[nom] for nom in champs}
+        donnees["pouvoirs_hors_vote"] = donnees["pouvoirs_hors_vote"] or 0
         montants = {d: self.cleaned_data.get(f"montant_{d.pk}") for d in self.demandes}
         return {**donnees, "amendements": {d: m for d, m in montants.items() if m not in (None, d.montant_propose)}}
 

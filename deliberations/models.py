@@ -179,6 +179,10 @@ class Deliberation(Versionne):
     # Attendance when this item was put to the vote: quorum is judged at each item (DEL-2).
     presents = models.PositiveIntegerField("présents au vote", null=True, blank=True)
     pouvoirs = models.PositiveIntegerField("pouvoirs", null=True, blank=True)
+    # An élu who does not take part cannot vote either with the proxy he carries (SUB-13).
+    pouvoirs_hors_vote = models.PositiveIntegerField(
+        "pouvoirs portés par des élus qui ne prennent pas part au vote", default=0
+    )
     scrutin_secret = models.BooleanField("scrutin secret", default=False)
     vote_president = models.CharField(
         "vote du président de séance", max_length=12, choices=VotePresident.choices, blank=True
@@ -239,10 +243,11 @@ class Deliberation(Versionne):
 
     @property
     def votants(self):
-        """Members voting on this item: present, plus proxies, minus those not taking part (DEL-3, SUB-13)."""
+        """Members voting on this item: present, plus proxies, minus those not taking part and the
+        proxies they carry (DEL-3, SUB-13)."""
         if self.presents is None:
             return None
-        return self.presents + (self.pouvoirs or 0) - len(self.ne_prennent_pas_part.all())
+        return votants(self.presents, self.pouvoirs or 0, len(self.ne_prennent_pas_part.all()), self.pouvoirs_hors_vote)
 
     @property
     def modifiable(self):
@@ -252,6 +257,12 @@ class Deliberation(Versionne):
     @property
     def votee(self):
         return self.statut in (self.Statut.VOTEE, self.Statut.EXECUTOIRE)
+
+
+def votants(presents, pouvoirs, hors_vote, pouvoirs_hors_vote):
+    """Who votes on an item: the members present and the proxies, less the élus who do not take part
+    and the proxies they carry (DEL-3, SUB-13)."""
+    return presents + pouvoirs - hors_vote - pouvoirs_hors_vote
 
 
 def chemin_pdf(instance, filename):

@@ -18,7 +18,7 @@ from roubaix_cs.workflow import enregistrer
 from subventions import services as subventions_services
 from subventions.models import DemandeSubvention
 
-from .models import AR_ACTES_RE, Deliberation, GenerationPdf, Mandat, VersionPdf, VotePresident
+from .models import AR_ACTES_RE, Deliberation, GenerationPdf, Mandat, VersionPdf, VotePresident, votants
 from .permissions import can_mark_deliberation_ready
 
 N = Deliberation.Nature
@@ -224,7 +224,9 @@ def presence(deliberation):
     return {
         "presents": presents,
         "pouvoirs": pouvoirs,
-        "votants": presents + pouvoirs - len(deliberation.ne_prennent_pas_part.all()),
+        "votants": votants(
+            presents, pouvoirs, len(deliberation.ne_prennent_pas_part.all()), deliberation.pouvoirs_hors_vote
+        ),
     }
 
 
@@ -293,15 +295,27 @@ def marquer(generation_id, statut, erreur=""):
 # --- Vote and exécutoire ----------------------------------------------------------------------
 
 
-def refus_du_vote(*, seance, presents, pouvoirs, pour, contre, abstentions, ne_prenant_pas_part, secret, president):
+def refus_du_vote(
+    *,
+    seance,
+    presents,
+    pouvoirs,
+    pour,
+    contre,
+    abstentions,
+    ne_prenant_pas_part,
+    pouvoirs_hors_vote=0,
+    secret,
+    president,
+):
     """DEL-2 and DEL-3: why this vote is not lawful, or not adopted (empty when it is adopted).
 
     Quorum: more than half the members in office present when the item is put to the vote, proxies
     not counted, unless the session was convened again for want of quorum (CGCT L2121-17). A member
     carries one proxy at most, so proxies are no more than the members present nor the absent ones.
     Votes and abstentions are no more than the voters (present, plus proxies, minus the élus who do not
-    take part). Adopted by an absolute majority of the votes cast, abstentions aside; on a tie the
-    president's vote decides, except in a secret ballot (CGCT L2121-20)."""
+    take part and the proxies they carry, one each at most). Adopted by an absolute majority of the
+    votes cast, abstentions aside; on a tie the president's vote decides, except in a secret ballot (CGCT L2121-20)."""
     en_exercice = seance.membres_en_exercice
     if presents > en_exercice:
         return [f"{presents} présents pour {en_exercice} conseillers en exercice."]
@@ -316,11 +330,16 @@ def refus_du_vote(*, seance, presents, pouvoirs, pour, contre, abstentions, ne_p
             f"{pouvoirs} pouvoirs pour {presents} présents et {en_exercice - presents} absents : un conseiller ne "
             "porte qu'un pouvoir, donné par un absent (CGCT L2121-20)."
         )
-    votants = presents + pouvoirs - ne_prenant_pas_part
-    if pour + contre + abstentions > votants:
+    if pouvoirs_hors_vote > min(ne_prenant_pas_part, pouvoirs):
         erreurs.append(
-            f"{pour + contre + abstentions} voix et abstentions pour {votants} votants (présents et pouvoirs, "
-            "hors élus qui ne prennent pas part au vote)."
+            f"{pouvoirs_hors_vote} pouvoirs portés par les élus qui ne prennent pas part au vote, pour "
+            f"{ne_prenant_pas_part} élus concernés et {pouvoirs} pouvoirs : chacun n'en porte qu'un (CGCT L2121-20)."
+        )
+    nombre = votants(presents, pouvoirs, ne_prenant_pas_part, pouvoirs_hors_vote)
+    if pour + contre + abstentions > nombre:
+        erreurs.append(
+            f"{pour + contre + abstentions} voix et abstentions pour {nombre} votants (présents et pouvoirs, "
+            "hors élus qui ne prennent pas part au vote et pouvoirs qu'ils portent)."
         )
     if erreurs:
         return erreurs
@@ -343,6 +362,7 @@ def voter(
     par,
     presents=None,
     pouvoirs=None,
+    pouvoirs_hors_vote=0,
     scrutin_secret=False,
     vote_president="",
     amendements=None,
@@ -351,7 +371,8 @@ def voter(
     """Record the vote (DEL-1 to DEL-3, SUB-13), queue the act as voted and have the grants, conventions
     and avenants record the council's decision through their own services, all in one transaction.
 
-    `presents` and `pouvoirs`: the attendance when the item was voted (the session's by default).
+    `presents` and `pouvoirs`: the attendance when the item was voted (the session's by default);
+    `pouvoirs_hors_vote`: the proxies carried by élus who do not take part, which are not used (SUB-13).
     `amendements`: {grant: amount} for the grants whose amount the council amended (SUB-15 applies)."""
     deliberation = Deliberation.objects.select_for_update().select_related("seance").get(pk=deliberation.pk)
     seance = deliberation.seance
@@ -377,12 +398,14 @@ def voter(
         contre=contre,
         abstentions=abstentions,
         ne_prenant_pas_part=len(hors_vote),
+        pouvoirs_hors_vote=pouvoirs_hors_vote,
         secret=scrutin_secret,
         president=vote_president,
     ):
         raise ValidationError(refus)
     deliberation.vote_pour, deliberation.vote_contre, deliberation.vote_abstentions = pour, contre, abstentions
     deliberation.presents, deliberation.pouvoirs = presents, pouvoirs
+    deliberation.pouvoirs_hors_vote = pouvoirs_hors_vote
     deliberation.scrutin_secret, deliberation.vote_president = scrutin_secret, vote_president
     deliberation.statut = Deliberation.Statut.VOTEE
     enregistrer(deliberation, par=par, motif=f"Vote : {pour} pour, {contre} contre, {abstentions} abstention(s)")

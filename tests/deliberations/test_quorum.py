@@ -63,6 +63,29 @@ def test_del_3_votes_are_no_more_than_the_voters_net_of_those_not_taking_part(pr
         _refuse(prete, responsable, "52 voix et abstentions pour 51 votants", **vote)
 
 
+@pytest.mark.parametrize(("voix", "valide"), [(49, True), (50, True), (51, False)])
+def test_sub_13_del_3_the_proxy_an_interested_elu_carries_is_not_used(prete, responsable, voix, valide):
+    """47 present + 5 proxies − 1 interested élu − the proxy he carries = 50 voters."""
+    vote = {"pour": voix - 10, "contre": 10, "abstentions": 0, "pouvoirs_hors_vote": 1}
+    if valide:
+        voted = _voter(prete, responsable, **vote)
+        assert (voted.votants, voted.pouvoirs_hors_vote) == (50, 1)
+        assert services.presence(voted)["votants"] == 50
+    else:
+        _refuse(prete, responsable, "51 voix et abstentions pour 50 votants", **vote)
+
+
+@pytest.mark.parametrize(("pouvoirs", "hors_vote", "valide"), [(5, 1, True), (5, 2, False), (0, 1, False)])
+def test_sub_13_an_elu_not_taking_part_carries_one_proxy_at_most(prete, responsable, pouvoirs, hors_vote, valide):
+    """One élu does not take part (he sits on a beneficiary's board): he carries one proxy at most,
+    and no more than the proxies given."""
+    vote = {"pouvoirs": pouvoirs, "pouvoirs_hors_vote": hors_vote, "pour": 20, "contre": 3, "abstentions": 0}
+    if valide:
+        assert _voter(prete, responsable, **vote).pouvoirs_hors_vote == hors_vote
+    else:
+        _refuse(prete, responsable, "chacun n'en porte qu'un", **vote)
+
+
 @pytest.mark.parametrize(
     ("president", "secret", "adoptee"),
     [("pour", False, True), ("contre", False, False), ("abstention", False, False), ("pour", True, False)],
@@ -87,3 +110,12 @@ def test_the_vote_form_starts_from_the_session_s_attendance_and_records_the_item
     assert (prete.presents, prete.pouvoirs, prete.votants, prete.vote_president) == (45, 4, 48, "pour")
     page = client.get(prete.get_absolute_url()).content.decode()
     assert "Présents 45 · Pouvoirs 4 · Votants 48" in page
+
+
+def test_the_vote_form_records_the_proxies_carried_by_the_elus_not_taking_part(client, agent, prete):
+    client.force_login(agent)
+    donnees = {"presents": 45, "pouvoirs": 4, "pouvoirs_hors_vote": 1, "pour": 30, "contre": 10, "abstentions": 3}
+    client.post(reverse("deliberations:voter", args=[prete.pk]), donnees)
+    prete.refresh_from_db()
+    assert (prete.pouvoirs_hors_vote, prete.votants) == (1, 47)
+    assert "Votants 47" in client.get(prete.get_absolute_url()).content.decode()

@@ -290,12 +290,11 @@ class Agrement(Versionne):
                     f"(ici {self.duree_mois} mois)."
                 }
             )
-        if self.statut == self.Statut.REFUSE:
-            return
         autres = Agrement.objects.filter(centre_id=self.centre_id).exclude(pk=self.pk)
-        if self.type == self.Type.ACF:
+        if self.type == self.Type.ACF and self.statut != self.Statut.REFUSE:
             self._verifier_agc_couvrant(autres)
-        elif self.type == self.Type.AGC and self.pk:
+        # An AGC, whatever its status, type or dates become, still covers the granted ACF tied to it.
+        if self.pk and Agrement.objects.filter(pk=self.pk, type=self.Type.AGC).exists():
             self._verifier_acf_couverts(autres)
 
     def _verifier_agc_couvrant(self, autres):
@@ -310,7 +309,12 @@ class Agrement(Versionne):
     def _verifier_acf_couverts(self, autres):
         """AVS-2, seen from the AGC: shortening it may not leave a granted ACF uncovered."""
         for acf in autres.filter(type=self.Type.ACF, statut=self.Statut.ACCORDE):
-            couvert_ici = self.statut == self.Statut.ACCORDE and self.debut <= acf.debut and acf.fin <= self.fin
+            couvert_ici = (
+                self.type == self.Type.AGC
+                and self.statut == self.Statut.ACCORDE
+                and self.debut <= acf.debut
+                and acf.fin <= self.fin
+            )
             couvert_ailleurs = (
                 autres.accordes().filter(type=self.Type.AGC, debut__lte=acf.debut, fin__gte=acf.fin).exists()
             )

@@ -112,6 +112,42 @@ def test_avs_2_shortening_the_agc_may_not_leave_a_granted_acf_uncovered(client, 
     assert agc.fin == datetime.date(2027, 12, 31)
 
 
+@pytest.mark.parametrize(
+    ("statut", "type_", "accepte"),
+    [
+        ("accorde", "AGC", True),
+        ("instruction", "AGC", False),
+        ("refuse", "AGC", False),
+        ("accorde", "ACF", False),
+    ],
+)
+def test_avs_2_the_acf_stays_tied_to_its_granted_agc_whatever_the_agc_becomes(client, agent, statut, type_, accepte):
+    """The AGC covering a granted ACF may not be refused, put back in instruction or retyped."""
+    agc = AgrementFactory(debut=datetime.date(2024, 1, 1), fin=datetime.date(2027, 12, 31))
+    AgrementFactory(centre=agc.centre, acf=True, debut=agc.debut, fin=agc.fin)
+    client.force_login(agent)
+    donnees = {"type": type_, "regime": "2012", "statut": statut, "debut": "2024-01-01", "fin": "2027-12-31"}
+    response = client.post(reverse("centres:agrement_modifier", args=[agc.pk]), donnees | {"version_vue": agc.version})
+    agc.refresh_from_db()
+    if accepte:
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 200
+        attendu = "suppose un agrément AGC accordé" if type_ == "ACF" else "ne serait plus couvert par un agrément AGC"
+        assert attendu in str(response.context["form"].errors)
+        assert (agc.type, agc.statut) == ("AGC", "accorde")
+
+
+def test_avs_2_another_granted_agc_covering_the_acf_lets_the_first_be_refused(client, agent):
+    agc = AgrementFactory(debut=datetime.date(2024, 1, 1), fin=datetime.date(2027, 12, 31))
+    AgrementFactory(centre=agc.centre, debut=datetime.date(2024, 1, 1), fin=datetime.date(2027, 12, 31))
+    AgrementFactory(centre=agc.centre, acf=True, debut=agc.debut, fin=agc.fin)
+    client.force_login(agent)
+    donnees = {"type": "AGC", "regime": "2012", "statut": "refuse", "debut": "2024-01-01", "fin": "2027-12-31"}
+    response = client.post(reverse("centres:agrement_modifier", args=[agc.pk]), donnees | {"version_vue": agc.version})
+    assert response.status_code == 302
+
+
 def test_an_agrement_is_added_from_the_centre_page(client, agent):
     centre = CentreFactory()
     client.force_login(agent)

@@ -320,6 +320,11 @@ class Avenant(Versionne):
     def __str__(self):
         return f"Avenant n° {self.numero}"
 
+    @property
+    def modifiable(self):
+        """Its text and amounts change only while a project: the council votes them as they are (CPO-5)."""
+        return self.statut == self.Statut.PROJET
+
 
 class AvenantMontant(models.Model):
     """The new amounts of a year and funder set by an avenant (they replace the previous ones)."""

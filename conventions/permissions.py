@@ -1,6 +1,8 @@
 """Who may do what on a convention or an avenant: read from the transition tables that draw their
 buttons (`conventions.services.TRANSITIONS`, `CIRCUIT_AVENANT`)."""
 
+from comptes.permissions import EQUIPE
+
 from .models import Avenant, Convention
 from .services import CIRCUIT, CIRCUIT_AVENANT
 
@@ -20,3 +22,9 @@ def can_terminate_convention(user, convention) -> bool:
 def can_sign_avenant(user, avenant) -> bool:
     """The team records the signature of an avenant its own exécutoire deliberation approved (CPO-5, DEL-6)."""
     return CIRCUIT_AVENANT.peut(avenant, user, Avenant.Statut.SIGNE)
+
+
+def can_edit_avenant(user, avenant) -> bool:
+    """The team edits an avenant, its text and its amounts, while it is a project: once a deliberation
+    voted it, it stays as voted (CPO-5)."""
+    return avenant.modifiable and user.role in EQUIPE

@@ -38,6 +38,7 @@ from .models import (
     ValeurObjectif,
     VersionTexte,
 )
+from .permissions import can_edit_avenant
 
 
 def _get_convention(user, pk):
@@ -312,8 +313,10 @@ def avenant_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def avenant_update(request, pk):
     avenant = get_object_or_404(Avenant.objects.select_related("convention__centre"), pk=pk)
-    if avenant.statut == Avenant.Statut.SIGNE:
-        messages.error(request, "Un avenant signé ne se modifie plus.")
+    if not can_edit_avenant(request.user, avenant):
+        messages.error(
+            request, "Un avenant délibéré ou signé ne se modifie plus : le conseil municipal a voté son texte."
+        )
         return redirect(avenant.convention)
     form = AvenantForm(request.POST or None, instance=avenant)
     return _enfant(request, form, avenant.convention, f"Avenant n° {avenant.numero}", "Avenant enregistré.")
@@ -323,8 +326,10 @@ def avenant_update(request, pk):
 @require_http_methods(["GET", "POST"])
 def avenant_montant_create(request, pk):
     avenant = get_object_or_404(Avenant.objects.select_related("convention__centre"), pk=pk)
-    if avenant.statut == Avenant.Statut.SIGNE:
-        messages.error(request, "Un avenant signé ne se modifie plus.")
+    if not can_edit_avenant(request.user, avenant):
+        messages.error(
+            request, "Un avenant délibéré ou signé ne se modifie plus : le conseil municipal a voté son texte."
+        )
         return redirect(avenant.convention)
     form = AvenantMontantForm(request.POST or None, instance=AvenantMontant(avenant=avenant))
     return _enfant(

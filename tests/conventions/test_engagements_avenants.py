@@ -435,21 +435,28 @@ def test_cpo_1_an_avenant_cannot_stretch_a_cpom_beyond_48_months(client, agent, 
     assert avenant.nouvelle_fin is None
 
 
-def test_cpo_5_a_signed_avenant_is_no_longer_edited(client, agent, chaine, ville):
+@pytest.mark.parametrize("statut", [Avenant.Statut.DELIBERE, Avenant.Statut.SIGNE])
+def test_cpo_5_an_avenant_voted_or_signed_is_no_longer_edited(client, agent, chaine, ville, statut):
+    """The council voted its text and amounts: they stay as voted, signed or not yet."""
     avenant = chaine.avenants.get(numero=1)
+    Avenant.objects.filter(pk=avenant.pk).update(statut=statut)
     client.force_login(agent)
     response = client.post(
         reverse("conventions:avenant_modifier", args=[avenant.pk]),
         _avenant_data(objet="Autre objet", version_vue=avenant.version),
         follow=True,
     )
-    assert messages_de(response) == ["Un avenant signé ne se modifie plus."]
+    assert messages_de(response) == [
+        "Un avenant délibéré ou signé ne se modifie plus : le conseil municipal a voté son texte."
+    ]
     response = client.post(
         reverse("conventions:avenant_montant_creer", args=[avenant.pk]),
         {"annee": 2027, "financeur": ville.pk, "montant": "1.00", "valeur_nature": "0"},
         follow=True,
     )
-    assert messages_de(response) == ["Un avenant signé ne se modifie plus."]
+    assert messages_de(response) == [
+        "Un avenant délibéré ou signé ne se modifie plus : le conseil municipal a voté son texte."
+    ]
     avenant.refresh_from_db()
     assert avenant.objet != "Autre objet"
     assert avenant.montants.count() == 1

@@ -1,6 +1,7 @@
 """Extension points through which an app adds to the apps below it without being imported by them.
 
-Each installed app may have a module of a known name (`deadlines`, `onglets_centre`), found
+Each installed app may have a module of a known name (`deadlines`, `onglets_centre`, `menu`,
+`todos`), found
 the way Django autodiscovers `admin` modules: dependencies keep pointing one way.
 """
 
@@ -46,3 +47,17 @@ class OngletCentre:
 
 def onglets_centre():
     return [onglet for module in modules("onglets_centre") for onglet in module.ONGLETS]
+
+
+@dataclass(frozen=True)
+class EntreeMenu:
+    """An entry of the navigation bar that an app declares (module `menu`, list `ENTREES`)."""
+
+    libelle: str
+    url: str  # URL name
+    roles: frozenset  # roles that see it
+    rang: int  # its place in the bar, left to right
+
+
+def menu():
+    return sorted((e for module in modules("menu") for e in module.ENTREES), key=lambda e: (e.rang, e.libelle))

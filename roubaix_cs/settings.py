@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "conventions",
     "subventions",
     "deliberations",
+    "pilotage",
 ]
 
 MIDDLEWARE = [
@@ -90,7 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "comptes.context_processors.navigation",
+                "pilotage.context_processors.navigation",
             ],
         },
     },

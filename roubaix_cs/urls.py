@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from pilotage import views
 
 admin.site.site_header = "Mission Centres Sociaux — administration technique"
 # The Django admin is for technical superusers only, never for business roles.

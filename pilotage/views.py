@@ -8,9 +8,8 @@ from django.utils import timezone
 from centres.models import Centre
 from comptes.models import Role
 from comptes.permissions import EQUIPE, TOUS, access
-
-from .deadlines import collect
-from .seuils import ACCUEIL_ECHEANCES_JOURS, AGREMENT_HORIZON_DEFAUT_MOIS
+from roubaix_cs.deadlines import collect
+from roubaix_cs.seuils import ACCUEIL_ECHEANCES_JOURS, AGREMENT_HORIZON_DEFAUT_MOIS
 
 
 @access(read=TOUS)

@@ -3,6 +3,7 @@
 Never write these numbers as literals elsewhere in the code.
 """
 
+import datetime
 from decimal import Decimal
 
 # AVS-1 — Agrément CNAF « animation de la vie sociale » : décidé par le conseil
@@ -74,6 +75,13 @@ BILAN_CERTIFIE_PART_PRODUITS_PCT = 50
 # SUB-8 — Commissaire aux comptes et publication des comptes au-delà de 153 000 € de
 # subventions publiques en numéraire par an (C. com. L612-4 ; décret 2009-540).
 CAC_SEUIL_SUBVENTIONS = Decimal("153000")
+# SUB-9 — Données essentielles des conventions de subvention (loi 2016-1321 art. 18 ; décret
+# 2017-779 du 5 mai 2017 ; arrêté du 17 novembre 2017) : une convention signée à partir du 1er août
+# 2017 dont la subvention dépasse 23 000 € (strictement) est publiée, gratuitement, dans les 3 mois
+# suivant sa signature (format SCDL « subventions »).
+DONNEES_ESSENTIELLES_SEUIL = Decimal("23000")
+DONNEES_ESSENTIELLES_DELAI_MOIS = 3
+DONNEES_ESSENTIELLES_DEPUIS = datetime.date(2017, 8, 1)
 
 # DEL-1 — Convocation du conseil municipal au moins 5 jours francs avant la séance ; en cas
 # d'urgence, le maire peut abréger ce délai sans qu'il soit inférieur à un jour franc, et le conseil

@@ -110,6 +110,13 @@ class Dispositif(models.Model):
 
     nom = models.CharField("nom", max_length=150, unique=True)
     description = models.TextField("description", blank=True)
+    identifiant = models.CharField(
+        "identifiant du dispositif d'aide",
+        max_length=100,
+        blank=True,
+        help_text="Publié avec chaque subvention du dispositif dans les données ouvertes (par exemple la "
+        "référence du dispositif sur Aides-territoires). Laisser vide s'il n'en a pas.",
+    )
     actif = models.BooleanField("actif", default=True)
 
     history = HistoricalRecords()
@@ -384,3 +391,33 @@ class LigneCRF(models.Model):
         if not self.budget:
             return bool(self.realise)
         return abs(self.ecart) * 100 > abs(self.budget) * ECART_CRF_PCT
+
+
+class PublicationDonnees(models.Model):
+    """OD-5, SUB-9: one publication of a year's open-data file (SCDL « subventions »): when, where, by
+    whom, and what the file held (rows, total, SHA-256 of the CSV), so that the link is kept and the
+    published file can be recognised later."""
+
+    annee = models.PositiveIntegerField("exercice publié")
+    date = models.DateField("publiée le")
+    adresse = models.URLField(
+        "adresse de publication",
+        max_length=500,
+        help_text="L'adresse où le fichier est en ligne : le site de la Ville ou data.gouv.fr.",
+    )
+    publiee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="enregistrée par", on_delete=models.PROTECT, related_name="+"
+    )
+    nombre_lignes = models.PositiveIntegerField("nombre de lignes")
+    total = models.DecimalField("montant total publié (€)", **MONTANT)
+    sha256 = models.CharField("empreinte SHA-256 du fichier", max_length=64)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-annee", "-date", "-pk"]
+        verbose_name = "publication des données ouvertes"
+        verbose_name_plural = "publications des données ouvertes"
+
+    def __str__(self):
+        return f"Données ouvertes {self.annee} publiées le {self.date:%d/%m/%Y}"

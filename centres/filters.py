@@ -1,16 +1,18 @@
 import django_filters
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from comptes.models import Role, referents
 from roubaix_cs.seuils import DOCUMENT_ALERTE_JOURS
 
-from .models import ActionSuivi, AssembleeGenerale, Centre, Document, Local, Quartier, Travaux, Visite
+from .models import AssembleeGenerale, Centre, Document, Local, Quartier, Travaux, Visite
 
 
 class CentreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="rechercher", label="Recherche")
     statut = django_filters.ChoiceFilter(choices=Centre.Statut.choices, empty_label="Tous les statuts")
+    referent = django_filters.ModelChoiceFilter(queryset=referents(), label="Suivi par", empty_label="Tous")
     quartier = django_filters.ChoiceFilter(choices=Quartier.choices, empty_label="Tous les quartiers")
     agrement_fin_mois = django_filters.NumberFilter(
         method="filtrer_fin_agrement",
@@ -32,7 +34,12 @@ class CentreFilter(django_filters.FilterSet):
 
     class Meta:
         model = Centre
-        fields = ["q", "statut", "quartier", "agrement_fin_mois"]
+        fields = ["q", "statut", "quartier", "agrement_fin_mois", "referent"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.role not in (Role.RESPONSABLE, Role.AGENT):
+            del self.filters["referent"]  # who follows a centre is the team's business
 
     def rechercher(self, queryset, name, value):
         return queryset.filter(Q(nom__icontains=value) | Q(nom_court__icontains=value) | Q(siret__icontains=value))
@@ -112,12 +119,11 @@ class VisiteFilter(django_filters.FilterSet):
     def filtrer_actions(self, queryset, name, value):
         # Conformity of the staffing is computed per visit (Visite.controle_encadrement) and only
         # shown; the list filters on what the database knows: the open and overdue actions.
-        ouvertes = ActionSuivi.objects.ouvertes().filter(visite=OuterRef("pk"))
         if value == "en_retard":
-            return queryset.filter(Exists(ouvertes.filter(echeance__lt=timezone.localdate())))
+            return queryset.avec_actions_ouvertes(en_retard_le=timezone.localdate())
         if value == "aucune":
-            return queryset.exclude(Exists(ouvertes))
-        return queryset.filter(Exists(ouvertes))
+            return queryset.exclude(pk__in=Visite.objects.avec_actions_ouvertes().values("pk"))
+        return queryset.avec_actions_ouvertes()
 
 
 class LocalFilter(django_filters.FilterSet):

@@ -69,3 +69,8 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+def referents():
+    """The users who may follow a file (a centre, a convention, a grant): the team, active ones."""
+    return User.objects.filter(role__in=[Role.RESPONSABLE, Role.AGENT], is_active=True)

@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from centres.models import Centre
+from comptes.models import referents
+from comptes.permissions import EQUIPE
 
 from .models import Convention
 
@@ -14,6 +16,7 @@ class ConventionFilter(django_filters.FilterSet):
     fin_mois = django_filters.NumberFilter(
         method="filtrer_fin", label="Finissant d'ici (mois)", min_value=0, max_value=120
     )
+    referent = django_filters.ModelChoiceFilter(queryset=referents(), label="Suivie par", empty_label="Tous")
     tri = django_filters.OrderingFilter(
         fields=(("debut", "debut"), ("fin", "fin"), ("centre__nom", "centre"), ("statut", "statut")),
         field_labels={"debut": "Début", "fin": "Fin", "centre__nom": "Centre", "statut": "Statut"},
@@ -23,12 +26,14 @@ class ConventionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Convention
-        fields = ["type", "statut", "centre", "fin_mois"]
+        fields = ["type", "statut", "centre", "fin_mois", "referent"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
             self.filters["centre"].queryset = Centre.objects.visibles_par(user)
+            if user.role not in EQUIPE:  # who follows a file is the service's own business
+                del self.filters["referent"]
 
     def filtrer_fin(self, queryset, name, value):
         today = timezone.localdate()

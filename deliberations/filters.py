@@ -29,10 +29,19 @@ class DeliberationFilter(django_filters.FilterSet):
     nature = django_filters.ChoiceFilter(choices=Deliberation.Nature.choices, empty_label="Toutes les natures")
     annee = django_filters.NumberFilter(field_name="annee", label="Année")
     seance = django_filters.ModelChoiceFilter(queryset=Seance.objects.all(), empty_label="Toutes les séances")
+    etape = django_filters.ChoiceFilter(
+        choices=[("pdf_a_generer", "PDF à générer"), ("a_marquer_prete", "PDF à jour, à marquer prête")],
+        method="filtrer_etape",
+        label="Étape",
+        empty_label="Toutes",
+    )
 
     class Meta:
         model = Deliberation
-        fields = ["q", "statut", "nature", "annee", "seance"]
+        fields = ["q", "statut", "nature", "annee", "seance", "etape"]
+
+    def filtrer_etape(self, queryset, name, value):
+        return getattr(queryset, value)()  # the QuerySet methods the to-dos count (deliberations/todos.py)
 
     def rechercher(self, queryset, name, value):
         avec_centre = Deliberation.objects.filter(demandes__centre__nom__icontains=value).values("pk")

@@ -11,6 +11,7 @@ from comptes.models import Organisation, Role
 from conventions.models import Avenant, Convention
 from roubaix_cs.locking import Versionne
 from roubaix_cs.seuils import CONVOCATION_JOURS_FRANCS, CONVOCATION_URGENCE_JOURS_FRANCS
+from roubaix_cs.sources_legales import CGCT_L2131_1
 from subventions.models import DemandeSubvention
 
 ELUS = {"role": Role.ELU}
@@ -133,6 +134,20 @@ class Mandat(models.Model):
         return f"{self.elu} — {self.organisation}"
 
 
+class DeliberationQuerySet(models.QuerySet):
+    def pdf_a_generer(self):
+        """Drafts without a PDF, or whose grants, conventions or avenants changed since their last one."""
+        return self.filter(statut=Deliberation.Statut.BROUILLON).filter(
+            Q(contenu_modifie=True) | ~models.Exists(VersionPdf.objects.filter(deliberation=models.OuterRef("pk")))
+        )
+
+    def a_marquer_prete(self):
+        """Drafts whose PDF is up to date: the responsable may mark them ready for the session."""
+        return self.filter(statut=Deliberation.Statut.BROUILLON, contenu_modifie=False).filter(
+            models.Exists(VersionPdf.objects.filter(deliberation=models.OuterRef("pk")))
+        )
+
+
 class Deliberation(Versionne):
     class Nature(models.TextChoices):
         SUBVENTIONS = "subventions", "Attribution de subventions"
@@ -202,6 +217,7 @@ class Deliberation(Versionne):
     # Its grants, conventions or avenants changed after its last PDF: regenerate it before the vote.
     contenu_modifie = models.BooleanField("contenu modifié depuis le dernier PDF", default=False)
 
+    objects = DeliberationQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[demandes, conventions, avenants, ne_prennent_pas_part])
 
     class Meta:
@@ -220,7 +236,9 @@ class Deliberation(Versionne):
                     Q(date_executoire__gte=models.F("date_transmission"))
                     & Q(date_executoire__gte=models.F("date_publication"))
                 ),
-                violation_error_message="La date exécutoire suit la transmission et la publication (DEL-4).",
+                violation_error_message=(
+                    f"La date exécutoire suit la transmission à la Préfecture et la publication ({CGCT_L2131_1})."
+                ),
             ),
         ]
 

@@ -1,6 +1,7 @@
 import django_filters
 
 from centres.models import Centre
+from comptes.models import referents
 
 from .models import DemandeSubvention, Dispositif
 
@@ -19,6 +20,13 @@ class DemandeFilter(django_filters.FilterSet):
     nature = django_filters.ChoiceFilter(choices=DemandeSubvention.Nature.choices, empty_label="Toutes les natures")
     statut = django_filters.ChoiceFilter(choices=DemandeSubvention.Statut.choices, empty_label="Tous les statuts")
     dispositif = django_filters.ModelChoiceFilter(queryset=Dispositif.objects.all(), empty_label="Tous les dispositifs")
+    referent = django_filters.ModelChoiceFilter(queryset=referents(), label="Instruite par", empty_label="Tous")
+    crf = django_filters.ChoiceFilter(
+        choices=[("a_analyser", "Reçu, à analyser")],
+        method="filtrer_crf",
+        label="Compte rendu financier",
+        empty_label="Indifférent",
+    )
     tri = TriStable(
         fields=(
             ("annee", "annee"),
@@ -42,4 +50,7 @@ class DemandeFilter(django_filters.FilterSet):
 
     class Meta:
         model = DemandeSubvention
-        fields = ["annee", "centre", "nature", "statut", "dispositif"]
+        fields = ["annee", "centre", "nature", "statut", "dispositif", "referent", "crf"]
+
+    def filtrer_crf(self, queryset, name, value):
+        return queryset.crf_a_analyser()

@@ -14,6 +14,7 @@ from comptes.models import Role
 from conventions.models import Convention
 from roubaix_cs.locking import Versionne
 from roubaix_cs.seuils import CRF_DELAI_MOIS, ECART_CRF_PCT
+from roubaix_cs.sources_legales import CCOM_L612_4, CGCT_L2313_1
 
 MONTANT = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0")
@@ -139,6 +140,10 @@ class DemandeQuerySet(models.QuerySet):
     def votees(self):
         return self.filter(statut__in=DemandeSubvention.STATUTS_VOTES)
 
+    def crf_a_analyser(self):
+        """Voted grants whose financial report came in and has no analysis of its gaps yet."""
+        return self.filter(crf__date_reception__isnull=False, crf__commentaire="")
+
     def avec_verse(self):
         """Annotate `total_verse`, the sum of the request's payments (a subquery: no row multiplied)."""
         verse = (
@@ -233,17 +238,21 @@ class DemandeSubvention(Versionne):
         "loyers et charges réellement payés (€)",
         null=True,
         blank=True,
-        help_text="Bail et quittances : plafond d'une compensation de loyers (LOC-3).",
+        help_text="Bail et quittances : une compensation de loyers ne dépasse pas les loyers et charges payés.",
         **MONTANT,
     )
     produits_structure = models.DecimalField(
-        "produits annuels de l'organisme (€)", null=True, blank=True, help_text="Pour SUB-7.", **MONTANT
+        "produits annuels de l'organisme (€)",
+        null=True,
+        blank=True,
+        help_text=f"Pour savoir si un bilan certifié est exigé ({CGCT_L2313_1}).",
+        **MONTANT,
     )
     autres_subventions_publiques = models.DecimalField(
         "autres subventions publiques en numéraire de l'année (€)",
         null=True,
         blank=True,
-        help_text="Déclarées par l'organisme, pour SUB-8.",
+        help_text=f"Déclarées par l'organisme, pour savoir s'il lui faut un commissaire aux comptes ({CCOM_L612_4}).",
         **MONTANT,
     )
     # CRF override (SUB-4): validating while last year's report is overdue.

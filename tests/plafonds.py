@@ -6,10 +6,10 @@ Counts include the session, the user, and the savepoint pair of ATOMIC_REQUESTS.
 
 PLAFONDS = {
     # Centres
-    "accueil agent": 15,
+    "accueil agent": 22,  # + the to-dos of each app (one count each, roubaix_cs/todos.py)
     "accueil elu": 15,
     "accueil partenaire_caf": 15,
-    "centres:liste agent": 7,
+    "centres:liste agent": 8,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 7,
     "centres:detail?onglet=identite agent": 9,
@@ -78,7 +78,7 @@ PLAFONDS = {
     "centres:local_detail regisseur": 10,
     "centres:local_detail elu": 11,
     # Conventions
-    "conventions:liste agent": 7,
+    "conventions:liste agent": 8,  # + the « suivie par » filter choices
     "conventions:liste partenaire_caf": 8,
     "conventions:export csv agent": 5,
     "conventions:export csv partenaire_caf": 5,
@@ -90,8 +90,8 @@ PLAFONDS = {
     "centres:detail?onglet=conventions partenaire_caf": 7,
     "conventions.services.aides_annuelles": 10,  # a service several pages call, not a page
     # Subventions
-    "subventions:liste agent": 9,
-    "subventions:liste elu": 9,
+    "subventions:liste agent": 10,  # + the « instruite par » filter choices
+    "subventions:liste elu": 10,
     "subventions:export csv agent": 5,
     "subventions:export xlsx agent": 5,
     "subventions:detail agent": 31,
@@ -106,6 +106,7 @@ PLAFONDS = {
     "subventions:versement_creer agent": 13,
     "subventions:crf agent": 8,
     "subventions:scdl agent": 14,  # a fixed number per centre, never per grant or payment
+    "subventions:donnees_ouvertes?annee agent": 40,  # the file (8 per beneficiary, 3 here), then 8 whatever the data
     # Délibérations
     "deliberations:liste agent": 8,
     "deliberations:liste elu": 8,

@@ -20,6 +20,7 @@ from roubaix_cs.seuils import (
     ACM_TAUX_ENCADREMENT,
     AG_DELAI_MOIS_APRES_EXERCICE,
 )
+from roubaix_cs.sources_legales import CASF_DIRECTION, CASF_QUALIFICATION, CASF_TAUX_ENCADREMENT
 
 from .centres import Centre
 
@@ -100,6 +101,15 @@ class ControleEncadrement:
     motifs: list = field(default_factory=list)
 
 
+class VisiteQuerySet(models.QuerySet):
+    def avec_actions_ouvertes(self, *, en_retard_le=None):
+        """Visits with a follow-up action still open (overdue on `en_retard_le`, when given)."""
+        ouvertes = ActionSuivi.objects.ouvertes().filter(visite=models.OuterRef("pk"))
+        if en_retard_le is not None:
+            ouvertes = ouvertes.filter(echeance__lt=en_retard_le)
+        return self.filter(models.Exists(ouvertes))
+
+
 class Visite(Versionne):
     class Type(models.TextChoices):
         ACM = "acm", "ACM (accueil collectif de mineurs)"
@@ -144,6 +154,7 @@ class Visite(Versionne):
     assurance = models.BooleanField("assurance responsabilité civile", null=True, blank=True)
     observations = models.TextField("observations", blank=True)
 
+    objects = VisiteQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[visiteurs])
 
     CHECKLIST = [
@@ -195,24 +206,27 @@ class Visite(Versionne):
         present = self.animateurs + (1 if directeur_compte else 0)
         motifs = []
         if present < requis:
-            motifs.append(f"Encadrement insuffisant : {present} présent(s) pour {requis} requis (ACM-3).")
+            motifs.append(
+                f"Encadrement insuffisant : {present} présent(s) pour {requis} requis "
+                f"(taux d'encadrement, {CASF_TAUX_ENCADREMENT})."
+            )
         equipe = self.animateurs
         if equipe:
             if self.animateurs_qualifies * 100 < ACM_QUALIFIES_MIN_PCT * equipe:
                 motifs.append(
                     f"Moins de {ACM_QUALIFIES_MIN_PCT} % d'animateurs qualifiés "
-                    f"({self.animateurs_qualifies} sur {equipe}) (ACM-4)."
+                    f"({self.animateurs_qualifies} sur {equipe}) ({CASF_QUALIFICATION})."
                 )
             max_non_qualifies = 1 if equipe in ACM_EQUIPE_PETITE else equipe * ACM_NON_QUALIFIES_MAX_PCT // 100
             if self.animateurs_non_qualifies > max_non_qualifies:
                 motifs.append(
                     f"Trop d'animateurs sans qualification : {self.animateurs_non_qualifies} "
-                    f"pour {max_non_qualifies} admis (ACM-4)."
+                    f"pour {max_non_qualifies} admis ({CASF_QUALIFICATION})."
                 )
         if not self.directeur_present:
-            motifs.append("Directeur absent (ACM-4).")
+            motifs.append(f"Directeur absent ({CASF_DIRECTION}).")
         elif not self.directeur_qualifie:
-            motifs.append("Directeur sans qualification de direction (BAFD ou équivalent) (ACM-4).")
+            motifs.append(f"Directeur sans qualification de direction (BAFD ou équivalent) ({CASF_DIRECTION}).")
         return ControleEncadrement(requis=requis, present=present, conforme=not motifs, motifs=motifs)
 
 

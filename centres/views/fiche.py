@@ -56,7 +56,7 @@ def _centres_filtres(request):
         )
         .order_by(Lower("nom"))
     )
-    return CentreFilter(request.GET, queryset=queryset)
+    return CentreFilter(request.GET, queryset=queryset, user=request.user)
 
 
 @access(read=TOUS)
@@ -156,7 +156,10 @@ def centre_detail(request, pk):
     for extension in onglets_centre():
         if extension.code == onglet:
             context.update(extension.contexte(centre, user), onglet_template=extension.template)
-    return render(request, context["onglet_template"] if request.htmx else "centres/centre_detail.html", context)
+    # With htmx, the tab's content and the tab bar out of band, so that its current tab follows the click.
+    return render(
+        request, "centres/includes/onglet_htmx.html" if request.htmx else "centres/centre_detail.html", context
+    )
 
 
 def _historique(centre, user):

@@ -1,0 +1,119 @@
+"""The home page of each role, on the demo data with the date pinned: its own to-dos with the counts
+the demo scenario implies (written here, not recomputed), each link listing that many rows; then its
+deadlines, its own centres' first."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import override_settings
+
+from comptes.models import User
+from roubaix_cs.deadlines import collect
+
+from ..partage import donnees_partagees
+
+JOUR = datetime.datetime(2026, 12, 1, 9, 0)
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR)]
+
+# What the demo scenario leaves waiting on 1 December 2026 (subventions/demo.py, conventions/demo.py,
+# deliberations/demo.py, centres/demo.py): label → count.
+A_FAIRE = {
+    "responsable": {
+        "Conventions délibérées à faire signer": 1,
+        "Demandes à instruire": 1,
+        "Propositions à valider": 2,
+        "Conventions à approuver pour signature": 1,
+        "Délibérations à marquer prêtes pour la séance": 1,
+        "Visites dont une action de suivi est en retard": 1,
+    },
+    "agent": {
+        "Demandes reçues à mettre en instruction": 3,
+        "Demandes à instruire": 2,
+        "Subventions validées à inscrire à une délibération": 1,
+        "Subventions votées à notifier au centre": 1,
+        "Comptes rendus financiers reçus à analyser": 1,
+        "Visites dont une action de suivi est en retard": 1,
+    },
+}
+
+
+@donnees_partagees
+def demo_du_jour():
+    with time_machine.travel(JOUR, tick=False), override_settings(DEBUG=True):
+        call_command("seed_demo", verbosity=0)
+    return {
+        u.username: u for u in User.objects.filter(username__in=["responsable", "agent", "regisseur", "elu", "caf"])
+    }
+
+
+def _a_faire(page):
+    """{label: (count, url)} of the « À faire » list."""
+    bloc = page.split('id="a-faire"', 1)[1].split("</ul>", 1)[0]
+    lignes = re.findall(
+        r'<a href="([^"]+)" data-todo="[^"]+">([^<]+?)\s*(?:<span[^>]*>[^<]*</span>)?</a>\s*<span[^>]*>(\d+)</span>',
+        bloc,
+    )
+    return {label.strip(): (int(n), url.replace("&amp;", "&")) for url, label, n in lignes}
+
+
+@pytest.mark.parametrize("persona", ["responsable", "agent"])
+def test_each_team_member_finds_its_own_to_dos_with_their_counts(client, demo_du_jour, persona):
+    client.force_login(demo_du_jour[persona])
+    a_faire = _a_faire(client.get("/").content.decode())
+    assert {label: n for label, (n, _) in a_faire.items()} == A_FAIRE[persona]
+
+
+@pytest.mark.parametrize("persona", ["responsable", "agent"])
+def test_each_to_do_links_to_a_list_of_that_many_rows(client, demo_du_jour, persona):
+    client.force_login(demo_du_jour[persona])
+    for label, (n, url) in _a_faire(client.get("/").content.decode()).items():
+        liste = client.get(url)
+        assert liste.status_code == 200, url
+        assert liste.context["page"].paginator.count == n, (label, url)
+
+
+def test_the_user_s_own_files_come_first(client, demo_du_jour):
+    client.force_login(demo_du_jour["agent"])
+    page = client.get("/")
+    todos = page.context["a_faire"]
+    assert [t.mine for t in todos] == sorted((t.mine for t in todos), reverse=True)
+    assert all("referent=" in t.url for t in todos if t.mine)
+
+
+def test_the_agent_s_deadlines_are_those_of_his_centres_first_then_the_service_s(client, demo_du_jour):
+    agent = demo_du_jour["agent"]
+    client.force_login(agent)
+    context = client.get("/").context
+    miens = set(agent.centres_suivis.values_list("pk", flat=True))
+    assert context["mes_echeances"] and {d.centre_id for d in context["mes_echeances"]} <= miens
+    assert not {d.centre_id for d in context["echeances_service"]} & miens
+    for liste in (context["mes_echeances"], context["echeances_service"]):
+        assert [d.due for d in liste] == sorted(d.due for d in liste)  # by date: the overdue first
+    tout = len(context["mes_echeances"]) + len(context["echeances_service"])
+    assert tout == len([d for d in collect(JOUR.date()) if d.due <= JOUR.date() + datetime.timedelta(days=120)])
+
+
+def test_the_responsable_and_the_agent_do_not_see_the_same_deadlines_first(client, demo_du_jour):
+    vus = {}
+    for persona in ("responsable", "agent"):
+        client.force_login(demo_du_jour[persona])
+        vus[persona] = [d.label for d in client.get("/").context["mes_echeances"]]
+    assert vus["responsable"] != vus["agent"]
+
+
+def test_an_overdue_deadline_says_so(client, demo_du_jour):
+    client.force_login(demo_du_jour["responsable"])
+    page = client.get("/").content.decode()
+    assert "en retard ·" in page
+
+
+@pytest.mark.parametrize("persona", ["regisseur", "elu", "caf"])
+def test_other_roles_have_no_to_do_and_their_agrements_are_sorted_by_date(client, demo_du_jour, persona):
+    client.force_login(demo_du_jour[persona])
+    response = client.get("/")
+    assert 'id="a-faire"' not in response.content.decode()
+    fins = [c.fin_agrement for c in response.context["fin_proche"]]
+    assert fins == sorted(fins)

@@ -1,7 +1,12 @@
 """Settings of Mission Centres Sociaux, driven by environment variables.
 
-Development defaults are safe: without DEBUG=1 the app refuses to start unless a
-SECRET_KEY is given. The production variables are listed in the README.
+Development defaults are safe: without DEBUG=1 (development mode) the app refuses to start
+unless a SECRET_KEY is given. The production variables are listed in the README.
+
+Two switches, kept apart: `DEBUG=1` is the development mode (`make run`: a development key,
+localhost, plain http, static files from the source folders, the demo data allowed), which keeps
+the product's own French error pages; `DJANGO_DEBUG=1` turns on Django's technical error pages
+for a developer who wants them (never in production).
 """
 
 import os
@@ -28,17 +33,18 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG")
+DEVELOPPEMENT = env_bool("DEBUG")
+DEBUG = DEVELOPPEMENT and env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEVELOPPEMENT:
         raise ImproperlyConfigured(
             "SECRET_KEY manquante : définissez SECRET_KEY (production) ou DEBUG=1 (développement)."
         )
-    SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 (DEBUG only)
+    SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 (development only)
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEVELOPPEMENT else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -128,9 +134,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Development serves static files straight from the finders (settings.DEBUG is forced off in tests).
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
+# Development serves static files straight from the source folders, through WhiteNoise.
+WHITENOISE_USE_FINDERS = DEVELOPPEMENT
+WHITENOISE_AUTOREFRESH = DEVELOPPEMENT
 # Uploaded and generated files are private: no MEDIA_URL is ever served; files go
 # out only through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -139,7 +145,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if DEVELOPPEMENT
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -157,7 +163,7 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
+if not DEVELOPPEMENT:  # production: https only
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))

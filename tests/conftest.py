@@ -67,7 +67,7 @@ def outsider():
 @donnees_partagees
 def demo():
     """The demo data of `seed_demo`, built once for the module's tests that read it; returns its day."""
-    with override_settings(DEBUG=True):
+    with override_settings(DEVELOPPEMENT=True):
         call_command("seed_demo", verbosity=0)
     return timezone.localdate()
 

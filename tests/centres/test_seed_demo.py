@@ -54,7 +54,7 @@ def test_it_has_agrements_ending_soon_and_one_expired(demo):
 
 
 def test_a_second_run_changes_nothing(demo, settings):
-    settings.DEBUG = True
+    settings.DEVELOPPEMENT = True
     before = _snapshot()
     call_command("seed_demo", verbosity=0)
     assert _snapshot() == before

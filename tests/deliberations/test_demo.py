@@ -48,7 +48,7 @@ def test_an_upcoming_session_has_a_draft_and_the_elu_a_mandate(demo):
 
 
 def test_a_second_run_changes_nothing(demo, settings):
-    settings.DEBUG = True
+    settings.DEVELOPPEMENT = True
     avant = [m.objects.count() for m in (Seance, Deliberation, VersionPdf, GenerationPdf, Mandat)]
     demo_deliberations.charger(
         {"today": demo, "users": {}, "organisations": {}, "centres": []}  # skipped before reading them

@@ -42,7 +42,7 @@ A_FAIRE = {
 
 @donnees_partagees
 def demo_du_jour():
-    with time_machine.travel(JOUR, tick=False), override_settings(DEBUG=True):
+    with time_machine.travel(JOUR, tick=False), override_settings(DEVELOPPEMENT=True):
         call_command("seed_demo", verbosity=0)
     return {
         u.username: u for u in User.objects.filter(username__in=["responsable", "agent", "regisseur", "elu", "caf"])

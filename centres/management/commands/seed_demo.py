@@ -118,12 +118,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1, help="Multiplie le volume (N × 10 centres).")
-        parser.add_argument("--force", action="store_true", help="Autorise l'exécution quand DEBUG est désactivé.")
+        parser.add_argument("--force", action="store_true", help="Autorise l'exécution hors du mode développement.")
         parser.add_argument("--si-vide", action="store_true", help="Ne fait rien si la base contient déjà des centres.")
 
     def handle(self, *args, scale, force, si_vide, **options):
-        if not settings.DEBUG and not force:
-            raise CommandError("seed_demo refuse de s'exécuter quand DEBUG est désactivé (ajoutez --force).")
+        if not settings.DEVELOPPEMENT and not force:
+            raise CommandError(
+                "seed_demo refuse de s'exécuter hors du mode développement (DEBUG=1), "
+                "pour ne pas mêler des données fictives à de vraies données ; ajoutez --force si c'est voulu."
+            )
         if scale < 1:
             raise CommandError("--scale doit être un entier supérieur ou égal à 1.")
         if si_vide and Centre.objects.exists():

@@ -8,13 +8,13 @@ from playwright.sync_api import expect
 MOT_DE_PASSE = "motdepasse-de-test"  # the password of tests.factories.UserFactory
 
 
-def connexion(page, username, prenom=None):
+def connexion(page, username, prenom=None, mot_de_passe=MOT_DE_PASSE):
     """Log in through the login page and wait for the home page ("Bonjour <prénom>"): a goto()
     during the redirect would abort it (a failed request)."""
     page.goto("/comptes/connexion/")
     expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
     page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(MOT_DE_PASSE)
+    page.locator("input[name=password]").fill(mot_de_passe)
     page.get_by_role("button", name="Se connecter").click()
     bonjour = f"Bonjour {prenom}" if prenom else re.compile(r"^Bonjour")
     expect(page.get_by_role("heading", name=bonjour)).to_be_visible()

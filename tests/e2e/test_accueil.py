@@ -56,7 +56,7 @@ def test_each_role_finds_its_own_work_on_its_home_page(jour_fixe, live_server, p
         assert {label: n for label, (n, _) in trouves.items()} == attendu, persona
         for label, (n, url) in trouves.items():
             page.goto(url)
-            expect(page.locator("main table tbody tr")).to_have_count(n)
+            expect(page.locator("main table tbody tr"), label).to_have_count(n)
     for persona in ("regisseur", "elu", "caf"):
         page.context.clear_cookies()
         connexion(page, persona, mot_de_passe="demo")

@@ -8,7 +8,15 @@ from roubaix_cs.formats import montant
 from roubaix_cs.forms import ModelFormFr
 from roubaix_cs.locking import VersionForm
 
-from .models import CompteRenduFinancier, DemandeSubvention, Dispositif, LigneBudgetaire, LigneCRF, Versement
+from .models import (
+    CompteRenduFinancier,
+    DemandeSubvention,
+    Dispositif,
+    LigneBudgetaire,
+    LigneCRF,
+    PublicationDonnees,
+    Versement,
+)
 
 S = DemandeSubvention.Statut
 Section = LigneBudgetaire.Section
@@ -185,7 +193,7 @@ class LigneBudgetaireForm(VersionForm):
 class DispositifForm(ModelFormFr):
     class Meta(ModelFormFr.Meta):
         model = Dispositif
-        fields = ["nom", "description", "actif"]
+        fields = ["nom", "description", "identifiant", "actif"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -253,3 +261,20 @@ class LigneCRFForm(ModelFormFr):
         for nom in ("budget", "realise"):
             self.fields[nom].validators.append(MinValueValidator(0))
             self.fields[nom].widget.attrs["min"] = "0"
+
+
+# --- Open data: a publication of the year's file (OD-5) --------------------------------------------
+
+
+class PublicationForm(ModelFormFr):
+    """The date and the address of a publication; the rows, total and fingerprint are computed."""
+
+    class Meta(ModelFormFr.Meta):
+        model = PublicationDonnees
+        fields = ["date", "adresse"]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date and date > timezone.localdate():
+            raise forms.ValidationError("La date de publication ne peut pas être dans le futur.")
+        return date

@@ -1,6 +1,9 @@
 """The grants app's entry in the navigation bar."""
 
-from comptes.permissions import LECTEURS_SUBVENTIONS
+from comptes.permissions import EQUIPE, LECTEURS_SUBVENTIONS
 from roubaix_cs.extensions import EntreeMenu
 
-ENTREES = [EntreeMenu("Subventions", "subventions:liste", LECTEURS_SUBVENTIONS, 30)]
+ENTREES = [
+    EntreeMenu("Subventions", "subventions:liste", LECTEURS_SUBVENTIONS, 30),
+    EntreeMenu("Données ouvertes", "subventions:donnees_ouvertes", EQUIPE, 35),
+]

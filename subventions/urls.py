@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import budget, demandes, suivi
+from .views import budget, demandes, donnees, suivi
 
 app_name = "subventions"
 
@@ -20,7 +20,9 @@ urlpatterns = [
     path("<int:pk>/versements/nouveau/", suivi.versement_create, name="versement_creer"),
     path("<int:pk>/compte-rendu/", suivi.crf_update, name="crf"),
     path("<int:pk>/compte-rendu/lignes/nouvelle/", suivi.crf_ligne_create, name="crf_ligne_creer"),
-    re_path(r"^open-data/(?P<annee>\d{4})\.csv$", suivi.scdl_export, name="scdl"),
+    # Données ouvertes
+    path("donnees-ouvertes/", donnees.donnees_ouvertes, name="donnees_ouvertes"),
+    re_path(r"^open-data/(?P<annee>\d{4})\.csv$", donnees.scdl_export, name="scdl"),
     # Budget et dispositifs
     path("budget/<int:annee>/", budget.budget_detail, name="budget"),
     path("budget/lignes/nouvelle/", budget.ligne_create, name="ligne_creer"),

@@ -257,6 +257,8 @@ MATRIX = {
     "subventions:scdl": Rule(
         get=(LOGIN, 200, 200, 403, 403, 403, 403), post=NO_WRITE, kwargs=lambda w: {"annee": 2026}
     ),
+    # The open-data page of the team; an empty POST redisplays the publication form with its errors.
+    "subventions:donnees_ouvertes": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
     "subventions:budget": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
     "subventions:ligne_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
     "subventions:ligne_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(LigneBudgetaireFactory)),

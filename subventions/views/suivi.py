@@ -1,17 +1,14 @@
-"""Follow-up of voted grants: payments, financial reports (CRF) and the open-data export."""
+"""Follow-up of voted grants: payments and financial reports (CRF); the open data are in `donnees`."""
 
-import csv
-import logging
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from comptes.permissions import EQUIPE, access
 from conventions.services import aide_annuelle
@@ -19,11 +16,10 @@ from roubaix_cs.formats import montant
 from roubaix_cs.seuils import ECART_CRF_PCT
 from roubaix_cs.vues import enregistrer_et_rediriger
 
-from .. import opendata, services
+from .. import services
 from ..forms import CompteRenduForm, LigneCRFForm, VersementForm
 from ..models import CompteRenduFinancier, DemandeSubvention, LigneCRF, Versement
 
-logger = logging.getLogger(__name__)
 ZERO = Decimal("0")
 CENTIME = Decimal("0.01")
 
@@ -157,35 +153,3 @@ def crf_ligne_create(request, pk):
             "annuler": reverse("subventions:crf", args=[demande.pk]),
         },
     )
-
-
-class _Echo:
-    """A file-like object for csv.writer that hands each line back, to stream it."""
-
-    def write(self, value):
-        return value
-
-
-@access(read=EQUIPE)
-@require_GET
-def scdl_export(request, annee):
-    """SCDL « subventions » CSV of the grants of `annee` (OD-1..5); the rows are built by opendata."""
-    annee = int(annee)
-    try:
-        export = opendata.lignes_scdl(annee)
-    except opendata.ExportImpossible as erreur:
-        return render(request, "subventions/suivi/scdl_impossible.html", {"message": str(erreur)}, status=503)
-    if export.ecartees:
-        logger.warning(
-            "Export SCDL %s : %d ligne(s) écartée(s) faute de SIRET valide : %s",
-            annee,
-            len(export.ecartees),
-            " ; ".join(raison for _, raison in export.ecartees),
-        )
-    writer = csv.DictWriter(_Echo(), fieldnames=opendata.CHAMPS, lineterminator="\r\n")
-    contenu = (writer.writerow(ligne) for ligne in [{champ: champ for champ in opendata.CHAMPS}, *export.lignes])
-    response = StreamingHttpResponse(contenu, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="subventions-{annee}.csv"'
-    if export.ecartees:
-        response["X-SCDL-Lignes-Ecartees"] = ", ".join(cle for cle, _ in export.ecartees)
-    return response

@@ -1,7 +1,7 @@
-"""Open data (OD-1..5): the SCDL « subventions » CSV, validated against the schema with frictionless.
+"""Open data (OD-1..5): the SCDL « subventions » CSV (v2.1.1), validated against the schema with frictionless.
 
-The schema is read from tests/data (v2.0.1, the version pinned here); frictionless must not touch
-the network, so every socket connection fails in this module.
+The schema is the one the app ships (subventions/schemas, v2.1.1, a copy of the national one); frictionless
+must not touch the network, so every socket connection fails in this module.
 """
 
 import csv
@@ -12,7 +12,6 @@ import logging
 import re
 import socket
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -21,12 +20,14 @@ from frictionless import Resource, Schema
 from comptes.models import Organisation
 from conventions.models import Convention, Partie
 from roubaix_cs.validators import completer_siret, valider_siret
+from subventions import opendata
 from subventions.models import Versement
 
 from ..factories import (
     CentreFactory,
     ConventionFactory,
     DemandeFactory,
+    DispositifFactory,
     EngagementFactory,
     LocalFactory,
     OrganisationFactory,
@@ -34,7 +35,7 @@ from ..factories import (
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA = Path(__file__).resolve().parents[1] / "data" / "scdl-subventions-2.0.1.schema.json"
+SCHEMA = opendata.SCHEMA
 VILLE_SIRET = "21590512800017"
 
 
@@ -206,19 +207,21 @@ def test_id_beneficiaire_is_14_digits_and_luhn_valid(export):
 
 
 def test_a_beneficiary_without_a_valid_siret_is_left_out_and_reported(client_of, responsable, reseau, caplog):
-    sans_siret = CentreFactory(nom="Centre social sans SIRET", siret="")
-    mauvais = CentreFactory(nom="Centre social au SIRET faux", siret="")
+    sans_siret = CentreFactory(nom="Centre social sans SIRET", siret="", rna="")
+    mauvais = CentreFactory(nom="Centre social au SIRET faux", siret="", rna="")
     DemandeFactory(votee=True, centre=sans_siret)
     demande_mauvais = DemandeFactory(votee=True, centre=mauvais)
     # A SIRET of 14 digits whose Luhn key is wrong, as an import could leave it (no validation on update()).
     type(mauvais).objects.filter(pk=mauvais.pk).update(siret="12345678901234")
-    with caplog.at_level(logging.WARNING, logger="subventions.views.suivi"):
+    with caplog.at_level(logging.WARNING, logger="subventions.views.donnees"):
         response, contenu = _telecharger(client_of(responsable))
     noms = {ligne["nomBeneficiaire"] for ligne in _lignes(contenu)}
     assert noms == {"Association Alma", "Association Épeule"}
     assert f"demande:{demande_mauvais.pk}" in response["X-SCDL-Lignes-Ecartees"]
-    assert "Centre social sans SIRET (Fonctionnement général du centre) : SIRET absent ou invalide" in caplog.text
-    assert "Centre social au SIRET faux" in caplog.text
+    assert "Centre social sans SIRET (Fonctionnement général du centre) : ni SIRET ni numéro RNA" in caplog.text
+    assert "Centre social au SIRET faux (Fonctionnement général du centre) : SIRET « 12345678901234 » invalide" in (
+        caplog.text
+    )
 
 
 def test_dates_periode_versement_matches_the_pattern(export):
@@ -273,7 +276,7 @@ def test_montant_uses_a_point_as_decimal_separator(export):
 @pytest.mark.parametrize(
     ("siret", "message"),
     [
-        ("", "Le SIRET de la Ville n'est pas configuré (réglage VILLE_SIRET)"),
+        ("", "Le SIRET de la Ville n'est pas renseigné"),
         ("21590512800018", "Ce SIRET n'est pas valide (clé de contrôle incorrecte)."),
         ("2159051280001", "Le SIRET doit comporter exactement 14 chiffres"),
     ],
@@ -301,3 +304,109 @@ def test_od_3_one_in_kind_row_per_beneficiary_for_the_premises_of_all_its_centre
     nature = [ligne for ligne in _lignes(contenu) if ligne["nature"] == "aide en nature"]
     assert [(ligne["nomBeneficiaire"], ligne["montant"]) for ligne in nature] == [("Association Alma", "46200.00")]
     assert "Annexe" in nature[0]["objet"]
+
+
+# --- Version 2.1.1 -------------------------------------------------------------------------------
+
+
+def test_od_4_the_schema_is_version_2_1_1_with_rna_and_dispositif():
+    assert _schema().field_names == opendata.CHAMPS
+    assert json.loads(SCHEMA.read_text(encoding="utf-8"))["version"] == "2.1.1"
+    assert {"rnaBeneficiaire", "dispositifAide"} <= set(opendata.CHAMPS)
+
+
+def test_od_4_an_association_without_siret_is_published_with_its_rna(client_of, responsable, reseau):
+    """2.1.1: the SIRET is no longer required when the RNA number is given."""
+    sans_siret = CentreFactory(nom="Centre social du Pile", siret="", rna="W595000123")
+    DemandeFactory(votee=True, centre=sans_siret, montant_vote=Decimal("5000"))
+    response, contenu = _telecharger(client_of(responsable))
+    ligne = next(ligne for ligne in _lignes(contenu) if ligne["nomBeneficiaire"] == "Centre social du Pile")
+    assert (ligne["idBeneficiaire"], ligne["rnaBeneficiaire"]) == ("", "W595000123")
+    assert "X-SCDL-Lignes-Ecartees" not in response
+    rapport = Resource(data=contenu, format="csv", encoding="utf-8", schema=_schema()).validate()
+    assert rapport.valid, rapport.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert opendata.verifier(_lignes(contenu)) == []
+
+
+def test_od_4_rows_carry_the_siret_and_the_rna_when_both_are_known(export, reseau):
+    alma = next(ligne for ligne in export if ligne["nomBeneficiaire"] == "Association Alma")
+    assert (alma["idBeneficiaire"], alma["rnaBeneficiaire"]) == (
+        reseau["alma"].organisation.siret,
+        reseau["alma"].rna,
+    )
+
+
+def test_od_4_dispositif_aide_is_the_identifier_of_the_grants_dispositif(client_of, responsable, reseau):
+    vvv = DispositifFactory(nom="Ville Vie Vacances", identifiant="VVV-59-ROUBAIX")
+    fph = DispositifFactory(nom="Fonds de participation des habitants")  # no identifier
+    for dispositif, objet in ((vvv, "Séjours d'été"), (fph, "Fête de quartier")):
+        DemandeFactory(votee=True, centre=reseau["alma"], nature="dispositif", dispositif=dispositif, objet=objet)
+    _, contenu = _telecharger(client_of(responsable))
+    par_objet = {ligne["objet"]: ligne["dispositifAide"] for ligne in _lignes(contenu)}
+    assert par_objet["Séjours d'été"] == "VVV-59-ROUBAIX"
+    assert par_objet["Fête de quartier"] == ""
+    assert par_objet["Fonctionnement général du centre"] == ""
+
+
+# --- The project's own checks (run by the page), beside frictionless ------------------------------
+
+
+def test_od_4_the_projects_checks_find_the_file_valid(export):
+    assert opendata.verifier(export) == []
+
+
+def test_od_4_a_wrong_siret_key_is_caught_by_the_projects_checks_not_by_frictionless(export):
+    """The schema's custom check « french-siret-value » is not run by frictionless itself."""
+    siret = export[0]["idBeneficiaire"]
+    faux = siret[:-1] + str((int(siret[-1]) + 1) % 10)
+    lignes = _casser(export, "idBeneficiaire", faux)
+    assert _erreurs_schema(lignes, opendata.CHAMPS) == []  # 14 digits: the pattern holds
+    assert opendata.verifier(lignes) == [
+        f"Ligne 2 : « Identification SIRET du bénéficiaire » : la clé de contrôle du SIRET {faux} est fausse."
+    ]
+    assert opendata.verifier(_casser(export, "idAttribuant", "21590512800018")) == [
+        "Ligne 2 : « Identification de l'attribuant » : la clé de contrôle du SIRET 21590512800018 est fausse."
+    ]
+
+
+def test_od_4_a_row_with_neither_siret_nor_rna_is_caught_by_the_projects_checks(export):
+    """The schema's custom check « one-of-required »: frictionless lets the row through."""
+    lignes = [{**export[0], "idBeneficiaire": "", "rnaBeneficiaire": ""}, *export[1:]]
+    assert _erreurs_schema(lignes, opendata.CHAMPS) == []
+    assert opendata.verifier(lignes) == [
+        "Ligne 2 : il faut « Identification SIRET du bénéficiaire » ou « Identification RNA du bénéficiaire » "
+        "(au moins l'un des deux)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("champ", "valeur", "message"),
+    [
+        ("idAttribuant", "2159051280001", "14 chiffres attendus"),
+        ("rnaBeneficiaire", "W12345", "la lettre W suivie de 9 chiffres attendue"),
+        ("dateConvention", "03/12/2024", "n'est pas une date au format AAAA-MM-JJ"),
+        ("dateConvention", "2026-13-01", "n'est pas une date au format AAAA-MM-JJ"),
+        ("datesPeriodeVersement", "02/03/2026", "une date AAAA-MM-JJ ou une période"),
+        ("nature", "numéraire", "n'est pas permis"),
+        ("objet", "o" * 257, "257 caractères, pour 256 au plus"),
+        ("pourcentageSubvention", "0", "inférieur au minimum permis"),
+        ("pourcentageSubvention", "1.01", "supérieur au maximum permis"),
+        ("notificationUE", "Non", "« oui » ou « non » attendu"),
+        ("montant", "18000,50", "le séparateur décimal est le point"),
+        ("nomBeneficiaire", "", "valeur obligatoire manquante"),
+        ("idRAE", "123456", "6 caractères, pour 5 au plus"),
+    ],
+)
+def test_od_4_the_projects_checks_agree_with_frictionless(export, champ, valeur, message):
+    lignes = _casser(export, champ, valeur)
+    assert any(nom == champ for _, nom in _erreurs_schema(lignes, opendata.CHAMPS))
+    (erreur,) = opendata.verifier(lignes)
+    titre = next(f["title"] for f in opendata.schema()["fields"] if f["name"] == champ)
+    assert erreur.startswith(f"Ligne 2, « {titre} » : ")
+    assert message in erreur
+
+
+def test_od_4_the_projects_checks_want_the_schemas_columns_in_order(export):
+    assert opendata.verifier(export, entete=list(reversed(opendata.CHAMPS))) == [
+        "Les colonnes du fichier ne sont pas celles du modèle national, dans son ordre."
+    ]

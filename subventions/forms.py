@@ -1,12 +1,16 @@
 from django import forms
 from django.core.validators import MinValueValidator
+from django.urls import reverse
 from django.utils import timezone
 
+from centres.models import Centre
 from comptes.models import Role
 from conventions.models import Convention
 from roubaix_cs.formats import montant
 from roubaix_cs.forms import ModelFormFr
 from roubaix_cs.locking import VersionForm
+from roubaix_cs.seuils import CRF_DELAI_MOIS
+from roubaix_cs.sources_legales import ARRETE_CRF, LOI_2000_321_ART_10, M57
 
 from .models import (
     CompteRenduFinancier,
@@ -62,16 +66,39 @@ class DemandeForm(VersionForm):
         self.fields["dispositif"].queryset = Dispositif.objects.filter(actif=True) | Dispositif.objects.filter(
             pk=self.instance.dispositif_id
         )
-        conventions = Convention.objects.select_related("centre")
-        centre = self.instance.centre if self.instance.centre_id else self.initial.get("centre")
+        # The conventions of the request's centre only; choosing another centre reloads them (htmx).
+        centre = self._centre()
+        self.fields["convention"].queryset = (
+            Convention.objects.filter(centre=centre).order_by("-debut") if centre else Convention.objects.none()
+        )
+        self.fields["convention"].help_text = (
+            "Une convention du centre de la demande."
+            if centre
+            else "Choisissez d'abord le centre : ses conventions s'afficheront ici."
+        )
         if centre:
-            conventions = conventions.filter(centre=centre)
-        self.fields["convention"].queryset = conventions
-        self.fields["convention"].help_text = "Une convention du centre de la demande."
+            self.fields["convention"].error_messages["invalid_choice"] = (
+                f"Choisissez une convention de {centre.libelle_court}."
+            )
+        self.fields["centre"].widget.attrs.update(
+            {
+                "hx-get": reverse("subventions:creer"),
+                "hx-target": "#id_convention",
+                "hx-select": "#id_convention",
+                "hx-swap": "outerHTML",
+            }
+        )
         if self.instance.pk and self.instance.statut not in DemandeSubvention.STATUTS_AVANT_VALIDATION:
             for name in FIGES_APRES_VALIDATION:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Figé depuis la validation de la proposition."
+
+    def _centre(self):
+        """The centre typed in (bound form), else the request's, else the one the page was opened for."""
+        if self.is_bound and "centre" in self.data:
+            pk = str(self.data["centre"])
+            return Centre.objects.filter(pk=pk).first() if pk.isdigit() and len(pk) <= 18 else None
+        return self.instance.centre if self.instance.centre_id else self.initial.get("centre")
 
     def clean(self):
         cleaned = super().clean()
@@ -80,9 +107,6 @@ class DemandeForm(VersionForm):
             self.add_error("dispositif", "Choisissez le dispositif au titre duquel la subvention est demandée.")
         elif nature and nature != DemandeSubvention.Nature.DISPOSITIF and dispositif:
             self.add_error("dispositif", "Un dispositif ne se choisit que pour une demande de nature « Dispositif ».")
-        centre, convention = cleaned.get("centre"), cleaned.get("convention")
-        if centre and convention and convention.centre_id != centre.pk:
-            self.add_error("convention", f"Choisissez une convention de {centre.libelle_court}.")
         return cleaned
 
 
@@ -114,7 +138,9 @@ class InstructionForm(VersionForm):
         if user.role == Role.RESPONSABLE:
             self.fields["derogation_crf_motif"].help_text = (
                 "À remplir seulement pour valider malgré le compte rendu financier en retard d'une subvention "
-                "précédente pour le même objet (SUB-4). Réservé à la responsable de service."
+                f"précédente pour le même objet (dû dans les {CRF_DELAI_MOIS} mois suivant la fin de l'exercice, "
+                f"{LOI_2000_321_ART_10}). "
+                "Réservé à la responsable de service."
             )
         else:
             # Agents never see nor set the override: a posted value is ignored.
@@ -133,7 +159,7 @@ class InstructionForm(VersionForm):
             chapitre, compte = IMPUTATIONS_M57[attendue]
             raise forms.ValidationError(
                 f"Une demande « {self.instance.get_nature_display()} » s'impute {EN_SECTION[attendue]} "
-                f"(chapitre {chapitre}, compte {compte}x) (SUB-15)."
+                f"(chapitre {chapitre}, compte {compte}x, {M57})."
             )
         return ligne
 
@@ -171,13 +197,13 @@ class LigneBudgetaireForm(VersionForm):
             if chapitre and chapitre != chapitre_m57:
                 self.add_error(
                     "chapitre",
-                    f"{en_section}, les subventions s'imputent au chapitre {chapitre_m57} (M57, SUB-15).",
+                    f"{en_section}, les subventions s'imputent au chapitre {chapitre_m57} ({M57}).",
                 )
             if compte and not compte.startswith(compte_m57):
                 self.add_error(
                     "compte",
                     f"{en_section}, les subventions s'imputent à un compte {compte_m57}x "
-                    f"(M57, SUB-15), pas au compte {compte}.",
+                    f"({M57}), pas au compte {compte}.",
                 )
         votes, modifications = cleaned.get("credits_votes"), cleaned.get("decisions_modificatives")
         ouverts = None if votes is None or modifications is None else votes + modifications
@@ -185,7 +211,7 @@ class LigneBudgetaireForm(VersionForm):
             self.add_error(
                 "decisions_modificatives",
                 f"Les crédits ouverts ({montant(ouverts)}) seraient inférieurs aux montants déjà "
-                f"engagés sur la ligne ({montant(self.engage)}) (SUB-15).",
+                f"engagés sur la ligne ({montant(self.engage)}) : on n'engage pas au-delà des crédits ouverts.",
             )
         return cleaned
 
@@ -232,7 +258,7 @@ class CompteRenduForm(VersionForm):
         widgets = {"commentaire": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "commentaire": "Explication des écarts significatifs, répartition des coûts indirects, "
-            "contributions en nature (SUB-5)."
+            f"contributions en nature ({ARRETE_CRF})."
         }
 
     champs_du_parent = ("demande",)

@@ -1,6 +1,7 @@
 """The grants budget (lines and their consumption, SUB-15) and the dispositifs, managed as data."""
 
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,13 @@ def budget_detail(request, annee):
         .order_by("section", "chapitre", "compte", "fonction", "libelle")
     )
     totaux = {colonne: sum((getattr(ligne, colonne) for ligne in lignes), ZERO) for colonne in COLONNES}
-    annees = set(LigneBudgetaire.objects.order_by().values_list("annee", flat=True).distinct())
+    # From the first year with lines to the next one to prepare (after this year's or the last
+    # line's): the budget pages end there.
+    avec_lignes = set(LigneBudgetaire.objects.order_by().values_list("annee", flat=True).distinct())
+    avec_lignes.add(timezone.localdate().year)
+    annees = list(range(min(avec_lignes), max(avec_lignes) + 2))
+    if annee not in annees:
+        raise Http404("Aucun budget pour cette année.")
     return render(
         request,
         "subventions/budget_detail.html",
@@ -32,7 +39,7 @@ def budget_detail(request, annee):
             "annee": annee,
             "lignes": lignes,
             "totaux": totaux,
-            "annees": sorted(annees | {annee - 1, annee, annee + 1}),
+            "annees": annees,
         },
     )
 

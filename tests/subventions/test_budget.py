@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from roubaix_cs.formats import montant
+from roubaix_cs.sources_legales import M57
 from subventions import services
 from subventions.models import DemandeSubvention, Dispositif, LigneBudgetaire
 
@@ -65,8 +66,17 @@ def test_the_budget_page_shows_one_year_and_navigates_to_the_others(client, agen
     assert f'href="{reverse("subventions:budget", args=[2024])}"' in page
     assert f'href="{reverse("subventions:ligne_modifier", args=[ligne.pk])}"' in page
     assert f'href="{reverse("subventions:ligne_creer")}?annee=2026"' in page
-    vide = client.get(reverse("subventions:budget", args=[2030]))
-    assert "Aucune ligne budgétaire pour 2030." in contenu(vide)
+    vide = client.get(reverse("subventions:budget", args=[2027]))
+    assert "Aucune ligne budgétaire pour 2027." in contenu(vide)
+    assert f'href="{reverse("subventions:budget", args=[2028])}"' not in contenu(vide)  # the pages end there
+
+
+@pytest.mark.parametrize(("annee", "statut"), [(2023, 404), (2024, 200), (2027, 200), (2028, 404)])
+def test_the_budget_pages_end_one_year_after_the_last_one_with_lines(client, agent, ligne, annee, statut):
+    """Lines in 2024 and 2026, today 2026: from 2024 (the first) to 2027 (the next one to prepare)."""
+    LigneBudgetaireFactory(annee=2024, libelle="Ancienne ligne")
+    client.force_login(agent)
+    assert client.get(reverse("subventions:budget", args=[annee])).status_code == statut
 
 
 def _ligne(**valeurs):
@@ -97,13 +107,13 @@ def test_an_agent_creates_a_budget_line(client, agent):
     [
         (
             {"chapitre": "204"},
-            {"chapitre": ["En section de fonctionnement, les subventions s'imputent au chapitre 65 (M57, SUB-15)."]},
+            {"chapitre": [f"En section de fonctionnement, les subventions s'imputent au chapitre 65 ({M57})."]},
         ),
         (
             {"compte": "2042"},
             {
                 "compte": [
-                    "En section de fonctionnement, les subventions s'imputent à un compte 6574x (M57, SUB-15), "
+                    f"En section de fonctionnement, les subventions s'imputent à un compte 6574x ({M57}), "
                     "pas au compte 2042."
                 ]
             },
@@ -111,9 +121,9 @@ def test_an_agent_creates_a_budget_line(client, agent):
         (
             {"section": "investissement"},
             {
-                "chapitre": ["En section d'investissement, les subventions s'imputent au chapitre 204 (M57, SUB-15)."],
+                "chapitre": [f"En section d'investissement, les subventions s'imputent au chapitre 204 ({M57})."],
                 "compte": [
-                    "En section d'investissement, les subventions s'imputent à un compte 2042x (M57, SUB-15), "
+                    f"En section d'investissement, les subventions s'imputent à un compte 2042x ({M57}), "
                     "pas au compte 65748."
                 ],
             },
@@ -150,7 +160,7 @@ def test_sub_15_open_credits_cannot_drop_below_what_is_engaged(client, agent, li
     assert response.context["form"].errors == {
         "decisions_modificatives": [
             f"Les crédits ouverts ({montant(Decimal('25000'))}) seraient inférieurs aux montants déjà engagés "
-            f"sur la ligne ({montant(Decimal('25000.60'))}) (SUB-15)."
+            f"sur la ligne ({montant(Decimal('25000.60'))}) : on n'engage pas au-delà des crédits ouverts."
         ]
     }
     response = client.post(

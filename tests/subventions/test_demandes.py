@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from centres.models import Document
 from conventions.models import Convention
 from roubaix_cs.formats import montant
+from roubaix_cs.sources_legales import M57
 from subventions.models import CompteRenduFinancier, DemandeSubvention
 
 from ..factories import (
@@ -191,7 +192,7 @@ def test_elus_see_the_proposal_and_its_amount_never_the_analysis_note(client, ag
     historique = response.context["evenements"]
     assert any(c.champ == "montant proposé (€)" for e in historique for c in e.changements)
     assert not any("note" in c.champ for e in historique for c in e.changements)
-    assert "Instruire" not in page and "Étape suivante" not in page
+    assert "Saisir l'instruction" not in page and "Étape suivante" not in page
 
 
 def test_the_team_reads_the_note_in_the_history(client, agent):
@@ -337,7 +338,7 @@ def test_the_instruction_refuses_a_line_of_the_wrong_section(client, agent):
     )
     assert response.context["form"].errors == {
         "ligne_budgetaire": [
-            "Une demande « Investissement » s'impute en section d'investissement (chapitre 204, compte 2042x) (SUB-15)."
+            f"Une demande « Investissement » s'impute en section d'investissement (chapitre 204, compte 2042x, {M57})."
         ]
     }
 
@@ -347,7 +348,7 @@ def test_a_validated_proposal_is_no_longer_edited(client, responsable):
     client.force_login(responsable)
     response = client.get(reverse("subventions:instruction", args=[demande.pk]), follow=True)
     assert messages_de(response) == ["La proposition est validée : elle ne se modifie plus."]
-    assert "Instruire" not in contenu(response)
+    assert "Saisir l'instruction" not in contenu(response)
 
 
 # --- The instruction page --------------------------------------------------------------------------
@@ -361,10 +362,10 @@ def test_loc_3_a_rent_compensation_above_the_rents_actually_paid_is_flagged(clie
     page = contenu(client.get(demande.get_absolute_url()))
     assert (
         f"La compensation de loyers ({montant(Decimal('14000'))} demandés) dépasse les loyers et charges "
-        f"réellement payés ({montant(Decimal('12000'))}) (LOC-3)."
+        f"réellement payés ({montant(Decimal('12000'))}) : elle ne peut couvrir que ces dépenses."
     ) in page
     DemandeSubvention.objects.filter(pk=demande.pk).update(montant_propose=Decimal("12000"))
-    assert "(LOC-3)." not in contenu(client.get(demande.get_absolute_url()))
+    assert "dépasse les loyers et charges" not in contenu(client.get(demande.get_absolute_url()))
 
 
 def test_sub_7_and_sub_8_flags_are_shown(client, elu):
@@ -373,7 +374,9 @@ def test_sub_7_and_sub_8_flags_are_shown(client, elu):
     )
     client.force_login(elu)
     page = contenu(client.get(demande.get_absolute_url()))
-    assert "Bilan certifié exigé" in page and "(SUB-7, CGCT L2313-1)" in page
+    assert (
+        "Bilan certifié exigé" in page and "(article L2313-1 du code général des collectivités territoriales)" in page
+    )
     assert "Commissaire aux comptes et publication des comptes" in page
 
 
@@ -389,7 +392,11 @@ def test_no_flag_below_the_thresholds(client, agent):
     demande = DemandeFactory(proposee=True)
     client.force_login(agent)
     page = contenu(client.get(demande.get_absolute_url()))
-    assert "Bilan certifié exigé" not in page and "Commissaire aux comptes" not in page and "LOC-3" not in page
+    assert (
+        "Bilan certifié exigé" not in page
+        and "Commissaire aux comptes" not in page
+        and "dépasse les loyers et charges" not in page
+    )
 
 
 def test_sub_3_the_box_adds_the_proposal_to_the_voted_cash_and_the_premises(client, agent):
@@ -483,3 +490,30 @@ def test_the_financements_tab_shows_each_year_s_requests_payments_and_in_kind_ai
     page = contenu(response)
     assert "03/03/2026" not in page and "01/03/2026 — Avance de " + montant(Decimal("9000")) in page
     assert "Nouvelle demande" not in page
+
+
+# --- The convention choice: the conventions of the request's centre only ------------------------
+
+
+def test_a_new_request_offers_no_convention_until_its_centre_is_chosen(client, agent):
+
+    ConventionFactory()
+    client.force_login(agent)
+    formulaire = client.get(reverse("subventions:creer")).context["form"]
+    assert list(formulaire.fields["convention"].queryset) == []
+    assert "Choisissez d'abord le centre" in formulaire.fields["convention"].help_text
+    attributs = formulaire.fields["centre"].widget.attrs
+    assert (attributs["hx-get"], attributs["hx-select"]) == (reverse("subventions:creer"), "#id_convention")
+
+
+def test_the_chosen_centre_s_conventions_only_are_offered(client, agent):
+
+    centre = CentreFactory()
+    sienne = ConventionFactory(centre=centre)
+    ConventionFactory()  # another centre's
+    client.force_login(agent)
+    formulaire = client.get(reverse("subventions:creer"), {"centre": centre.pk}).context["form"]
+    assert list(formulaire.fields["convention"].queryset) == [sienne]
+    demande = DemandeFactory(centre=centre)
+    formulaire = client.get(reverse("subventions:modifier", args=[demande.pk])).context["form"]
+    assert list(formulaire.fields["convention"].queryset) == [sienne]

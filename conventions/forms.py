@@ -4,6 +4,7 @@ from centres.models import Document, Local
 from comptes.models import Organisation
 from roubaix_cs.forms import ModelFormFr
 from roubaix_cs.locking import VersionForm
+from roubaix_cs.sources_legales import CIRCULAIRE_CPO
 from roubaix_cs.uploads import EXTENSIONS_ACCEPTEES, verifier_fichier
 
 from .models import Avenant, AvenantMontant, Convention, EngagementAnnuel, Evaluation, Objectif, Partie, ValeurObjectif
@@ -37,7 +38,7 @@ class ConventionForm(VersionForm):
         if self.instance.pk and not self.instance.modifiable:
             for name in CONTRACTUELS:
                 self.fields[name].disabled = True
-                self.fields[name].help_text = "Modifiable par avenant seulement (CPO-5)."
+                self.fields[name].help_text = f"Modifiable par avenant seulement ({CIRCULAIRE_CPO})."
 
     def clean(self):
         cleaned = super().clean()

@@ -13,6 +13,7 @@ from centres.models import Centre, Document, Local, duree_en_mois
 from comptes.models import Organisation, Role
 from roubaix_cs.locking import Versionne
 from roubaix_cs.seuils import CPOM_DUREE_MAX_MOIS, EVALUATION_PREAVIS_MOIS
+from roubaix_cs.sources_legales import CGCT_L1611_4, LOI_2000_321_ART_9_1
 
 MONTANT = {"max_digits": 12, "decimal_places": 2}
 
@@ -87,7 +88,10 @@ class Convention(Versionne):
         verbose_name="locaux mis à disposition",
         blank=True,
         related_name="conventions",
-        help_text="Leur avantage en nature (LOC-2) est valorisé dans les engagements de la Ville.",
+        help_text=(
+            "Leur mise à disposition gratuite ou sous sa valeur est une aide en nature de la Ville, valorisée "
+            f"dans ses engagements ({LOI_2000_321_ART_9_1})."
+        ),
     )
     clause_objet = models.BooleanField("objet", default=False)
     clause_duree = models.BooleanField("durée", default=False)
@@ -100,7 +104,9 @@ class Convention(Versionne):
     clause_resiliation = models.BooleanField("résiliation", default=False)
     clause_reversement = models.BooleanField("interdiction de reversement", default=False)
     autorise_reversement = models.BooleanField(
-        "reversement à des tiers autorisé", default=False, help_text="SUB-6 : à n'autoriser qu'expressément."
+        "reversement à des tiers autorisé",
+        default=False,
+        help_text=f"Reverser la subvention à d'autres organismes est interdit sauf accord exprès ({CGCT_L1611_4}).",
     )
     # CPO-6: the legal service's review.
     juridique_envoi = models.DateField("envoyée au service juridique le", null=True, blank=True)
@@ -199,7 +205,7 @@ class EngagementAnnuel(Versionne):
     valeur_nature = models.DecimalField(
         "autres aides en nature valorisées (€)",
         default=Decimal("0"),
-        help_text="Hors locaux : leur valeur vient des fiches des locaux (LOC-2).",
+        help_text="Hors locaux : la valeur des locaux mis à disposition vient de leurs fiches.",
         **MONTANT,
     )
 

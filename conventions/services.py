@@ -15,6 +15,7 @@ from comptes.models import Organisation
 from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, qui
 from roubaix_cs.formats import montant
 from roubaix_cs.seuils import AVANCE_MAX_PCT, CPOM_DUREE_MAX_MOIS, SEUIL_CONVENTION
+from roubaix_cs.sources_legales import CGCT_L2131_1, CGCT_L2311_7, CIRCULAIRE_CPO
 from roubaix_cs.workflow import Circuit, Transition, enregistrer
 
 from .models import Avenant, Convention
@@ -28,9 +29,9 @@ ZERO = Decimal("0")
 def _approbation(convention, jour):
     erreurs = [f"Clause manquante : {label}." for label in convention.clauses_manquantes()]
     if not (convention.juridique_visa and convention.modele_version):
-        erreurs.append("Le visa du service juridique (date et version du modèle) est requis (CPO-6).")
+        erreurs.append("Le visa du service juridique (date et version du modèle) est requis avant l'approbation.")
     if convention.type == Convention.Type.CPOM and convention.duree_mois > CPOM_DUREE_MAX_MOIS:
-        erreurs.append(f"Un CPOM dure au plus {CPOM_DUREE_MAX_MOIS} mois (CPO-1).")
+        erreurs.append(f"Un CPOM dure au plus {CPOM_DUREE_MAX_MOIS} mois ({CIRCULAIRE_CPO}).")
     if not convention.parties.filter(organisation__nature=Organisation.Nature.VILLE).exists():
         erreurs.append("La Ville doit être partie à la convention.")
     if _aide_en_nature(convention):
@@ -67,10 +68,12 @@ def _signature(convention, jour):
         erreurs.append("La convention n'a aucune partie.")
     executoire = convention.deliberation_executoire
     if not executoire:  # the vote marks it deliberated; signing waits for the exécutoire date (DEL-6)
-        erreurs.append("La délibération n'est pas encore exécutoire : la convention ne peut pas être signée (DEL-6).")
+        erreurs.append(
+            f"La délibération n'est pas encore exécutoire : la convention ne peut pas être signée ({CGCT_L2131_1})."
+        )
     erreurs += [
         f"{p.organisation} a signé le {p.date_signature:%d/%m/%Y}, avant que la délibération soit exécutoire "
-        f"({executoire:%d/%m/%Y}) (DEL-6)."
+        f"({executoire:%d/%m/%Y}) ({CGCT_L2131_1})."
         for p in parties
         if p.date_signature and executoire and p.date_signature < executoire
     ]
@@ -87,27 +90,38 @@ def _terminee(convention, jour):
 
 
 S = Convention.Statut
+# `principale`: the expected next step from each status, the page's one primary button.
 TRANSITIONS = [
-    Transition((S.BROUILLON,), S.REVUE_JURIDIQUE, "Envoyer au service juridique", EQUIPE),
+    Transition((S.BROUILLON,), S.REVUE_JURIDIQUE, "Envoyer au service juridique", EQUIPE, principale=True),
     Transition((S.REVUE_JURIDIQUE,), S.BROUILLON, "Reprendre le projet", EQUIPE),
-    Transition((S.REVUE_JURIDIQUE,), S.APPROUVEE, "Approuver pour signature", RESPONSABLE_SEULE, _approbation),
+    Transition(
+        (S.REVUE_JURIDIQUE,), S.APPROUVEE, "Approuver pour signature", RESPONSABLE_SEULE, _approbation, principale=True
+    ),
     # The council's vote of a deliberation (deliberations calls `enregistrer_deliberation`): never a button.
     Transition(
-        (S.APPROUVEE,), S.DELIBEREE, "Délibérée par le conseil municipal", EQUIPE, _deliberation, par_service=True
+        (S.APPROUVEE,),
+        S.DELIBEREE,
+        "Délibérée par le conseil municipal",
+        EQUIPE,
+        _deliberation,
+        par_service=True,
+        principale=True,
     ),
-    Transition((S.DELIBEREE,), S.SIGNEE, "Constater la signature de toutes les parties", EQUIPE, _signature),
-    Transition((S.SIGNEE,), S.EN_COURS, "Mettre en exécution", EQUIPE, _commencee),
-    Transition((S.EN_COURS,), S.EXPIREE, "Constater l'expiration", EQUIPE, _terminee),
-    Transition((S.SIGNEE,), S.RESILIEE, "Résilier", RESPONSABLE_SEULE, motif_requis=True),
-    Transition((S.EN_COURS,), S.RESILIEE, "Résilier", RESPONSABLE_SEULE, motif_requis=True),
+    Transition(
+        (S.DELIBEREE,), S.SIGNEE, "Constater la signature de toutes les parties", EQUIPE, _signature, principale=True
+    ),
+    Transition((S.SIGNEE,), S.EN_COURS, "Mettre en exécution", EQUIPE, _commencee, principale=True),
+    Transition((S.EN_COURS,), S.EXPIREE, "Constater l'expiration", EQUIPE, _terminee, principale=True),
+    Transition((S.SIGNEE, S.EN_COURS), S.RESILIEE, "Résilier", RESPONSABLE_SEULE, motif_requis=True),
 ]
 
 
 CIRCUIT = Circuit(TRANSITIONS, Convention.Statut, qui=qui)
 
 
-def transitions_possibles(convention, user):
-    return CIRCUIT.possibles(convention, user)
+def etapes(convention, user, jour=None):
+    """The convention's next steps as its page shows them to `user` (roubaix_cs.workflow.Etapes)."""
+    return CIRCUIT.etapes(convention, user, jour)
 
 
 def _preparer(convention, transition, *, jour, commentaire, par):
@@ -138,12 +152,16 @@ def enregistrer_executoire(*, objet, reference, date, par):
     return enregistrer(objet, par=par, motif=f"Délibération n° {reference} exécutoire le {date:%d/%m/%Y}")
 
 
+# CPO-5: the council grants subsidies, so a change of amount goes through its own deliberation.
+AVENANT_DELIBERE = f"le conseil municipal attribue les subventions, {CGCT_L2311_7}"
+
+
 def _signature_avenant(avenant, jour):
     """CPO-5: an avenant takes effect once deliberated (exécutoire) and signed after that date (DEL-6)."""
     if not avenant.deliberation_executoire:
-        return ["Un avenant doit avoir sa propre délibération exécutoire (CPO-5)."]
+        return [f"Un avenant doit avoir sa propre délibération exécutoire ({AVENANT_DELIBERE})."]
     if not avenant.date_signature or avenant.date_signature < avenant.deliberation_executoire:
-        return ["La signature de l'avenant doit suivre sa délibération exécutoire (DEL-6)."]
+        return [f"La signature de l'avenant doit suivre sa délibération exécutoire ({CGCT_L2131_1})."]
     return []
 
 
@@ -210,6 +228,10 @@ class EtatConsolide:
     objet: str
     etapes: list
 
+    def numeraire(self, *, nature=None):
+        """The cash committed over the whole term, signed avenants applied: every funder's, or those of `nature`."""
+        return sum((ligne.montant for ligne in self.lignes if nature in (None, ligne.financeur.nature)), ZERO)
+
 
 def fin_consolidee(convention):
     """The end date once the signed avenants are applied (CPO-5): the last one moving it wins."""
@@ -271,7 +293,7 @@ def avertissements_avance(lignes):
         if precedente and ligne.avance * 100 > precedente.montant * AVANCE_MAX_PCT:
             messages.append(
                 f"{ligne.financeur} {ligne.annee} : l'avance ({montant(ligne.avance)}) dépasse {AVANCE_MAX_PCT} % "
-                f"du montant de {ligne.annee - 1} ({montant(precedente.montant)}) (CPO-3)."
+                f"du montant de {ligne.annee - 1} ({montant(precedente.montant)}) ({CIRCULAIRE_CPO})."
             )
     return messages
 
@@ -281,7 +303,7 @@ def signer_avenant(*, avenant, par, jour=None):
     """The avenant, signed after its own exécutoire deliberation, applies to the convention (CPO-5, DEL-6)."""
     avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
     if avenant.statut == SA.PROJET:
-        raise ValidationError("Un avenant doit avoir sa propre délibération exécutoire (CPO-5).")
+        raise ValidationError(f"Un avenant doit avoir sa propre délibération exécutoire ({AVENANT_DELIBERE}).")
     return CIRCUIT_AVENANT.appliquer(avenant, SA.SIGNE, par=par, jour=jour)
 
 
@@ -309,7 +331,8 @@ def renouveler(*, convention, par):
     if not peut_etre_renouvelee(convention, fin=etat.fin):
         raise ValidationError(
             "Renouvellement impossible : aucune évaluation n'a été faite au moins 3 mois avant la fin "
-            f"({convention.date_limite_evaluation(etat.fin):%d/%m/%Y}) (CPO-4)."
+            f"({convention.date_limite_evaluation(etat.fin):%d/%m/%Y}) : le renouvellement suit une évaluation "
+            f"conjointe ({CIRCULAIRE_CPO})."
         )
     debut = etat.fin + datetime.timedelta(days=1)
     fin = debut + (convention.fin - convention.debut)

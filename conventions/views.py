@@ -1,17 +1,26 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from centres.models import Centre, Document
-from comptes.permissions import EQUIPE, LECTEURS_CONVENTIONS, access, can_see_internal_notes, is_partenaire
+from comptes.models import Organisation
+from comptes.permissions import (
+    EQUIPE,
+    LECTEURS_CONVENTIONS,
+    access,
+    can_see_internal_notes,
+    is_equipe,
+    is_partenaire,
+)
 from roubaix_cs.exports import exporter
 from roubaix_cs.history import evenements
 from roubaix_cs.listes import page_de_liste
+from roubaix_cs.sources_legales import CIRCULAIRE_CPO
 from roubaix_cs.vues import enregistrer_et_rediriger, form_page
 
 from . import services
@@ -50,7 +59,7 @@ def _refus_si_figee(request, convention):
     """CPO-5: once approved, amounts, object and duration change only through an avenant."""
     if convention.modifiable:
         return None
-    messages.error(request, "Convention approuvée : ses montants ne changent plus que par avenant (CPO-5).")
+    messages.error(request, f"Convention approuvée : ses montants ne changent plus que par avenant ({CIRCULAIRE_CPO}).")
     return redirect(convention)
 
 
@@ -63,6 +72,13 @@ def _conventions_filtrees(request):
 @require_GET
 def convention_list(request):
     context = page_de_liste(request, _conventions_filtrees(request))
+    conventions = list(context["page"])
+    prefetch_related_objects(conventions, "engagements__financeur", "locaux", "avenants__montants__financeur")
+    for convention in conventions:  # the current object and amounts, signed avenants applied
+        etat = services.consolider(convention)
+        convention.objet_actuel = etat.objet
+        convention.numeraire_ville = etat.numeraire(nature=Organisation.Nature.VILLE)
+        convention.numeraire_total = etat.numeraire()
     return render(request, "conventions/convention_list.html", {**context, "today": timezone.localdate()})
 
 
@@ -123,7 +139,8 @@ def convention_detail(request, pk):
             if is_partenaire(user)
             else services.aides_annuelles(centre=convention.centre, annees=annees).values(),
             "clauses": [(label, getattr(convention, name)) for name, label in Convention.CLAUSES.items()],
-            "transitions": services.transitions_possibles(convention, user),
+            # The next steps, for the team: the expected one, the other decisions, why one may not be taken.
+            "etapes": services.etapes(convention, user) if is_equipe(user) else None,
             "renouvelable": services.peut_etre_renouvelee(convention, fin=etat.fin),
             "limite_evaluation": convention.date_limite_evaluation(etat.fin),
             "versions": VersionTexte.objects.filter(convention=convention, document__in=documents_visibles)

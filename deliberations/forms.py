@@ -7,6 +7,7 @@ from comptes.models import Role, User
 from conventions.models import Avenant, Convention
 from roubaix_cs.forms import ModelFormFr, dates_natives
 from roubaix_cs.locking import VersionForm
+from roubaix_cs.sources_legales import CGCT_L2131_11
 from subventions.models import DemandeSubvention
 
 from . import services
@@ -166,7 +167,10 @@ class VoteForm(forms.Form):
         label="Ne prennent pas part au vote",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Les élus siégeant au conseil d'administration d'un bénéficiaire y sont ajoutés d'office (SUB-13).",
+        help_text=(
+            "Les élus siégeant au conseil d'administration d'un bénéficiaire y sont ajoutés d'office : un élu "
+            f"intéressé ne prend pas part au vote ({CGCT_L2131_11})."
+        ),
     )
 
     pouvoirs_hors_vote = forms.IntegerField(
@@ -210,7 +214,7 @@ class ExecutoireForm(forms.Form):
     ar_actes = forms.CharField(
         label="Accusé de réception @CTES",
         max_length=80,
-        help_text="Forme {département}-{SIREN}-{AAAAMMJJ}-{numéro}-DE, ex. 059-215905128-20260210-2026_042-DE (DEL-7).",
+        help_text="Forme {département}-{SIREN}-{AAAAMMJJ}-{numéro}-DE, ex. 059-215905128-20260210-2026_042-DE.",
     )
     date_publication = forms.DateField(label="Publiée le")
 
@@ -221,7 +225,5 @@ class ExecutoireForm(forms.Form):
     def clean_ar_actes(self):
         ar_actes = self.cleaned_data["ar_actes"].strip()
         if not AR_ACTES_RE.match(ar_actes):
-            raise ValidationError(
-                "Accusé de réception @CTES attendu sous la forme 059-215905128-20260210-2026_042-DE (DEL-7)."
-            )
+            raise ValidationError("Accusé de réception @CTES attendu sous la forme 059-215905128-20260210-2026_042-DE.")
         return ar_actes

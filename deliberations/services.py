@@ -14,6 +14,7 @@ from comptes.permissions import RESPONSABLE_SEULE, qui
 from conventions import services as conventions_services
 from conventions.models import Avenant, Convention
 from roubaix_cs.pdf import render_pdf
+from roubaix_cs.sources_legales import CGCT_L2131_11
 from roubaix_cs.workflow import enregistrer
 from subventions import services as subventions_services
 from subventions.models import DemandeSubvention
@@ -52,7 +53,7 @@ def _verifier_rapporteur(rapporteur, organisations):
         raise ValidationError(
             {
                 "rapporteur": f"{rapporteur} siège au conseil d'administration d'un bénéficiaire : "
-                "il ou elle ne peut pas rapporter cette délibération (SUB-13)."
+                f"il ou elle ne peut pas rapporter cette délibération ({CGCT_L2131_11})."
             }
         )
 
@@ -384,7 +385,10 @@ def voter(
         raise ValidationError("Générez le PDF de la délibération (à jour de son contenu) avant d'enregistrer le vote.")
     interesses = elus_interesses(deliberation)
     if deliberation.rapporteur_id in interesses:
-        raise ValidationError("Le rapporteur siège au conseil d'un bénéficiaire (SUB-13).")
+        raise ValidationError(
+            "Le rapporteur siège au conseil d'un bénéficiaire : un élu intéressé ne rapporte pas la délibération "
+            f"({CGCT_L2131_11})."
+        )
     presents = seance.presents if presents is None else presents
     pouvoirs = (seance.pouvoirs or 0) if pouvoirs is None else pouvoirs
     if presents is None:
@@ -439,7 +443,7 @@ def rendre_executoire(*, deliberation, date_transmission, ar_actes, date_publica
         )
     if not AR_ACTES_RE.match(ar_actes or ""):
         raise ValidationError(
-            {"ar_actes": "Accusé de réception @CTES attendu sous la forme 059-215905128-20260210-2026_042-DE (DEL-7)."}
+            {"ar_actes": "Accusé de réception @CTES attendu sous la forme 059-215905128-20260210-2026_042-DE."}
         )
     seance = deliberation.seance.date
     avant = {

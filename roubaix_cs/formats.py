@@ -23,6 +23,21 @@ def montant(value) -> str:
     return f"{sign}{NNBSP.join(groupes)},{decimales}{NBSP}€"
 
 
+def nombre(value) -> str:
+    """A count or a measure as people write it: 180 (not 180,00), 12,5, 1 250; "—" when empty."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    texte = f"{abs(value):f}"
+    entier, _, decimales = texte.partition(".")
+    decimales = decimales.rstrip("0")
+    groupes = []
+    while entier:
+        groupes.insert(0, entier[-3:])
+        entier = entier[:-3]
+    return ("-" if value < 0 else "") + NNBSP.join(groupes) + (f",{decimales}" if decimales else "")
+
+
 # « de » before a beneficiary's name, by the common noun it starts with (its gender, its elision).
 ARTICLES = {
     "association": "de l'",

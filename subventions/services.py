@@ -109,16 +109,20 @@ def _vote(demande, jour):
     return []
 
 
+# `principale`: the expected next step from each status, the page's one primary button.
 TRANSITIONS = [
-    Transition((S.RECUE,), S.INSTRUCTION, "Mettre en instruction", EQUIPE),
-    Transition((S.INSTRUCTION,), S.PROPOSEE, "Proposer", EQUIPE, _proposition),
+    Transition((S.RECUE,), S.INSTRUCTION, "Mettre en instruction", EQUIPE, principale=True),
+    Transition((S.INSTRUCTION,), S.PROPOSEE, "Proposer", EQUIPE, _proposition, principale=True),
     Transition((S.PROPOSEE,), S.INSTRUCTION, "Reprendre l'instruction", EQUIPE),
-    Transition((S.PROPOSEE,), S.VALIDEE, "Valider la proposition", RESPONSABLE_SEULE, _validation),
-    # What a deliberation does to a grant (deliberations calls the services below): never a button.
-    Transition((S.VALIDEE,), S.DELIBERATION, "Inscrite à une délibération", EQUIPE, par_service=True),
+    Transition((S.PROPOSEE,), S.VALIDEE, "Valider la proposition", RESPONSABLE_SEULE, _validation, principale=True),
+    # What a deliberation does to a grant (deliberations calls the services below): never a button; the
+    # grant's page links to the deliberation's « Inscrire à une délibération » form.
+    Transition((S.VALIDEE,), S.DELIBERATION, "Inscrite à une délibération", EQUIPE, par_service=True, principale=True),
     Transition((S.DELIBERATION,), S.VALIDEE, "Retirée de la délibération", EQUIPE, par_service=True),
-    Transition((S.DELIBERATION,), S.VOTEE, "Votée par le conseil municipal", EQUIPE, _vote, par_service=True),
-    Transition((S.VOTEE,), S.NOTIFIEE, "Notifier au centre", EQUIPE),
+    Transition(
+        (S.DELIBERATION,), S.VOTEE, "Votée par le conseil municipal", EQUIPE, _vote, par_service=True, principale=True
+    ),
+    Transition((S.VOTEE,), S.NOTIFIEE, "Notifier au centre", EQUIPE, principale=True),
     Transition((S.RECUE, S.INSTRUCTION, S.PROPOSEE), S.REJETEE, "Rejeter", RESPONSABLE_SEULE, motif_requis=True),
     Transition((S.RECUE, S.INSTRUCTION, S.PROPOSEE), S.RETIREE, "Constater le retrait", EQUIPE, motif_requis=True),
     Transition(
@@ -128,15 +132,16 @@ TRANSITIONS = [
         RESPONSABLE_SEULE,
         motif_requis=True,
     ),
-    Transition((S.AJOURNEE,), S.INSTRUCTION, "Reprendre l'instruction", EQUIPE),
+    Transition((S.AJOURNEE,), S.INSTRUCTION, "Reprendre l'instruction", EQUIPE, principale=True),
 ]
 
 
 CIRCUIT = Circuit(TRANSITIONS, DemandeSubvention.Statut, qui=qui)
 
 
-def transitions_possibles(demande, user):
-    return CIRCUIT.possibles(demande, user)
+def etapes(demande, user, jour=None):
+    """The grant's next steps as its page shows them to `user` (roubaix_cs.workflow.Etapes)."""
+    return CIRCUIT.etapes(demande, user, jour)
 
 
 def _preparer(demande, transition, *, jour, commentaire, par):

@@ -78,8 +78,8 @@ PLAFONDS = {
     "centres:local_detail regisseur": 10,
     "centres:local_detail elu": 11,
     # Conventions
-    "conventions:liste agent": 8,  # + the « suivie par » filter choices
-    "conventions:liste partenaire_caf": 8,
+    "conventions:liste agent": 11,  # + the « suivie par » choices, the amounts (engagements, premises, avenants)
+    "conventions:liste partenaire_caf": 11,
     "conventions:export csv agent": 5,
     "conventions:export csv partenaire_caf": 5,
     "conventions:export xlsx agent": 5,

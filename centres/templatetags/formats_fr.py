@@ -14,6 +14,12 @@ def montant(value):
 
 
 @register.filter
+def nombre(value):
+    """180 familles, not 180,00 (roubaix_cs.formats.nombre); "—" when empty."""
+    return formats.nombre(value)
+
+
+@register.filter
 def expire_le(document, jour):
     """Whether a document's validity ended before `jour` (Document.expire)."""
     return document.expire(jour)

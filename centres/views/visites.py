@@ -78,7 +78,7 @@ EXPORT_COLONNES = [
     ("Directeur présent", lambda v: valeur(v.directeur_present)),
     ("Encadrement requis", _si_acm("requis")),
     ("Encadrement présent", _si_acm("present")),
-    ("Conforme (ACM-3, ACM-4)", lambda v: valeur(v.controle.conforme) if v.controle else "Sans objet"),
+    ("Encadrement conforme", lambda v: valeur(v.controle.conforme) if v.controle else "Sans objet"),
     ("Motifs", lambda v: " ".join(v.controle.motifs) if v.controle else ""),
     ("Points de contrôle non conformes", lambda v: ", ".join(v.points_non_conformes())),
     ("Actions ouvertes", lambda v: v.nb_actions_ouvertes),
@@ -129,7 +129,7 @@ def visite_pdf(request, pk):
 def _avertir_si_non_conforme(request, visite):
     controle = visite.controle_encadrement()
     if controle and not controle.conforme:
-        messages.warning(request, "Encadrement non conforme (ACM-3, ACM-4) : " + " ".join(controle.motifs))
+        messages.warning(request, "Encadrement non conforme : " + " ".join(controle.motifs))
 
 
 @access(read=EQUIPE, write=EQUIPE)

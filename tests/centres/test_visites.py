@@ -11,12 +11,16 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from centres.models import ActionSuivi, Visite
+from roubaix_cs.sources_legales import CASF_DIRECTION as DIRECTION
+from roubaix_cs.sources_legales import CASF_QUALIFICATION as QUALIFICATION
+from roubaix_cs.sources_legales import CASF_TAUX_ENCADREMENT
 
 from ..factories import ActionSuiviFactory, CentreFactory, DocumentFactory, VisiteFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 9, 15)
+INSUFFISANT = f"(taux d'encadrement, {CASF_TAUX_ENCADREMENT})."
 
 
 def _acm(accueil=Visite.Accueil.EXTRASCOLAIRE, **champs):
@@ -63,7 +67,7 @@ def test_acm_3_staffing_below_the_ratio_fails_with_the_numbers():
     # 20 under-6s and 10 over-6s in extrascolaire: 3 + 1 = 4 required; 1 animator + the director = 2.
     controle = _acm(effectif_moins_6=20, effectif_6_plus=10, animateurs_qualifies=1).controle_encadrement()
     assert (controle.requis, controle.present, controle.conforme) == (4, 2, False)
-    assert controle.motifs == ["Encadrement insuffisant : 2 présent(s) pour 4 requis (ACM-3)."]
+    assert controle.motifs == [f"Encadrement insuffisant : 2 présent(s) pour 4 requis {INSUFFISANT}"]
 
 
 @pytest.mark.parametrize(
@@ -83,15 +87,20 @@ def test_acm_3_the_director_counts_only_up_to_50_minors(plus_6, present, conform
     ("qualifies", "stagiaires", "non_qualifies", "motif"),
     [
         (2, 2, 0, None),  # 50 % qualified: enough
-        (1, 3, 0, "Moins de 50 % d'animateurs qualifiés (1 sur 4) (ACM-4)."),
+        (1, 3, 0, f"Moins de 50 % d'animateurs qualifiés (1 sur 4) ({QUALIFICATION})."),
         (2, 1, 1, None),  # team of 4: one unqualified person allowed
         (2, 0, 1, None),  # team of 3: one unqualified person allowed
-        (2, 0, 2, "Trop d'animateurs sans qualification : 2 pour 1 admis (ACM-4)."),
+        (2, 0, 2, f"Trop d'animateurs sans qualification : 2 pour 1 admis ({QUALIFICATION})."),
         (3, 1, 1, None),  # team of 5: 20 % is one person
-        (3, 0, 2, "Trop d'animateurs sans qualification : 2 pour 1 admis (ACM-4)."),
+        (3, 0, 2, f"Trop d'animateurs sans qualification : 2 pour 1 admis ({QUALIFICATION})."),
         (5, 3, 2, None),  # team of 10: 20 % is two people
-        (5, 2, 3, "Trop d'animateurs sans qualification : 3 pour 2 admis (ACM-4)."),
-        (1, 0, 1, "Trop d'animateurs sans qualification : 1 pour 0 admis (ACM-4)."),  # team of 2: 20 % is nobody
+        (5, 2, 3, f"Trop d'animateurs sans qualification : 3 pour 2 admis ({QUALIFICATION})."),
+        (
+            1,
+            0,
+            1,
+            f"Trop d'animateurs sans qualification : 1 pour 0 admis ({QUALIFICATION}).",
+        ),  # team of 2: 20 % is nobody
     ],
 )
 def test_acm_4_qualification_of_the_team(qualifies, stagiaires, non_qualifies, motif):
@@ -106,9 +115,9 @@ def test_acm_4_qualification_of_the_team(qualifies, stagiaires, non_qualifies, m
 @pytest.mark.parametrize(
     ("present", "qualifie", "motif"),
     [
-        (False, False, "Directeur absent (ACM-4)."),
-        (False, True, "Directeur absent (ACM-4)."),
-        (True, False, "Directeur sans qualification de direction (BAFD ou équivalent) (ACM-4)."),
+        (False, False, f"Directeur absent ({DIRECTION})."),
+        (False, True, f"Directeur absent ({DIRECTION})."),
+        (True, False, f"Directeur sans qualification de direction (BAFD ou équivalent) ({DIRECTION})."),
     ],
 )
 def test_acm_4_the_director_must_be_present_and_qualified(present, qualifie, motif):
@@ -168,7 +177,7 @@ def test_acm_3_recording_an_understaffed_visit_warns_with_the_reasons(client, ag
     assert response.status_code == 302
     assert (
         "warning",
-        "Encadrement non conforme (ACM-3, ACM-4) : Encadrement insuffisant : 2 présent(s) pour 4 requis (ACM-3).",
+        f"Encadrement non conforme : Encadrement insuffisant : 2 présent(s) pour 4 requis {INSUFFISANT}",
     ) in _messages(response)
 
 
@@ -179,7 +188,9 @@ def test_acm_4_updating_a_visit_to_an_absent_director_warns(client, agent):
     response = client.post(reverse("centres:visite_modifier", args=[visite.pk]), data, follow=True)
     assert response.redirect_chain[-1][0] == reverse("centres:visite_detail", args=[visite.pk])
     page = html.unescape(response.content.decode())
-    assert "Encadrement non conforme (ACM-3, ACM-4) : Directeur absent (ACM-4)." in page
+    assert (
+        "Encadrement non conforme : Directeur absent (code de l'action sociale et des familles, art. R227-14)." in page
+    )
     assert "La visite a été modifiée." in page
 
 
@@ -217,7 +228,7 @@ def test_the_visit_page_shows_the_check_the_checklist_and_the_actions(client, ag
     response = client.get(reverse("centres:visite_detail", args=[visite.pk]))
     page = html.unescape(response.content.decode())
     assert "Non conforme" in page
-    assert "Encadrement insuffisant : 3 présent(s) pour 4 requis (ACM-3)." in page
+    assert "Encadrement insuffisant : 3 présent(s) pour 4 requis (taux d'encadrement" in page
     assert "PAI connus et appliqués" in page and "Non vérifié" in page
     assert "Pas de registre." in page
     assert "Photo du registre" in page
@@ -365,8 +376,8 @@ def test_the_visit_export_has_the_check_and_the_open_actions(client, agent):
     assert ligne["Centre"] == "Centre social Alma-Gare"
     assert ligne["Date"] == "15/07/2026"
     assert (ligne["Encadrement requis"], ligne["Encadrement présent"]) == ("4", "3")
-    assert ligne["Conforme (ACM-3, ACM-4)"] == "Non"
-    assert "Encadrement insuffisant : 3 présent(s) pour 4 requis (ACM-3)." in ligne["Motifs"]
+    assert ligne["Encadrement conforme"] == "Non"
+    assert f"Encadrement insuffisant : 3 présent(s) pour 4 requis {INSUFFISANT}" in ligne["Motifs"]
     assert (ligne["Actions ouvertes"], ligne["Actions en retard"]) == ("2", "1")
 
 
@@ -392,7 +403,7 @@ def test_the_visit_report_is_a_pdf_with_the_check_and_its_reasons(client, agent)
     texte = " ".join(" ".join(page.extract_text().split()) for page in reader.pages).replace("\u00a0", " ")
     assert "Centre social de l'Épeule" in texte
     assert "Non conforme" in texte
-    assert "Encadrement insuffisant : 3 présent(s) pour 4 requis (ACM-3)." in texte
+    assert f"Encadrement insuffisant : 3 présent(s) pour 4 requis {INSUFFISANT}" in texte
     assert "16 de moins de 6 ans" in texte
     assert "Recruter un animateur qualifié" in texte
     assert "Registre incomplet." in texte

@@ -21,7 +21,9 @@ from conventions.models import (
     ValeurObjectif,
     VersionTexte,
 )
+from conventions.services import AVENANT_DELIBERE
 from roubaix_cs.formats import montant
+from roubaix_cs.sources_legales import CGCT_L2131_1, CIRCULAIRE_CPO
 
 from ..factories import PDF_MINIMAL, CentreFactory, ConventionFactory, EngagementFactory, LocalFactory
 from ..outils import messages_de
@@ -29,7 +31,7 @@ from .factories import AvenantFactory, AvenantMontantFactory, ObjectifFactory
 
 pytestmark = pytest.mark.django_db
 S = Convention.Statut
-FIGEE = "Convention approuvée : ses montants ne changent plus que par avenant (CPO-5)."
+FIGEE = f"Convention approuvée : ses montants ne changent plus que par avenant ({CIRCULAIRE_CPO})."
 
 
 def _erreurs(response):
@@ -206,7 +208,7 @@ def test_cpo_5_the_detail_page_offers_no_engagement_links_once_approved(client, 
 
 def test_cpo_2_the_page_says_each_years_amount_needs_its_own_vote(client, agent, approuvee):
     client.force_login(agent)
-    assert "Chaque montant annuel reste soumis au vote du conseil municipal (CPO-2)." in (
+    assert "Chaque montant annuel reste soumis au vote du conseil municipal (article L2311-7 du code général" in (
         client.get(approuvee.get_absolute_url()).content.decode()
     )
 
@@ -223,7 +225,7 @@ def test_cpo_3_an_advance_above_half_of_last_years_amount_is_a_warning(client, a
     )
     attendu = (
         f"Ville de Roubaix 2026 : l'avance ({montant(Decimal('20000.01'))}) dépasse 50 % "
-        f"du montant de 2025 ({montant(Decimal('40000.00'))}) (CPO-3)."
+        f"du montant de 2025 ({montant(Decimal('40000.00'))}) ({CIRCULAIRE_CPO})."
     )
     assert services.avertissements_avance(services.consolider(convention).lignes) == [attendu]
 
@@ -284,7 +286,9 @@ def test_cpo_5_an_avenant_is_not_signed_without_its_own_executoire_deliberation(
             convention=signee, statut=statut, deliberation_numero=numero, date_signature=datetime.date(2026, 3, 10)
         )
         response = client.post(reverse("conventions:avenant_signer", args=[avenant.pk]), follow=True)
-        assert messages_de(response) == ["Un avenant doit avoir sa propre délibération exécutoire (CPO-5)."]
+        assert messages_de(response) == [
+            f"Un avenant doit avoir sa propre délibération exécutoire ({AVENANT_DELIBERE})."
+        ]
         avenant.refresh_from_db()
         assert avenant.statut == statut
 
@@ -294,7 +298,9 @@ def test_del_6_an_avenant_signed_before_its_deliberation_is_executoire_is_refuse
     avenant = AvenantFactory(convention=signee, delibere=True, date_signature=signature)
     client.force_login(agent)
     response = client.post(reverse("conventions:avenant_signer", args=[avenant.pk]))
-    assert messages_de(response) == ["La signature de l'avenant doit suivre sa délibération exécutoire (DEL-6)."]
+    assert messages_de(response) == [
+        f"La signature de l'avenant doit suivre sa délibération exécutoire ({CGCT_L2131_1})."
+    ]
     avenant.refresh_from_db()
     assert avenant.statut == Avenant.Statut.DELIBERE
 

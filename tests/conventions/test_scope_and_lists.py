@@ -11,9 +11,11 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from comptes.models import Organisation
 from conventions.models import Convention
 
-from ..factories import CentreFactory, ConventionFactory, EngagementFactory, LocalFactory
+from ..factories import CentreFactory, ConventionFactory, EngagementFactory, LocalFactory, OrganisationFactory
+from .factories import AvenantFactory, AvenantMontantFactory
 
 pytestmark = pytest.mark.django_db
 S = Convention.Statut
@@ -99,7 +101,7 @@ def test_a_partner_reads_without_any_way_to_write(client, partenaire_caf, reseau
     client.force_login(partenaire_caf)
     response = client.get(reseau["A"].get_absolute_url())
     page = response.content.decode()
-    assert response.context["transitions"] == []  # no step is open to a partner
+    assert not response.context["etapes"]  # no step is open to a partner
     for nom in ("modifier", "transition", "version_deposer", "avenant_creer", "renouveler", "partie_creer"):
         assert reverse(f"conventions:{nom}", args=[reseau["A"].pk]) not in page
     assert (
@@ -130,7 +132,7 @@ def test_the_centre_tab_shows_a_partner_only_its_conventions(client, reseau, per
         assert (convention.objet in page) is (convention.objet[0] in visibles)
     # The city's whole aid to the centre would name the conventions the partner is not party to.
     assert response.context["aides"] is None
-    assert "SUB-3" not in page
+    assert "Aide annuelle de la Ville au centre et seuil" not in page
 
 
 def test_the_detail_page_hides_the_citys_whole_aid_from_partners(client, partenaire_caf, agent, reseau):
@@ -261,7 +263,7 @@ def test_the_centre_tab_lists_the_centres_conventions_and_the_sub_3_table(client
         Decimal("6000"),
         signee,
     )
-    assert "Aide annuelle de la Ville et seuil de 23 000 € (SUB-3)" in page
+    assert "Aide annuelle de la Ville et seuil de 23 000 € (loi n° 2000-321 du 12 avril 2000, art. 10)" in page
 
 
 @time_machine.travel(TODAY)
@@ -272,7 +274,7 @@ def test_the_centre_tab_flags_aid_above_23_000_without_a_signed_convention(clien
     client.force_login(agent)
     response = client.get(centre.get_absolute_url(), {"onglet": "conventions"})
     assert [a.convention_manquante for a in response.context["aides"]] == [False, True, False]
-    assert response.content.decode().count("Manquante (SUB-3)") == 1
+    assert response.content.decode().count("Convention signée manquante") == 1
     page = client.get(approuvee.get_absolute_url()).content.decode()
     assert page.count("Aucune : aucun versement possible au-delà de 23 000 €") == 1
 
@@ -284,3 +286,20 @@ def test_the_centre_tab_is_offered_to_the_readers_of_conventions_only(client, ag
         response = client.get(centre.get_absolute_url(), {"onglet": "conventions"})
         assert (("conventions", "Conventions") in response.context["onglets"]) is voit, user.role
         assert (response.context["onglet"] == "conventions") is voit, user.role
+
+
+def test_each_row_names_its_convention_and_states_its_current_amounts(client, agent):
+    """Not the same title on every row: the object (as changed by a signed avenant), the type beneath,
+    the city's cash and every funder's over the term, signed avenants applied."""
+    ville = OrganisationFactory(nature=Organisation.Nature.VILLE)
+    caf = OrganisationFactory(nature=Organisation.Nature.CAF)
+    convention = ConventionFactory(objet="Projet social de l'Alma", statut=Convention.Statut.SIGNEE)
+    EngagementFactory(convention=convention, financeur=ville, annee=2026, montant=Decimal("30000"))
+    EngagementFactory(convention=convention, financeur=caf, annee=2026, montant=Decimal("10000"))
+    avenant = AvenantFactory(convention=convention, statut="signe", nouvel_objet="Projet social et référent familles")
+    AvenantMontantFactory(avenant=avenant, annee=2026, financeur=ville, montant=Decimal("32500"))
+    client.force_login(agent)
+    page = client.get(reverse("conventions:liste")).content.decode()
+    rangee = page.split(convention.get_absolute_url(), 1)[1].split("</tr>", 1)[0]
+    assert "Projet social et référent familles" in rangee
+    assert "32\u202f500,00\u00a0€" in rangee and "42\u202f500,00\u00a0€" in rangee

@@ -14,6 +14,7 @@ from conventions import services
 from conventions.forms import ConventionForm
 from conventions.models import Convention, Partie
 from roubaix_cs.history import evenements
+from roubaix_cs.sources_legales import CGCT_L2131_1, CIRCULAIRE_CPO
 
 from ..factories import CentreFactory, ConventionFactory, DocumentFactory, LocalFactory, UserFactory
 from ..outils import messages_de
@@ -197,7 +198,7 @@ def test_the_responsable_approves_a_complete_convention(client, responsable, en_
 
 def test_cpo_6_approval_is_refused_without_the_legal_visa_date_and_model_version(client, responsable, en_revue):
     client.force_login(responsable)
-    message = "Le visa du service juridique (date et version du modèle) est requis (CPO-6)."
+    message = "Le visa du service juridique (date et version du modèle) est requis avant l'approbation."
     for visa, version in [(None, ""), (None, "CPOM-2024-v2"), (datetime.date(2024, 10, 1), "")]:
         Convention.objects.filter(pk=en_revue.pk).update(juridique_visa=visa, modele_version=version)
         response = _transition(client, en_revue, S.APPROUVEE)
@@ -228,9 +229,15 @@ def test_sub_6_every_missing_clause_is_listed(client, responsable, en_revue):
 
 def test_sub_6_the_detail_page_says_whether_passing_the_money_on_is_allowed(client, agent, en_revue):
     client.force_login(agent)
-    assert "Reversement à des tiers : interdit (SUB-6)." in client.get(en_revue.get_absolute_url()).content.decode()
+    assert (
+        "Reversement à des tiers : interdit (article L1611-4 du code général"
+        in client.get(en_revue.get_absolute_url()).content.decode()
+    )
     Convention.objects.filter(pk=en_revue.pk).update(autorise_reversement=True)
-    assert "Reversement à des tiers : autorisé (SUB-6)." in client.get(en_revue.get_absolute_url()).content.decode()
+    assert (
+        "Reversement à des tiers : autorisé (article L1611-4 du code général"
+        in client.get(en_revue.get_absolute_url()).content.decode()
+    )
 
 
 def test_approval_needs_the_city_as_a_party(client, responsable, caf):
@@ -290,7 +297,7 @@ def test_del_6_a_party_signing_before_the_deliberation_is_executoire_is_refused(
     client.force_login(agent)
     response = _transition(client, deliberee, S.SIGNEE)
     assert messages_de(response) == [
-        "CAF du Nord a signé le 28/02/2026, avant que la délibération soit exécutoire (01/03/2026) (DEL-6)."
+        f"CAF du Nord a signé le 28/02/2026, avant que la délibération soit exécutoire (01/03/2026) ({CGCT_L2131_1})."
     ]
     deliberee.refresh_from_db()
     assert deliberee.statut == S.DELIBEREE
@@ -367,7 +374,10 @@ def test_cpo_5_the_form_no_longer_changes_object_dates_or_clauses_once_approved(
     assert not convention.clauses_manquantes()
     form = ConventionForm(instance=convention)
     assert form.fields["fin"].disabled
-    assert form.fields["fin"].help_text == "Modifiable par avenant seulement (CPO-5)."
+    assert (
+        form.fields["fin"].help_text
+        == "Modifiable par avenant seulement (circulaire du Premier ministre du 29 septembre 2015)."
+    )
 
 
 # --- CPO-4: renewal ---------------------------------------------------------------------------
@@ -387,7 +397,8 @@ def test_cpo_4_renewal_is_refused_without_an_evaluation(client, agent, a_renouve
     response = client.post(reverse("conventions:renouveler", args=[a_renouveler.pk]))
     assert response["Location"] == a_renouveler.get_absolute_url()
     assert messages_de(response) == [
-        "Renouvellement impossible : aucune évaluation n'a été faite au moins 3 mois avant la fin (30/09/2028) (CPO-4)."
+        "Renouvellement impossible : aucune évaluation n'a été faite au moins 3 mois avant la fin (30/09/2028) : "
+        f"le renouvellement suit une évaluation conjointe ({CIRCULAIRE_CPO})."
     ]
     assert Convention.objects.count() == 1
 
@@ -449,7 +460,9 @@ def test_cpo_4_renewing_a_convention_extended_by_avenant_follows_the_new_end(age
     )
     with pytest.raises(ValidationError) as erreur:
         services.renouveler(convention=a_renouveler, par=agent)
-    assert "au moins 3 mois avant la fin (30/03/2029) (CPO-4)" in erreur.value.messages[0]
+    assert (
+        "au moins 3 mois avant la fin (30/03/2029) : le renouvellement suit une évaluation" in erreur.value.messages[0]
+    )
     EvaluationFactory(convention=a_renouveler, date=datetime.date(2029, 1, 15))  # after 30/09/2028, the first limit
 
     suivante = services.renouveler(convention=a_renouveler, par=agent)

@@ -108,7 +108,10 @@ def test_a_rapporteur_on_a_beneficiary_board_is_refused_next_to_the_field(
         },
     )
     assert response.status_code == 200
-    assert "ne peut pas rapporter cette délibération (SUB-13)" in response.context["form"].errors["rapporteur"][0]
+    assert (
+        "ne peut pas rapporter cette délibération (article L2131-11 du code général"
+        in response.context["form"].errors["rapporteur"][0]
+    )
     assert not Deliberation.objects.exists()
 
 
@@ -116,7 +119,7 @@ def test_the_rapporteur_check_also_applies_when_editing(client, brouillon, respo
     client.force_login(responsable)
     data = _texte(brouillon, rapporteur=elu_administrateur.pk)
     response = client.post(reverse("deliberations:modifier", args=[brouillon.pk]), data)
-    assert "(SUB-13)" in response.context["form"].errors["rapporteur"][0]
+    assert "(article L2131-11 du code général" in response.context["form"].errors["rapporteur"][0]
 
 
 def _texte(deliberation, **changes):

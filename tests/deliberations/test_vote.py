@@ -239,8 +239,8 @@ def test_the_actes_acknowledgement_must_follow_its_format(client, votee, agent, 
         reverse("deliberations:executoire", args=[votee.pk]),
         {"date_transmission": "2026-03-20", "ar_actes": ar, "date_publication": "2026-03-20"},
     )
-    assert "(DEL-7)" in response.context["form"].errors["ar_actes"][0]
-    with pytest.raises(ValidationError, match="DEL-7"):
+    assert "Accusé de réception @CTES attendu sous la forme" in response.context["form"].errors["ar_actes"][0]
+    with pytest.raises(ValidationError, match="Accusé de réception @CTES attendu sous la forme"):
         services.rendre_executoire(
             deliberation=votee,
             date_transmission=datetime.date(2026, 3, 20),
@@ -282,7 +282,7 @@ def test_a_convention_is_signed_only_after_the_executoire_date(
     with django_capture_on_commit_callbacks(execute=True):
         services.voter(deliberation=deliberation, pour=30, contre=2, abstentions=0, par=responsable)
     convention.parties.update(date_signature=datetime.date(2026, 3, 16))
-    with pytest.raises(ValidationError, match="DEL-6"):  # voted, not yet exécutoire
+    with pytest.raises(ValidationError, match="article L2131-1 du code général"):  # voted, not yet exécutoire
         conventions_services.changer_statut(convention=convention, vers=Convention.Statut.SIGNEE, par=responsable)
 
     services.rendre_executoire(

@@ -112,7 +112,8 @@ def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_
     page.locator("input[name=reference]").fill("M-001")
     page.get_by_role("button", name="Enregistrer le versement").click()
     expect(page.locator("main form")).to_contain_text(
-        "Aucun versement avant que la délibération soit exécutoire (SUB-1, SUB-14) : "
+        "Aucun versement avant que la délibération soit exécutoire "
+        "(article L2131-1 du code général des collectivités territoriales) : "
         f"exécutoire le {executoire:%d/%m/%Y}."
     )
     page.locator("input[name=date]").fill(executoire.isoformat())

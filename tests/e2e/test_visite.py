@@ -43,7 +43,7 @@ def test_an_agent_records_an_understaffed_acm_visit_and_its_follow_up(live_serve
     expect(page).to_have_url(f"{live_server.url}{visite.get_absolute_url()}")
     expect(page.get_by_role("alert").filter(has_text="La visite a été enregistrée.")).to_be_visible()
     avertissement = page.get_by_role("alert").filter(has_text="Encadrement non conforme")
-    expect(avertissement).to_contain_text("Encadrement insuffisant : 2 présent(s) pour 4 requis (ACM-3).")
+    expect(avertissement).to_contain_text("Encadrement insuffisant : 2 présent(s) pour 4 requis (taux d'encadrement")
     expect(page.get_by_text("Non conforme", exact=True)).to_be_visible()
 
     # A follow-up action with a due date.

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from comptes.models import Organisation
 from conventions.models import Convention, Partie
+from roubaix_cs.sources_legales import CGCT_L2131_1, LOI_2000_321_ART_10
 from subventions import services
 from subventions.models import DemandeSubvention, Versement
 
@@ -69,7 +70,7 @@ def _convention_signee(
 def test_sub_1_sub_14_a_payment_before_the_executoire_date_is_refused(client_of, agent, demande):
     response = _poster_versement(client_of(agent), demande, "9000", "2026-02-19")
     assert response.status_code == 200
-    assert "Aucun versement avant que la délibération soit exécutoire (SUB-1, SUB-14)" in _erreurs(response)
+    assert f"Aucun versement avant que la délibération soit exécutoire ({CGCT_L2131_1})" in _erreurs(response)
     assert "exécutoire le 20/02/2026" in response.content.decode()
     assert not Versement.objects.exists()
 
@@ -89,7 +90,7 @@ def test_sub_1_sub_14_a_payment_on_the_executoire_date_is_accepted(client_of, ag
 def test_sub_1_a_voted_grant_whose_deliberation_is_not_yet_executoire_cannot_be_paid(client_of, agent):
     demande = DemandeFactory(votee=True, date_executoire=None)
     response = _poster_versement(client_of(agent), demande, "9000", "2026-05-01")
-    assert "Aucun versement avant que la délibération soit exécutoire (SUB-1, SUB-14)." in _erreurs(response)
+    assert f"Aucun versement avant que la délibération soit exécutoire ({CGCT_L2131_1})." in _erreurs(response)
     assert not Versement.objects.exists()
 
 
@@ -115,7 +116,7 @@ def test_sub_3_sub_14_above_23000_without_a_signed_convention_the_payment_is_ref
     response = _poster_versement(client_of(agent), demande, "9000", "2026-03-01")
     erreurs = _erreurs(response)
     assert "atteint 23\u202f000,01\u00a0€ (dont 5\u202f000,01\u00a0€ en nature)" in erreurs
-    assert "une convention signée couvrant l'année est requise avant tout versement (SUB-3, SUB-14)" in erreurs
+    assert f"une convention signée couvrant l'année est requise avant tout versement ({LOI_2000_321_ART_10})" in erreurs
     assert not Versement.objects.exists()
 
 
@@ -264,7 +265,9 @@ def test_the_form_shows_the_voted_amount_what_is_paid_what_remains_and_the_execu
 def test_the_form_warns_before_typing_when_a_payment_would_be_blocked(client_of, agent, demande):
     _locaux(demande.centre, "10000")
     response = client_of(agent).get(reverse("subventions:versement_creer", args=[demande.pk]))
-    assert any("SUB-3, SUB-14" in raison for raison in response.context["bloquants"])
+    assert any(
+        "une convention signée couvrant l'année est requise" in raison for raison in response.context["bloquants"]
+    )
     assert "Un versement daté d'aujourd'hui serait refusé" in response.content.decode()
 
 

@@ -20,9 +20,13 @@ from .outils_demandes import cer, transition
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(datetime.datetime(2026, 9, 1, 10, 0))]
 S = DemandeSubvention.Statut
 TODAY = datetime.date(2026, 9, 1)
-REFUS_CER = "Aucun contrat d'engagement républicain signé et valide dans les documents du centre (SUB-11)."
+REFUS_CER = (
+    "Aucun contrat d'engagement républicain signé et valide dans les documents du centre : il est requis "
+    "pour toute subvention (loi n° 2000-321 du 12 avril 2000, art. 10-1)."
+)
 REFUS_CRF = (
-    "Le compte rendu financier d'une subvention précédente pour le même objet est en retard (SUB-4) : "
+    "Le compte rendu financier d'une subvention précédente pour le même objet est en retard (dû dans les 6 mois "
+    "suivant la fin de l'exercice, loi n° 2000-321 du 12 avril 2000, art. 10) : "
     "la responsable peut passer outre en écrivant le motif de la dérogation."
 )
 
@@ -276,7 +280,7 @@ def test_sub_15_validation_is_refused_above_the_available_credits(client, respon
     response = transition(client, demande, S.VALIDEE)
     assert messages_de(response) == [
         f"Crédits insuffisants sur la ligne {ligne} : {montant(Decimal('15000'))} disponibles "
-        f"pour {montant(Decimal('15000.50'))} proposés (SUB-15)."
+        f"pour {montant(Decimal('15000.50'))} proposés : on n'engage pas au-delà des crédits ouverts."
     ]
     assert _statut(demande) == S.PROPOSEE
     # Exactly the available credits: accepted.
@@ -292,7 +296,7 @@ def test_sub_15_the_instruction_page_shows_what_the_line_has_left(client, agent)
     page = contenu(client.get(demande.get_absolute_url()))
     assert f'<dd class="col-sm-7" id="disponible">\n            {montant(Decimal("15000"))}' in page
     assert montant(Decimal("-3000")) in page
-    assert "crédits insuffisants, SUB-15" in page
+    assert "(crédits insuffisants)" in page
 
 
 # --- SUB-4: last year's financial report overdue, and the responsable's override -----------------
@@ -350,7 +354,7 @@ def test_sub_4_the_responsable_overrides_with_a_written_reason(client, responsab
         follow=True,
     )
     assert messages_de(response) == ["Instruction enregistrée."]
-    assert messages_de(transition(client, proposee, S.VALIDEE, "Dérogation SUB-4")) == ["Demande validée."]
+    assert messages_de(transition(client, proposee, S.VALIDEE, "Dérogation accordée")) == ["Demande validée."]
     proposee.refresh_from_db()
     assert proposee.statut == S.VALIDEE
     assert proposee.derogation_crf_par == responsable

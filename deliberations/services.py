@@ -10,12 +10,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from comptes.models import Role
-from comptes.permissions import RESPONSABLE_SEULE, qui
+from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, qui
 from conventions import services as conventions_services
 from conventions.models import Avenant, Convention
 from roubaix_cs.pdf import render_pdf
 from roubaix_cs.sources_legales import CGCT_L2131_11
-from roubaix_cs.workflow import enregistrer
+from roubaix_cs.workflow import Circuit, Transition, enregistrer
 from subventions import services as subventions_services
 from subventions.models import DemandeSubvention
 
@@ -352,6 +352,44 @@ def refus_du_vote(
     ]
 
 
+def _avant_vote(deliberation, jour=None):
+    """What the vote of a ready deliberation waits for: a session that may vote (DEL-1), the PDF of its
+    current content, a rapporteur who is not on a beneficiary's board (SUB-13)."""
+    erreurs = list(deliberation.seance.refus_de_vote())
+    if not deliberation.versions.exists() or deliberation.contenu_modifie:
+        erreurs.append("Générez le PDF de la délibération (à jour de son contenu) avant d'enregistrer le vote.")
+    if deliberation.rapporteur_id and deliberation.rapporteur_id in elus_interesses(deliberation):
+        erreurs.append(
+            "Le rapporteur siège au conseil d'un bénéficiaire : un élu intéressé ne rapporte pas la délibération "
+            f"({CGCT_L2131_11})."
+        )
+    return erreurs
+
+
+def _avant_executoire(deliberation, jour=None):
+    """DEL-4: the act as voted is transmitted, so its PDF must be ready."""
+    if deliberation.versions.filter(votee=True).exists():
+        return []
+    return ["Le PDF de l'acte tel que voté est en cours de génération : transmettez-le une fois qu'il est prêt."]
+
+
+# The steps of a deliberation as its page draws them, `principale` its one primary button. Each is taken
+# through its own form and service (marquer_prete, voter, rendre_executoire); the table says who takes it
+# and what it waits for, so that the page shows why a step may not be taken yet.
+DST = Deliberation.Statut
+TRANSITIONS = [
+    Transition((DST.BROUILLON,), DST.PRETE, "Marquer prête pour la séance", RESPONSABLE_SEULE, principale=True),
+    Transition((DST.PRETE,), DST.VOTEE, "Enregistrer le vote", EQUIPE, _avant_vote, principale=True),
+    Transition((DST.VOTEE,), DST.EXECUTOIRE, "Rendre exécutoire", EQUIPE, _avant_executoire, principale=True),
+]
+CIRCUIT = Circuit(TRANSITIONS, Deliberation.Statut, qui=qui)
+
+
+def etapes(deliberation, user, jour=None):
+    """The deliberation's next step as its page shows it to `user` (roubaix_cs.workflow.Etapes)."""
+    return CIRCUIT.etapes(deliberation, user, jour)
+
+
 @transaction.atomic
 def voter(
     *,
@@ -379,16 +417,9 @@ def voter(
     seance = deliberation.seance
     if deliberation.statut != Deliberation.Statut.PRETE:
         raise ValidationError("Seule une délibération prête peut être votée.")
-    if refus := seance.refus_de_vote():  # DEL-1
+    if refus := _avant_vote(deliberation):
         raise ValidationError(refus)
-    if not deliberation.versions.exists() or deliberation.contenu_modifie:
-        raise ValidationError("Générez le PDF de la délibération (à jour de son contenu) avant d'enregistrer le vote.")
     interesses = elus_interesses(deliberation)
-    if deliberation.rapporteur_id in interesses:
-        raise ValidationError(
-            "Le rapporteur siège au conseil d'un bénéficiaire : un élu intéressé ne rapporte pas la délibération "
-            f"({CGCT_L2131_11})."
-        )
     presents = seance.presents if presents is None else presents
     pouvoirs = (seance.pouvoirs or 0) if pouvoirs is None else pouvoirs
     if presents is None:
@@ -437,10 +468,8 @@ def rendre_executoire(*, deliberation, date_transmission, ar_actes, date_publica
     deliberation = Deliberation.objects.select_for_update().select_related("seance").get(pk=deliberation.pk)
     if deliberation.statut != Deliberation.Statut.VOTEE:
         raise ValidationError("Seule une délibération votée devient exécutoire.")
-    if not deliberation.versions.filter(votee=True).exists():
-        raise ValidationError(
-            "Le PDF de l'acte tel que voté est en cours de génération : transmettez-le une fois qu'il est prêt."
-        )
+    if refus := _avant_executoire(deliberation):
+        raise ValidationError(refus)
     if not AR_ACTES_RE.match(ar_actes or ""):
         raise ValidationError(
             {"ar_actes": "Accusé de réception @CTES attendu sous la forme 059-215905128-20260210-2026_042-DE."}

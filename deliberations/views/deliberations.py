@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comptes.permissions import EQUIPE, LECTEURS_DELIBERATIONS, access
+from comptes.permissions import EQUIPE, LECTEURS_DELIBERATIONS, access, is_equipe
 from conventions.models import Avenant, Convention
 from deliberations import permissions, services
 from deliberations.filters import DeliberationFilter
@@ -151,9 +151,8 @@ def deliberation_detail(request, pk):
             "demandes": demandes,
             "total": sum((d.montant_propose or 0 for d in demandes), 0),
             "interesses": Mandat.objects.filter(organisation__in=organisations).select_related("elu", "organisation"),
-            "peut_marquer_prete": permissions.can_mark_deliberation_ready(request.user, deliberation),
-            "peut_voter": permissions.can_record_vote(request.user, deliberation),
-            "peut_rendre_executoire": permissions.can_make_executoire(request.user, deliberation),
+            # The next step, for the team: its button, or why it may not be taken yet.
+            "etapes": services.etapes(deliberation, request.user) if is_equipe(request.user) else None,
             "peut_modifier": permissions.can_edit_deliberation(request.user, deliberation),
             # The annex lists the grants, conventions and avenants; naming them in the timeline would cost
             # a query each (their names read the centre).

@@ -277,9 +277,11 @@ def demande_detail(request, pk):
         "reste_a_verser": (demande.montant_vote - demande.total_verse) if demande.montant_vote is not None else None,
         "crf": getattr(demande, "crf", None),
         "etat_crf": etat_crf(demande, today),
-        "transitions": services.transitions_possibles(demande, user) if equipe else [],
+        # The next steps, for the team: the expected one, the other decisions, why a step may not be taken.
+        "etapes": services.etapes(demande, user, today) if equipe else None,
         "inscriptible": can_put_demande_on_deliberation(user, demande),
-        "modifiable": can_edit_demande(user, demande),
+        # The instruction (amount, imputation, analysis note) is what « Proposer » and « Valider » need.
+        "saisir_instruction": can_edit_demande(user, demande) and demande.statut in (S.INSTRUCTION, S.PROPOSEE),
         "suivante": demande.suivantes.select_related("centre").first(),
         "evenements": _historique(demande, user),
     }

@@ -16,6 +16,7 @@ from conventions.models import Convention, Partie
 from roubaix_cs.history import evenements
 from roubaix_cs.sources_legales import CGCT_L2131_1, CIRCULAIRE_CPO
 
+from ..etapes import panneau
 from ..factories import CentreFactory, ConventionFactory, DocumentFactory, LocalFactory, UserFactory
 from ..outils import messages_de
 from .factories import AvenantFactory, EvaluationFactory, ObjectifFactory
@@ -172,13 +173,16 @@ def test_a_transition_outside_the_table_is_refused(client, agent, ville):
 
 
 def test_the_agent_sees_only_the_steps_open_to_her(client, agent, responsable, en_revue):
+    """The approval is the expected step: the agent sees it reserved to the responsable, who takes it."""
     client.force_login(agent)
-    assert [t.vers for t in client.get(en_revue.get_absolute_url()).context["transitions"]] == [S.BROUILLON]
+    etapes = client.get(en_revue.get_absolute_url()).context["etapes"]
+    assert (etapes.principale.vers, etapes.principale.permise) == (S.APPROUVEE, False)
+    assert etapes.principale.reserve_a == "la responsable de service"
+    assert [e.vers for e in etapes.autres] == [S.BROUILLON]
     client.force_login(responsable)
-    assert [t.vers for t in client.get(en_revue.get_absolute_url()).context["transitions"]] == [
-        S.BROUILLON,
-        S.APPROUVEE,
-    ]
+    etapes = client.get(en_revue.get_absolute_url()).context["etapes"]
+    assert (etapes.principale.vers, etapes.principale.permise) == (S.APPROUVEE, True)
+    assert [e.vers for e in etapes.autres] == [S.BROUILLON]
 
 
 def test_only_the_responsable_approves(client, agent, en_revue):
@@ -251,8 +255,9 @@ def test_a_convention_is_deliberated_only_by_a_deliberation_never_by_a_button(cl
     """One path: « Délibérée » is what the council's vote of a deliberation records, not a step to click."""
     convention = ConventionFactory(complete=True, statut=S.APPROUVEE, parties=[ville])
     client.force_login(agent)
-    page = client.get(convention.get_absolute_url())
-    assert "Délibérée par le conseil municipal" not in page.content.decode()
+    etapes = panneau(client.get(convention.get_absolute_url()))
+    assert etapes.primaires == [] and S.DELIBEREE not in [vers for vers, _ in etapes.envois]
+    assert "« Délibérée par le conseil municipal », enregistrée depuis la page de la délibération" in etapes.text()
     response = _transition(client, convention, S.DELIBEREE)
     assert messages_de(response) == ["Passage impossible de « Approuvée pour signature » à « Délibérée »."]
     convention.refresh_from_db()

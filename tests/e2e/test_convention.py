@@ -22,9 +22,11 @@ def _enregistrer(page, message):
 
 
 def _etape(page, vers, bouton, commentaire=""):
+    """Take a step of the « Étape suivante » panel: its comment box opens only when asked for."""
     if commentaire:
+        page.locator(f"details:has(#commentaire-{vers}) > summary").click()
         page.locator(f"#commentaire-{vers}").fill(commentaire)
-    page.get_by_role("button", name=bouton).click()
+    page.get_by_role("button", name=bouton, exact=True).click()
 
 
 def _deliberer(seance, executoire, **objets):

@@ -24,9 +24,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _etape(page, vers, bouton, commentaire=""):
+    """Take a step of the « Étape suivante » panel: its comment box opens only when asked for."""
     if commentaire:
+        page.locator(f"details:has(#commentaire-{vers}) > summary").click()
         page.locator(f"#commentaire-{vers}").fill(commentaire)
-    page.get_by_role("button", name=bouton).click()
+    page.get_by_role("button", name=bouton, exact=True).click()
 
 
 def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_date(
@@ -53,7 +55,7 @@ def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_
     expect(page.get_by_role("alert")).to_contain_text("Demande en instruction.")
 
     # The proposal: amount, imputation and analysis note, then « Proposer ».
-    page.get_by_role("link", name="Instruire").click()
+    page.get_by_role("link", name="Saisir l'instruction").click()
     page.locator("input[name=montant_propose]").fill("18000")
     page.locator("select[name=ligne_budgetaire]").select_option(str(ligne.pk))
     page.locator("textarea[name=note_analyse]").fill("Projet social solide, budget équilibré.")
@@ -137,4 +139,25 @@ def test_a_request_is_instructed_validated_voted_then_paid_after_the_executoire_
         executoire,
     )
     assert [v.montant for v in demande.versements.all()] == [Decimal("9000.00")]
+    assert browser_problems == []
+
+
+def test_a_secondary_decision_asks_for_its_reason_only_once_chosen(live_server, page, browser_problems):
+    """One primary button, the expected step; « Rejeter » opens its own reason box, required."""
+    UserFactory(username="responsable", role=Role.RESPONSABLE, first_name="Claire", last_name="Dumont")
+    demande = DemandeFactory()
+    connexion(page, "responsable")
+    page.goto(demande.get_absolute_url())
+    etapes = page.locator("#etapes")
+    expect(etapes.locator(".btn-primary")).to_have_text(["Mettre en instruction"])
+    expect(etapes.locator("textarea:visible")).to_have_count(0)
+    etapes.locator("summary", has_text="Rejeter").click()
+    motif = page.locator("#commentaire-rejetee")
+    expect(motif).to_be_visible()
+    page.get_by_role("button", name="Rejeter", exact=True).click()  # the reason is required: nothing sent
+    expect(page.locator("#statut")).to_have_text("Reçue")
+    motif.fill("Hors du champ de la politique de la ville")
+    page.get_by_role("button", name="Rejeter", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Demande rejetée.")
+    expect(page.locator("#etapes")).to_have_count(0)
     assert browser_problems == []

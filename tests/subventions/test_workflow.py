@@ -13,6 +13,7 @@ from roubaix_cs.formats import montant
 from subventions import services
 from subventions.models import CompteRenduFinancier, DemandeSubvention
 
+from ..etapes import panneau
 from ..factories import DemandeFactory, LigneBudgetaireFactory, OrganisationFactory
 from ..outils import contenu, messages_de
 from .outils_demandes import cer, transition
@@ -101,8 +102,10 @@ def test_the_workflow_from_reception_to_notification_with_every_step_in_the_hist
 
 def test_an_agent_cannot_validate_a_proposal(client, agent, proposee):
     client.force_login(agent)
-    page = contenu(client.get(proposee.get_absolute_url()))
-    assert "Valider la proposition" not in page  # no button for the agent
+    etapes = panneau(client.get(proposee.get_absolute_url()))
+    assert etapes.primaires == [("Valider la proposition", True)]  # shown, disabled: reserved
+    assert "Réservé à la responsable de service." in etapes.text()
+    assert S.VALIDEE not in [vers for vers, _ in etapes.envois]
     response = transition(client, proposee, S.VALIDEE)
     assert messages_de(response) == ["« Valider la proposition » est réservé à la responsable de service."]
     assert _statut(proposee) == S.PROPOSEE
@@ -110,7 +113,7 @@ def test_an_agent_cannot_validate_a_proposal(client, agent, proposee):
 
 def test_the_responsable_sees_the_validation_button(client, responsable, proposee):
     client.force_login(responsable)
-    assert "Valider la proposition" in contenu(client.get(proposee.get_absolute_url()))
+    assert panneau(client.get(proposee.get_absolute_url())).primaires == [("Valider la proposition", False)]
 
 
 def test_proposing_needs_an_amount_and_an_analysis_note(client, agent):

@@ -19,7 +19,9 @@ from roubaix_cs.seuils import (
     BILAN_CERTIFIE_PART_PRODUITS_PCT,
     BILAN_CERTIFIE_SEUIL,
     CAC_SEUIL_SUBVENTIONS,
+    CRF_DELAI_MOIS,
 )
+from roubaix_cs.sources_legales import CGCT_L2131_1, LOI_2000_321_ART_10, LOI_2000_321_ART_10_1
 from roubaix_cs.workflow import Circuit, Transition, enregistrer
 
 from .models import DemandeSubvention, LigneBudgetaire, Versement, echeance_crf
@@ -66,10 +68,13 @@ def _validation(demande, jour):
         if demande.montant_propose > reste:
             erreurs.append(
                 f"Crédits insuffisants sur la ligne {demande.ligne_budgetaire} : {montant(reste)} disponibles "
-                f"pour {montant(demande.montant_propose)} proposés (SUB-15)."
+                f"pour {montant(demande.montant_propose)} proposés : on n'engage pas au-delà des crédits ouverts."
             )
     if not cer_signe(demande, jour):
-        erreurs.append("Aucun contrat d'engagement républicain signé et valide dans les documents du centre (SUB-11).")
+        erreurs.append(
+            "Aucun contrat d'engagement républicain signé et valide dans les documents du centre : il est requis "
+            f"pour toute subvention ({LOI_2000_321_ART_10_1})."
+        )
     if not centres_services.siret_valide(demande.centre):
         erreurs.append(
             f"Le SIRET du bénéficiaire ({demande.centre.nom_beneficiaire}) est absent ou invalide : une subvention "
@@ -77,7 +82,8 @@ def _validation(demande, jour):
         )
     if crf_en_retard(demande, jour) and not demande.derogation_crf_motif.strip():
         erreurs.append(
-            "Le compte rendu financier d'une subvention précédente pour le même objet est en retard (SUB-4) : "
+            "Le compte rendu financier d'une subvention précédente pour le même objet est en retard (dû dans les "
+            f"{CRF_DELAI_MOIS} mois suivant la fin de l'exercice, {LOI_2000_321_ART_10}) : "
             "la responsable peut passer outre en écrivant le motif de la dérogation."
         )
     return erreurs
@@ -279,7 +285,7 @@ def refus_de_versement(demande, montant_, jour_versement):
         return erreurs
     if not demande.date_executoire or jour_versement < demande.date_executoire:
         erreurs.append(
-            "Aucun versement avant que la délibération soit exécutoire (SUB-1, SUB-14)"
+            f"Aucun versement avant que la délibération soit exécutoire ({CGCT_L2131_1})"
             + (f" : exécutoire le {demande.date_executoire:%d/%m/%Y}." if demande.date_executoire else ".")
         )
     aide = aide_annuelle(
@@ -289,12 +295,13 @@ def refus_de_versement(demande, montant_, jour_versement):
         erreurs.append(
             f"L'aide de la Ville au centre en {demande.annee} atteint {montant(aide.total)} "
             f"(dont {montant(aide.nature)} en nature) : une convention signée couvrant l'année est requise "
-            "avant tout versement (SUB-3, SUB-14)."
+            f"avant tout versement ({LOI_2000_321_ART_10})."
         )
     elif aide.seuil_depasse and signature_ville(aide.convention) > jour_versement:
         erreurs.append(
             f"La convention couvrant {demande.annee} n'a été signée par la Ville que le "
-            f"{signature_ville(aide.convention):%d/%m/%Y} : pas de versement daté d'avant sa signature (SUB-3, SUB-14)."
+            f"{signature_ville(aide.convention):%d/%m/%Y} : pas de versement daté d'avant sa signature "
+            f"({LOI_2000_321_ART_10})."
         )
     if aide.seuil_depasse and aide.convention is not None and montant_ > 0:
         verse = verse_au_beneficiaire(demande.centre, demande.annee)

@@ -4,7 +4,7 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -94,13 +94,22 @@ def rediger(
     commission="",
     date_commission=None,
 ):
-    """Draft a deliberation from validated grants and/or approved conventions and draft avenants."""
-    demandes = list(demandes)
-    conventions = list(conventions)
-    avenants = list(avenants)
+    """Draft a deliberation from validated grants and/or approved conventions and draft avenants.
+
+    The grants, conventions and avenants are locked and read again first: two drafts made at the same
+    moment cannot both take one of them (the second waits, then finds it taken)."""
+    demandes = _verrouilles(DemandeSubvention, demandes)
+    conventions = _verrouilles(Convention, conventions)
+    avenants = _verrouilles(Avenant, avenants)
     if not (demandes or conventions or avenants):
         raise ValidationError("Choisissez au moins une subvention, une convention ou un avenant.")
+    en_cours = [Deliberation.Statut.BROUILLON, Deliberation.Statut.PRETE]
     erreurs = [f"{d} n'est pas validée." for d in demandes if d.statut != DS.VALIDEE]
+    erreurs += [
+        f"{objet} figure déjà sur la délibération n° {deliberation.reference}."
+        for objet in [*demandes, *conventions, *avenants]
+        for deliberation in objet.deliberations.filter(statut__in=en_cours)
+    ]
     erreurs += [
         f"{c} n'est pas approuvée pour signature." for c in conventions if c.statut != Convention.Statut.APPROUVEE
     ]
@@ -108,16 +117,10 @@ def rediger(
     if erreurs:
         raise ValidationError(erreurs)
     _verifier_rapporteur(rapporteur, _organisations_beneficiaires(demandes, conventions, avenants))
-    annee = seance.date.year
-    # Numbers are unique per year: lock the year's deliberations while taking the next one. (No
-    # aggregate here: PostgreSQL refuses FOR UPDATE with MAX(); the unique constraint backs this up.)
-    numeros = Deliberation.objects.select_for_update().filter(annee=annee).values_list("numero", flat=True)
-    dernier = max(numeros, default=0)
     nature = N.SUBVENTIONS if demandes else N.CONVENTION if conventions else N.AVENANT
     deliberation = Deliberation(
         seance=seance,
-        annee=annee,
-        numero=dernier + 1,
+        annee=seance.date.year,
         nature=nature,
         objet=objet,
         rapporteur=rapporteur,
@@ -128,12 +131,39 @@ def rediger(
         deliberation, demandes=demandes, conventions=conventions, avenants=avenants
     ).items():
         setattr(deliberation, partie, texte)
-    deliberation.save()
+    _numeroter_et_enregistrer(deliberation)
     deliberation.demandes.set(demandes)
     deliberation.conventions.set(conventions)
     deliberation.avenants.set(avenants)
     for demande in demandes:
         subventions_services.inscrire_a_deliberation(demande=demande, reference=deliberation.reference, par=par)
+    return deliberation
+
+
+def _verrouilles(modele, objets):
+    """`objets` read again under a row lock, in a fixed order (no deadlock between two drafts)."""
+    pks = sorted({objet.pk for objet in objets})
+    return list(modele.objects.select_for_update().filter(pk__in=pks).order_by("pk")) if pks else []
+
+
+NUMEROTATION_ESSAIS = 5
+
+
+def _numeroter_et_enregistrer(deliberation):
+    """Save a new deliberation with the next number of its year. Two drafts at the same moment may
+    take the same one: the second insert then breaks the unique constraint (after waiting for the
+    first to commit); it takes the following number, within a savepoint, a few times at most."""
+    for essai in range(NUMEROTATION_ESSAIS):
+        dernier = Deliberation.objects.filter(annee=deliberation.annee).aggregate(n=Max("numero"))["n"] or 0
+        deliberation.numero = dernier + 1
+        try:
+            with transaction.atomic():
+                deliberation.save()
+            return deliberation
+        except IntegrityError:
+            deliberation.pk = None
+            if essai == NUMEROTATION_ESSAIS - 1:
+                raise
     return deliberation
 
 

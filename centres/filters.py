@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from comptes.models import Role, referents
+from roubaix_cs.forms import FiltreChoixModele
 from roubaix_cs.seuils import DOCUMENT_ALERTE_JOURS
 
 from .models import AssembleeGenerale, Centre, Document, Local, Quartier, Travaux, Visite
@@ -12,7 +13,7 @@ from .models import AssembleeGenerale, Centre, Document, Local, Quartier, Travau
 class CentreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="rechercher", label="Recherche")
     statut = django_filters.ChoiceFilter(choices=Centre.Statut.choices, empty_label="Tous les statuts")
-    referent = django_filters.ModelChoiceFilter(queryset=referents(), label="Suivi par", empty_label="Tous")
+    referent = FiltreChoixModele(queryset=referents(), label="Suivi par", empty_label="Tous")
     quartier = django_filters.ChoiceFilter(choices=Quartier.choices, empty_label="Tous les quartiers")
     agrement_fin_mois = django_filters.NumberFilter(
         method="filtrer_fin_agrement",
@@ -60,7 +61,7 @@ class AssembleeGeneraleFilter(django_filters.FilterSet):
     PERIODES = [("a_venir", "À venir"), ("passees", "Passées"), ("toutes", "Toutes")]
 
     periode = django_filters.ChoiceFilter(choices=PERIODES, method="filtrer_periode", label="Période", empty_label=None)
-    centre = django_filters.ModelChoiceFilter(queryset=_centres_visibles, empty_label="Tous les centres")
+    centre = FiltreChoixModele(queryset=_centres_visibles, empty_label="Tous les centres")
     nature = django_filters.ChoiceFilter(choices=AssembleeGenerale.Nature.choices, empty_label="Toutes")
     exercice = django_filters.NumberFilter(label="Exercice", min_value=1900, max_value=2999)
     comptes_approuves = django_filters.ChoiceFilter(
@@ -100,7 +101,7 @@ class VisiteFilter(django_filters.FilterSet):
     ]
 
     type = django_filters.ChoiceFilter(choices=Visite.Type.choices, empty_label="Tous les types")
-    centre = django_filters.ModelChoiceFilter(queryset=_centres_visibles, empty_label="Tous les centres")
+    centre = FiltreChoixModele(queryset=_centres_visibles, empty_label="Tous les centres")
     annee = django_filters.NumberFilter(field_name="date", lookup_expr="year", label="Année", min_value=1900)
     actions = django_filters.ChoiceFilter(
         choices=ACTIONS, method="filtrer_actions", label="Actions de suivi", empty_label="Indifférent"
@@ -132,9 +133,7 @@ class LocalFilter(django_filters.FilterSet):
     OCCUPANTS = [("centre", "Centres sociaux"), ("autre", "Espace Linné et autres occupants")]
 
     q = django_filters.CharFilter(method="rechercher", label="Recherche")
-    centre = django_filters.ModelChoiceFilter(
-        queryset=_centres_visibles, label="Centre occupant", empty_label="Tous les centres"
-    )
+    centre = FiltreChoixModele(queryset=_centres_visibles, label="Centre occupant", empty_label="Tous les centres")
     occupant = django_filters.ChoiceFilter(
         choices=OCCUPANTS, method="filtrer_occupant", label="Occupant", empty_label="Tous les occupants"
     )
@@ -195,7 +194,7 @@ class TravauxFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="rechercher", label="Recherche")
     phase = django_filters.ChoiceFilter(choices=Travaux.Phase.choices, empty_label="Toutes les phases")
     nature = django_filters.ChoiceFilter(choices=Travaux.Nature.choices, empty_label="Toutes")
-    centre = django_filters.ModelChoiceFilter(
+    centre = FiltreChoixModele(
         field_name="local__centre", queryset=_centres_visibles, label="Centre occupant", empty_label="Tous les centres"
     )
     etat = django_filters.ChoiceFilter(choices=ETATS, method="filtrer_etat", label="État", empty_label="Tous")
@@ -231,7 +230,7 @@ class DocumentFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="rechercher", label="Recherche")
     type = django_filters.ChoiceFilter(choices=Document.Type.choices, empty_label="Tous les types")
-    centre = django_filters.ModelChoiceFilter(queryset=_centres_visibles, empty_label="Tous les centres")
+    centre = FiltreChoixModele(queryset=_centres_visibles, empty_label="Tous les centres")
     validite = django_filters.ChoiceFilter(
         choices=VALIDITES, method="filtrer_validite", label="Validité", empty_label="Indifférente"
     )

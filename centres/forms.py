@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from comptes.models import Organisation
-from roubaix_cs.forms import dates_natives
+from roubaix_cs.forms import ChoixModeles, dates_natives
 from roubaix_cs.locking import VersionForm
 from roubaix_cs.seuils import DOCUMENT_TAILLE_MAX_OCTETS
 from roubaix_cs.uploads import EXTENSIONS_ACCEPTEES, verifier_fichier
@@ -15,7 +15,7 @@ from .models import ActionSuivi, Agrement, AssembleeGenerale, Centre, Contact, D
 
 
 class CentreForm(VersionForm):
-    partenaires = forms.ModelMultipleChoiceField(
+    partenaires = ChoixModeles(
         label="Partenaires ayant accès à la fiche",
         queryset=Organisation.objects.exclude(nature=Organisation.Nature.ASSOCIATION),
         required=False,

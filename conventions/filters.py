@@ -5,6 +5,7 @@ from django.utils import timezone
 from centres.models import Centre
 from comptes.models import referents
 from comptes.permissions import EQUIPE
+from roubaix_cs.forms import FiltreChoixModele
 
 from .models import Convention
 
@@ -12,11 +13,11 @@ from .models import Convention
 class ConventionFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(choices=Convention.Type.choices, empty_label="Tous les types")
     statut = django_filters.ChoiceFilter(choices=Convention.Statut.choices, empty_label="Tous les statuts")
-    centre = django_filters.ModelChoiceFilter(queryset=Centre.objects.all(), empty_label="Tous les centres")
+    centre = FiltreChoixModele(queryset=Centre.objects.all(), empty_label="Tous les centres")
     fin_mois = django_filters.NumberFilter(
         method="filtrer_fin", label="Finissant d'ici (mois)", min_value=0, max_value=120
     )
-    referent = django_filters.ModelChoiceFilter(queryset=referents(), label="Suivie par", empty_label="Tous")
+    referent = FiltreChoixModele(queryset=referents(), label="Suivie par", empty_label="Tous")
     tri = django_filters.OrderingFilter(
         fields=(("debut", "debut"), ("fin", "fin"), ("centre__nom", "centre"), ("statut", "statut")),
         field_labels={"debut": "Début", "fin": "Fin", "centre__nom": "Centre", "statut": "Statut"},

@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from roubaix_cs.forms import FiltreChoixModele
+
 from .models import Deliberation, Seance
 
 
@@ -28,7 +30,7 @@ class DeliberationFilter(django_filters.FilterSet):
     statut = django_filters.ChoiceFilter(choices=Deliberation.Statut.choices, empty_label="Tous les statuts")
     nature = django_filters.ChoiceFilter(choices=Deliberation.Nature.choices, empty_label="Toutes les natures")
     annee = django_filters.NumberFilter(field_name="annee", label="Année")
-    seance = django_filters.ModelChoiceFilter(queryset=Seance.objects.all(), empty_label="Toutes les séances")
+    seance = FiltreChoixModele(queryset=Seance.objects.all(), empty_label="Toutes les séances")
     etape = django_filters.ChoiceFilter(
         choices=[("pdf_a_generer", "PDF à générer"), ("a_marquer_prete", "PDF à jour, à marquer prête")],
         method="filtrer_etape",

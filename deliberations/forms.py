@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from comptes.models import Role, User
 from conventions.models import Avenant, Convention
-from roubaix_cs.forms import ModelFormFr, dates_natives
+from roubaix_cs.forms import ChoixModele, ChoixModeles, ModelFormFr, dates_natives
 from roubaix_cs.locking import VersionForm
 from roubaix_cs.sources_legales import CGCT_L2131_11
 from subventions.models import DemandeSubvention
@@ -55,7 +55,7 @@ class MandatForm(ModelFormFr):
 
 
 class InscriptionForm(forms.Form):
-    deliberation = forms.ModelChoiceField(Deliberation.objects.none(), label="Délibération en projet")
+    deliberation = ChoixModele(Deliberation.objects.none(), label="Délibération en projet")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,24 +67,24 @@ class InscriptionForm(forms.Form):
 
 
 class DeliberationCreateForm(forms.Form):
-    seance = forms.ModelChoiceField(Seance.objects.all(), label="Séance du conseil municipal")
+    seance = ChoixModele(Seance.objects.all(), label="Séance du conseil municipal")
     objet = forms.CharField(label="Objet", max_length=255)
-    rapporteur = forms.ModelChoiceField(elus(), label="Rapporteur", required=False)
+    rapporteur = ChoixModele(elus(), label="Rapporteur", required=False)
     commission = forms.CharField(label="Commission", max_length=150, required=False)
     date_commission = forms.DateField(label="Date de la commission", required=False)
-    demandes = forms.ModelMultipleChoiceField(
+    demandes = ChoixModeles(
         DemandeSubvention.objects.none(),
         label="Subventions validées",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    conventions = forms.ModelMultipleChoiceField(
+    conventions = ChoixModeles(
         Convention.objects.none(),
         label="Conventions approuvées pour signature",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    avenants = forms.ModelMultipleChoiceField(
+    avenants = ChoixModeles(
         Avenant.objects.none(),
         label="Projets d'avenants",
         required=False,
@@ -162,7 +162,7 @@ class VoteForm(forms.Form):
         required=False,
         help_text="À égalité des voix, celle du président l'emporte, sauf au scrutin secret (CGCT L2121-20).",
     )
-    ne_prennent_pas_part = forms.ModelMultipleChoiceField(
+    ne_prennent_pas_part = ChoixModeles(
         User.objects.none(),
         label="Ne prennent pas part au vote",
         required=False,

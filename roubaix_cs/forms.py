@@ -1,4 +1,48 @@
+import django_filters
+import django_filters.fields
 from django import forms
+from django.core.exceptions import ValidationError
+
+# The largest id a database column holds (a 64-bit integer): a bigger one is no choice at all, and
+# SQLite would raise OverflowError binding it instead of finding no row.
+ID_MAX = 2**63 - 1
+
+
+def _id_hors_bornes(valeur):
+    texte = str(valeur).strip().lstrip("+-")
+    return texte.isdigit() and int(texte) > ID_MAX
+
+
+class ChoixModele(forms.ModelChoiceField):
+    """A ModelChoiceField for which an id out of any database's range is an invalid choice."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _id_hors_bornes(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ChoixModeles(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField for which an id out of any database's range is an invalid choice."""
+
+    def _check_values(self, value):
+        for valeur in value if isinstance(value, (list, tuple)) else []:
+            if _id_hors_bornes(valeur):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": valeur}
+                )
+        return super()._check_values(value)
+
+
+class _ChoixFiltre(django_filters.fields.ModelChoiceField, ChoixModele):
+    pass
+
+
+class FiltreChoixModele(django_filters.ModelChoiceFilter):
+    """A list filter on a record: an id out of range is an invalid choice, explained under the filter."""
+
+    field_class = _ChoixFiltre
+
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -21,11 +65,16 @@ def dates_natives(form):
 
 
 def formfield_fr(db_field, **kwargs):
-    """Form fields of every ModelForm of the project: URLs default to https."""
+    """Form fields of every ModelForm of the project: URLs default to https, choices of records
+    refuse ids out of range."""
     from django.db import models
 
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
+    elif isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", ChoixModeles)
+    elif isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", ChoixModele)
     return db_field.formfield(**kwargs)
 
 

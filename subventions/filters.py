@@ -2,6 +2,7 @@ import django_filters
 
 from centres.models import Centre
 from comptes.models import referents
+from roubaix_cs.forms import FiltreChoixModele
 
 from .models import DemandeSubvention, Dispositif
 
@@ -16,11 +17,11 @@ class TriStable(django_filters.OrderingFilter):
 
 class DemandeFilter(django_filters.FilterSet):
     annee = django_filters.NumberFilter(label="Exercice", min_value=2000, max_value=2100)
-    centre = django_filters.ModelChoiceFilter(queryset=Centre.objects.all(), empty_label="Tous les centres")
+    centre = FiltreChoixModele(queryset=Centre.objects.all(), empty_label="Tous les centres")
     nature = django_filters.ChoiceFilter(choices=DemandeSubvention.Nature.choices, empty_label="Toutes les natures")
     statut = django_filters.ChoiceFilter(choices=DemandeSubvention.Statut.choices, empty_label="Tous les statuts")
-    dispositif = django_filters.ModelChoiceFilter(queryset=Dispositif.objects.all(), empty_label="Tous les dispositifs")
-    referent = django_filters.ModelChoiceFilter(queryset=referents(), label="Instruite par", empty_label="Tous")
+    dispositif = FiltreChoixModele(queryset=Dispositif.objects.all(), empty_label="Tous les dispositifs")
+    referent = FiltreChoixModele(queryset=referents(), label="Instruite par", empty_label="Tous")
     crf = django_filters.ChoiceFilter(
         choices=[("a_analyser", "Reçu, à analyser")],
         method="filtrer_crf",

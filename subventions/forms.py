@@ -7,7 +7,7 @@ from centres.models import Centre
 from comptes.models import Role
 from conventions.models import Convention
 from roubaix_cs.formats import montant
-from roubaix_cs.forms import ModelFormFr
+from roubaix_cs.forms import ChoixModele, ModelFormFr
 from roubaix_cs.locking import VersionForm
 from roubaix_cs.seuils import CRF_DELAI_MOIS
 from roubaix_cs.sources_legales import ARRETE_CRF, LOI_2000_321_ART_10, M57
@@ -110,7 +110,7 @@ class DemandeForm(VersionForm):
         return cleaned
 
 
-class LigneChoiceField(forms.ModelChoiceField):
+class LigneChoiceField(ChoixModele):
     """Budget lines with what is still available on each (LigneBudgetaire.objects.avec_consommation)."""
 
     def label_from_instance(self, obj):

@@ -13,7 +13,6 @@ from comptes.permissions import (
     EQUIPE,
     LECTEURS_CONVENTIONS,
     access,
-    can_see_internal_notes,
     is_equipe,
     is_partenaire,
 )
@@ -47,7 +46,7 @@ from .models import (
     ValeurObjectif,
     VersionTexte,
 )
-from .permissions import can_edit_avenant
+from .permissions import can_edit_avenant, historique_lisible_depuis
 
 
 def _get_convention(user, pk):
@@ -146,14 +145,15 @@ def convention_detail(request, pk):
             "versions": VersionTexte.objects.filter(convention=convention, document__in=documents_visibles)
             .select_related("document", "avenant")
             .order_by("-document__depose_le"),
-            "notes_visibles": can_see_internal_notes(user),
             "evenements": _historique(convention, user),
         },
     )
 
 
 def _historique(convention, user):
-    masquer = frozenset() if can_see_internal_notes(user) else frozenset({"notes_internes", "juridique_remarques"})
+    """The convention's timeline as this user may read it: the fields each model's rule hides
+    (`conventions.permissions.CHAMPS_CACHES`, the premises with `centres.permissions`) are not listed,
+    and a partner's starts when the convention left the works."""
     pk = convention.pk
     return evenements(
         (convention.history.all(), lambda r: "Convention"),
@@ -164,7 +164,8 @@ def _historique(convention, user):
         (Evaluation.history.filter(convention_id=pk), lambda r: f"Évaluation {r.annee}"),
         (Avenant.history.filter(convention_id=pk), lambda r: f"Avenant n° {r.numero}"),
         (AvenantMontant.history.filter(avenant__convention_id=pk), lambda r: f"Montant {r.annee} d'un avenant"),
-        masquer=masquer,
+        lecteur=user,
+        depuis=historique_lisible_depuis(user, convention),
     )
 
 

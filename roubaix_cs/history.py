@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .formats import valeur
+from .lecture import TOUT, champs_caches
 
 IGNORES = frozenset({"id", "version"})
 ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
@@ -56,16 +57,18 @@ class _M2M:
 class _Afficheur:
     """Turns raw values into text; resolves foreign keys with one query per model."""
 
-    def __init__(self, records, masquer, m2m=()):
+    def __init__(self, sources):
+        """`sources`: `(records, masquer, m2m)` triples, each with the fields its reader may not see."""
         ids = defaultdict(set)
-        for record in records:
-            for f in _champs(record, masquer):
-                if f.is_relation:
-                    value = getattr(record, f.attname)
-                    if value is not None:
-                        ids[f.related_model].add(value)
-            for relation in m2m:
-                if hasattr(record, relation.accessor) and relation.field.name not in masquer:
+        for records, masquer, m2m in sources:
+            relations = [relation for relation in m2m if relation.field.name not in masquer]
+            for record in records:
+                for f in _champs(record, masquer):
+                    if f.is_relation:
+                        value = getattr(record, f.attname)
+                        if value is not None:
+                            ids[f.related_model].add(value)
+                for relation in relations:
                     ids[relation.field.related_model].update(relation.ids(record))
         self.objets = {model: model._base_manager.in_bulk(pks) for model, pks in ids.items()}
 
@@ -101,33 +104,40 @@ def _diff(afficher, old, new, masquer, m2m=()):
     return changes
 
 
-def evenements(*sources, masquer=frozenset()):
+def evenements(*sources, lecteur=None, masquer=frozenset(), depuis=None):
     """Merge history querysets into one timeline, newest first.
 
-    Each source is `(historical_queryset, label)` where `label(record) -> str` names
-    the object. `masquer` lists field names this reader may not see (internal notes).
+    Each source is `(historical_queryset, label)` where `label(record) -> str` names the object.
+    `lecteur`: the user who reads it; each model's rule (`roubaix_cs.lecture`, the one its page
+    follows) then hides the fields, many-to-many included, this reader may not read, and drops the
+    sources of a model hidden whole. `masquer` adds field names hidden from every reader (what the
+    page names elsewhere). `depuis`: changes before this moment are not listed (the reader could not
+    read the record then); they still give the values the first listed change starts from.
     """
     loaded = []
     for queryset, label in sources:
+        caches = champs_caches(lecteur, queryset.model) if lecteur is not None else frozenset()
+        if TOUT in caches:
+            continue
         m2m = _M2M.du_modele(queryset.model)
-        queryset = queryset.select_related("history_user").prefetch_related(*(r.accessor for r in m2m))
-        loaded.append((list(queryset.order_by("history_date", "history_id")), label, m2m))
-    afficher = _Afficheur(
-        [record for records, _, _ in loaded for record in records],
-        masquer,
-        [relation for _, _, m2m in loaded for relation in m2m],
-    )
+        queryset = queryset.select_related("history_user").prefetch_related(
+            *(r.accessor for r in m2m if r.field.name not in caches | masquer)
+        )
+        loaded.append((list(queryset.order_by("history_date", "history_id")), label, caches | masquer, m2m))
+    afficher = _Afficheur([(records, caches, m2m) for records, _, caches, m2m in loaded])
     timeline = []
-    for records, label, m2m in loaded:
+    for records, label, caches, m2m in loaded:
         previous = {}
         for record in records:
             old = previous.get(record.id)
             changes = (
-                _diff(afficher, old, record, masquer, m2m) if old is not None and record.history_type == "~" else []
+                _diff(afficher, old, record, caches, m2m) if old is not None and record.history_type == "~" else []
             )
             previous[record.id] = record
             if record.history_type == "~" and not changes:
                 continue  # a save that changed nothing this reader may see
+            if depuis is not None and record.history_date < depuis:
+                continue
             timeline.append(
                 Evenement(
                     date=record.history_date,
@@ -151,7 +161,7 @@ def changements_depuis(instance, version_vue):
     seen = [r for r in records if r.version == version_vue]
     vue, actuelle = (seen[-1] if seen else records[0]), records[-1]
     records = records[records.index(vue) :]
-    afficher = _Afficheur([vue, actuelle], frozenset())
+    afficher = _Afficheur([([vue, actuelle], frozenset(), ())])
     auteurs = sorted({str(r.history_user) for r in records[1:] if r.history_user}) or ["un autre utilisateur"]
     return {
         "auteurs": auteurs,

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pilotage.context_processors.navigation",
+                "roubaix_cs.lecture.lecture",  # the fields each reader may read (one rule per model)
             ],
         },
     },

@@ -1,9 +1,10 @@
 """Who may do what on a grant request: read from the transition table that draws its buttons
 (`subventions.services.TRANSITIONS`); the role sets are those of comptes.permissions."""
 
-from comptes.permissions import can_see_internal_notes, is_equipe
+from comptes.permissions import LECTEURS_SUBVENTIONS, can_see_internal_notes, is_equipe
+from roubaix_cs.lecture import TOUT
 
-from .models import DemandeSubvention
+from .models import CompteRenduFinancier, DemandeSubvention, LigneCRF, Versement
 from .services import CIRCUIT
 
 S = DemandeSubvention.Statut
@@ -47,3 +48,30 @@ def can_pay_demande(user, demande) -> bool:
 def can_read_analysis(user, demande) -> bool:
     """The analysis note and the instruction are internal: the team only, never élus or partners."""
     return can_see_internal_notes(user)
+
+
+def _lecteur(user):
+    return user.is_authenticated and user.role in LECTEURS_SUBVENTIONS
+
+
+def _cache(*internes):
+    """Grants are read by the team and the élus only; élus never read the instruction's notes."""
+
+    def regle(user):
+        if not _lecteur(user):
+            return frozenset({TOUT})
+        return frozenset() if can_see_internal_notes(user) else frozenset(internes)
+
+    return regle
+
+
+# What each reader may read of a grant (`roubaix_cs.lecture`), on its page and in its history.
+CHAMPS_CACHES = {
+    # Élus read the proposal and the amounts, never the analysis note nor the reason of a CRF override.
+    DemandeSubvention: _cache("note_analyse", "derogation_crf_motif"),
+    Versement: _cache(),
+    # Of the financial report, élus read when it came in; the analysis of its gaps is the team's.
+    CompteRenduFinancier: _cache("commentaire"),
+    # Its lines are on the team's report page only.
+    LigneCRF: _cache(TOUT),
+}

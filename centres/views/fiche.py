@@ -12,7 +12,6 @@ from comptes.permissions import (
     TOUS,
     access,
     can_see_documents,
-    can_see_internal_notes,
     can_see_locaux,
     can_see_visites,
     is_equipe,
@@ -124,7 +123,6 @@ def centre_detail(request, pk):
         "onglet": onglet,
         "onglets": onglets,
         "today": today,
-        "notes_visibles": can_see_internal_notes(user),
     }
     if onglet in ("identite", "contacts"):
         context["contacts"] = list(centre.contacts.all())
@@ -163,9 +161,10 @@ def centre_detail(request, pk):
 
 
 def _historique(centre, user):
-    """The centre's timeline, limited to what this user may see."""
-    masquer = frozenset() if can_see_internal_notes(user) else frozenset({"notes_internes"})
-    sources = [
+    """The centre's timeline, limited to what this user may read: each model's rule
+    (`centres.permissions.CHAMPS_CACHES`) drops the models and fields hidden from this reader."""
+    visibles = Document.objects.visibles_par(user).filter(centre=centre).values("pk")
+    return evenements(
         (centre.history.all(), lambda r: "Fiche du centre"),
         (Agrement.history.filter(centre_id=centre.pk), lambda r: f"Agrément {r.type} du {r.debut:%d/%m/%Y}"),
         (Contact.history.filter(centre_id=centre.pk), lambda r: f"Contact {r.prenom} {r.nom}"),
@@ -174,26 +173,13 @@ def _historique(centre, user):
             lambda r: f"Partenaire {r.organisation}",
         ),
         (AssembleeGenerale.history.filter(centre_id=centre.pk), lambda r: f"AG du {r.date:%d/%m/%Y}"),
-    ]
-    if can_see_visites(user):
-        sources += [
-            (Visite.history.filter(centre_id=centre.pk), lambda r: f"Visite {r.type.upper()} du {r.date:%d/%m/%Y}"),
-            (
-                ActionSuivi.history.filter(visite__centre_id=centre.pk),
-                lambda r: f"Action de suivi « {r.libelle} »",
-            ),
-        ]
-    if can_see_locaux(user):
-        sources += [
-            (Local.history.filter(centre_id=centre.pk), lambda r: f"Local « {r.nom} »"),
-            (Travaux.history.filter(local__centre_id=centre.pk), lambda r: f"Travaux « {r.objet} »"),
-        ]
-    if can_see_documents(user):
-        visibles = Document.objects.visibles_par(user).filter(centre=centre).values("pk")
-        sources.append(
-            (Document.history.filter(centre_id=centre.pk, id__in=visibles), lambda r: f"Document « {r.titre} »")
-        )
-    return evenements(*sources, masquer=masquer)
+        (Visite.history.filter(centre_id=centre.pk), lambda r: f"Visite {r.type.upper()} du {r.date:%d/%m/%Y}"),
+        (ActionSuivi.history.filter(visite__centre_id=centre.pk), lambda r: f"Action de suivi « {r.libelle} »"),
+        (Local.history.filter(centre_id=centre.pk), lambda r: f"Local « {r.nom} »"),
+        (Travaux.history.filter(local__centre_id=centre.pk), lambda r: f"Travaux « {r.objet} »"),
+        (Document.history.filter(centre_id=centre.pk, id__in=visibles), lambda r: f"Document « {r.titre} »"),
+        lecteur=user,
+    )
 
 
 @access(read=EQUIPE, write=EQUIPE)

@@ -84,6 +84,7 @@ def local_detail(request, pk):
     historique = evenements(
         (local.history.all(), lambda r: f"Local « {r.nom} »"),
         (Travaux.history.filter(local_id=local.pk), lambda r: f"Travaux « {r.objet} »"),
+        lecteur=user,
     )
     context = {
         "local": local,

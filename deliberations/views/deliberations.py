@@ -158,6 +158,7 @@ def deliberation_detail(request, pk):
             # a query each (their names read the centre).
             "evenements": evenements(
                 (deliberation.history.all(), lambda r: "Délibération"),
+                lecteur=request.user,
                 masquer=frozenset({"demandes", "conventions", "avenants"}),
             ),
         },

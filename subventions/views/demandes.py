@@ -17,13 +17,13 @@ from comptes.permissions import (
     EQUIPE,
     LECTEURS_SUBVENTIONS,
     access,
-    can_see_internal_notes,
     is_equipe,
     is_responsable,
 )
 from conventions.services import aide_annuelle
 from roubaix_cs.exports import exporter
 from roubaix_cs.history import evenements
+from roubaix_cs.lecture import lisible
 from roubaix_cs.listes import page_de_liste
 from roubaix_cs.vues import enregistrer_et_rediriger, form_page
 
@@ -35,8 +35,6 @@ from ..permissions import can_edit_demande, can_put_demande_on_deliberation
 
 S = DemandeSubvention.Statut
 CENTIME = Decimal("0.01")
-# Internal fields élus never read, on the page, in exports or in the history.
-NOTES_INTERNES = frozenset({"note_analyse", "derogation_crf_motif", "commentaire"})
 
 
 def _get_demande(user, pk):
@@ -91,7 +89,8 @@ EXPORT_NOTE = ("Note d'analyse (interne)", lambda d: d.note_analyse)
 @access(read=LECTEURS_SUBVENTIONS)
 @require_GET
 def demande_export(request, fmt):
-    colonnes = EXPORT_COLONNES + ([EXPORT_NOTE] if can_see_internal_notes(request.user) else [])
+    note = lisible(request.user, DemandeSubvention, "note_analyse")  # the rule of the page and its history
+    colonnes = EXPORT_COLONNES + ([EXPORT_NOTE] if note else [])
     return exporter(fmt, nom="demandes-de-subvention", colonnes=colonnes, objets=_demandes_filtrees(request).qs)
 
 
@@ -197,14 +196,14 @@ def _jour_de_l_exercice(jour, annee):
 
 
 def _historique(demande, user):
-    masquer = frozenset() if can_see_internal_notes(user) else NOTES_INTERNES
+    """The request's timeline as this user may read it (`subventions.permissions.CHAMPS_CACHES`)."""
     pk = demande.pk
     return evenements(
         (demande.history.all(), lambda r: "Demande"),
         (Versement.history.filter(demande_id=pk), lambda r: f"{r.get_type_display()} du {r.date:%d/%m/%Y}"),
         (CompteRenduFinancier.history.filter(demande_id=pk), lambda r: "Compte rendu financier"),
         (LigneCRF.history.filter(crf__demande_id=pk), lambda r: f"Ligne du compte rendu « {r.libelle} »"),
-        masquer=masquer,
+        lecteur=user,
     )
 
 
@@ -260,7 +259,6 @@ def demande_detail(request, pk):
     context = {
         "demande": demande,
         "today": today,
-        "notes_visibles": can_see_internal_notes(user),
         "est_responsable": is_responsable(user),
         "jour_pieces": jour_pieces,
         "pieces": pieces,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from roubaix_cs.seuils import CONSEIL_MUNICIPAL_MEMBRES_ROUBAIX
@@ -182,7 +183,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # RGPD: what is past its retention period is anonymised or removed every night (pilotage.tasks).
+    "purger-donnees-personnelles": {
+        "task": "pilotage.tasks.purger_donnees_personnelles",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 # Redis redelivers a task whose worker died (acks_late) after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))}
 if not CELERY_BROKER_URL:
@@ -197,6 +204,23 @@ VILLE_SIRET = os.environ.get("VILLE_SIRET", "")
 # The council's legal size (CGCT L2121-2 by population: roubaix_cs.seuils), the default number of
 # members in office of a new session.
 CONSEIL_MUNICIPAL_MEMBRES = int(os.environ.get("CONSEIL_MUNICIPAL_MEMBRES", CONSEIL_MUNICIPAL_MEMBRES_ROUBAIX))
+
+# Personal data (RGPD art. 5-1-e): how long each kind is kept, the purge job applies them
+# (`purger_donnees_personnelles`, every night), the privacy page shows them.
+RETENTION_CONTACTS_CENTRE_FERME_ANS = int(os.environ.get("RETENTION_CONTACTS_CENTRE_FERME_ANS", 2))
+RETENTION_CONTACTS_SUPPRIMES_ANS = int(os.environ.get("RETENTION_CONTACTS_SUPPRIMES_ANS", 2))
+RETENTION_COMPTES_DESACTIVES_ANS = int(os.environ.get("RETENTION_COMPTES_DESACTIVES_ANS", 2))
+RETENTION_TENTATIVES_CONNEXION_JOURS = int(os.environ.get("RETENTION_TENTATIVES_CONNEXION_JOURS", 30))
+# No model yet: the requests of the public (Espace Linné bookings) and the team's leave (equipe).
+RETENTION_DEMANDES_PUBLIC_MOIS = int(os.environ.get("RETENTION_DEMANDES_PUBLIC_MOIS", 12))
+RETENTION_CONGES_ANS = int(os.environ.get("RETENTION_CONGES_ANS", 5))
+# Whom a person asks about their data: the city's data protection officer (RGPD art. 37-39).
+# The default is a postal placeholder; production sets the DPO's real address and e-mail.
+DPO_CONTACT = os.environ.get(
+    "DPO_CONTACT",
+    "Délégué(e) à la protection des données de la Ville de Roubaix, Hôtel de Ville, Grande Place, 59100 Roubaix",
+)
+DPO_EMAIL = os.environ.get("DPO_EMAIL", "")
 
 LOGGING = {
     "version": 1,

@@ -14,5 +14,6 @@ urlpatterns = [
     path("conventions/", include("conventions.urls")),
     path("subventions/", include("subventions.urls")),
     path("deliberations/", include("deliberations.urls")),
+    path("", include("pilotage.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,12 @@ Counts include the session, the user, and the savepoint pair of ATOMIC_REQUESTS.
 """
 
 PLAFONDS = {
+    # Comptes
+    "comptes:liste responsable": 7,  # + the organisation filter's choices
+    "comptes:liste agent": 7,
+    "comptes:export xlsx agent": 5,
+    "comptes:detail responsable": 7,  # + the history, its authors, the organisations it names (one query)
+    "comptes:detail agent": 7,
     # Centres
     "accueil agent": 22,  # + the to-dos of each app (one count each, roubaix_cs/todos.py)
     "accueil elu": 15,

@@ -57,6 +57,8 @@ STAFF_ONLY = (LOGIN, 200, 200, 403, 403, 403, 403)
 NO_WRITE = (LOGIN, 403, 403, 403, 403, 403, 403)
 # An empty POST to a form re-displays it with its errors (200) for those allowed to write.
 STAFF_WRITE = (LOGIN, 200, 200, 403, 403, 403, 403)
+# The accounts: the responsable opens, edits and closes them; agents read them.
+RESPONSABLE_FORM = (LOGIN, 200, 403, 403, 403, 403, 403)
 
 
 @dataclass
@@ -113,6 +115,10 @@ def _avenant(world):
     }
 
 
+def _compte_elu(world, **champs):
+    return {"pk": UserFactory(role=Role.ELU, **champs).pk}
+
+
 def _deliberation_et_demande(world):
     deliberation = DeliberationFactory()
     deliberation.demandes.add(DemandeFactory(centre=world.centre, statut="deliberation"))
@@ -130,6 +136,25 @@ MATRIX = {
     "comptes:password_change": Rule(
         get=(LOGIN, 200, 200, 200, 200, 200, 403), post=(LOGIN, 200, 200, 200, 200, 200, 403)
     ),
+    # Accounts managed by the service (a target account: an élu's, active or closed).
+    "comptes:liste": Rule(get=STAFF_ONLY, post=NO_WRITE),
+    "comptes:export": Rule(get=STAFF_ONLY, post=NO_WRITE, kwargs=_fmt),
+    "comptes:detail": Rule(get=STAFF_ONLY, post=NO_WRITE, kwargs=_compte_elu),
+    "comptes:creer": Rule(get=RESPONSABLE_FORM, post=RESPONSABLE_FORM),
+    "comptes:modifier": Rule(get=RESPONSABLE_FORM, post=RESPONSABLE_FORM, kwargs=_compte_elu),
+    "comptes:inviter": Rule(
+        get=(LOGIN, 405, 403, 403, 403, 403, 403),
+        post=(LOGIN, REDIRECT, 403, 403, 403, 403, 403),
+        kwargs=_compte_elu,
+    ),
+    "comptes:desactiver": Rule(get=RESPONSABLE_FORM, post=RESPONSABLE_FORM, kwargs=_compte_elu),
+    "comptes:reactiver": Rule(
+        get=RESPONSABLE_FORM,
+        post=RESPONSABLE_FORM,
+        kwargs=lambda w: _compte_elu(w, is_active=False),
+    ),
+    # The invitation link is public: a link no longer valid says so, to anyone.
+    "comptes:invitation": Rule(get=(200,) * 7, post=(200,) * 7, kwargs=lambda w: {"uidb64": "MQ", "token": "perime"}),
     "centres:liste": Rule(get=READ_ALL, post=NO_WRITE),
     "centres:export": Rule(get=READ_ALL, post=NO_WRITE, kwargs=lambda w: {"fmt": "csv"}),
     "centres:creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
@@ -409,6 +434,7 @@ def test_read_only_roles_get_403_on_every_business_write(client, world):
         "comptes:login",
         "comptes:logout",
         "comptes:password_change",
+        "comptes:invitation",  # the link e-mailed to choose one's password
         "deliberations:mandat_liste",  # an élu declares the boards they sit on
         "deliberations:mandat_supprimer",
     }

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "pilotage"
+
+urlpatterns = [
+    path("donnees-personnelles/", views.donnees_personnelles_page, name="donnees_personnelles"),
+    path("donnees-personnelles/export/", views.donnees_personnelles_export, name="donnees_personnelles_export"),
+]

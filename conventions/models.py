@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from centres.models import Centre, Document, Local, duree_en_mois
 from comptes.models import Organisation, Role
+from roubaix_cs import bornes
 from roubaix_cs.locking import Versionne
 from roubaix_cs.seuils import CPOM_DUREE_MAX_MOIS, EVALUATION_PREAVIS_MOIS
 from roubaix_cs.sources_legales import CGCT_L1611_4, LOI_2000_321_ART_9_1
@@ -34,7 +35,7 @@ class ConventionQuerySet(models.QuerySet):
         return self.filter(debut__lte=datetime.date(annee, 12, 31), fin__gte=datetime.date(annee, 1, 1))
 
 
-class Convention(Versionne):
+class Convention(bornes.ContraintesParChamp, Versionne):
     class Type(models.TextChoices):
         CPOM = "cpom", "CPOM (convention pluriannuelle d'objectifs et de moyens)"
         OBJECTIFS = "objectifs", "Convention annuelle d'objectifs"
@@ -71,8 +72,8 @@ class Convention(Versionne):
     type = models.CharField("type", max_length=20, choices=Type.choices, default=Type.CPOM)
     centre = models.ForeignKey(Centre, verbose_name="centre", on_delete=models.PROTECT, related_name="conventions")
     objet = models.CharField("objet", max_length=255)
-    debut = models.DateField("début")
-    fin = models.DateField("fin")
+    debut = models.DateField("début", validators=bornes.DATE_ACTIVITE)
+    fin = models.DateField("fin", validators=bornes.DATE_ECHEANCE)
     statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.BROUILLON)
     referent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -109,18 +110,25 @@ class Convention(Versionne):
         help_text=f"Reverser la subvention à d'autres organismes est interdit sauf accord exprès ({CGCT_L1611_4}).",
     )
     # CPO-6: the legal service's review.
-    juridique_envoi = models.DateField("envoyée au service juridique le", null=True, blank=True)
-    juridique_visa = models.DateField("visa du service juridique le", null=True, blank=True)
+    juridique_envoi = models.DateField(
+        "envoyée au service juridique le", null=True, blank=True, validators=bornes.DATE_ACTIVITE
+    )
+    juridique_visa = models.DateField(
+        "visa du service juridique le", null=True, blank=True, validators=bornes.DATE_ACTIVITE
+    )
     juridique_remarques = models.TextField("remarques du service juridique", blank=True)
     modele_version = models.CharField("version du modèle de convention", max_length=50, blank=True)
     # The council's decision, written by `deliberations` (plain fields: no import of a higher app).
     deliberation_numero = models.CharField("n° de délibération", max_length=20, blank=True)
-    deliberation_executoire = models.DateField("délibération exécutoire le", null=True, blank=True)
+    deliberation_executoire = models.DateField(
+        "délibération exécutoire le", null=True, blank=True, validators=bornes.DATE_ACTIVITE
+    )
     motif_fin = models.TextField("motif de résiliation", blank=True)
     notes_internes = models.TextField("notes internes", blank=True)
 
     objects = ConventionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[locaux])
+    champs_des_contraintes = {"convention_fin_apres_debut": "fin"}
 
     class Meta:
         ordering = ["-debut", "centre__nom"]
@@ -162,6 +170,14 @@ class Convention(Versionne):
         if self.debut and self.fin:
             if self.fin <= self.debut:
                 raise ValidationError({"fin": "La fin de la convention doit suivre son début."})
+            # CPO-6: the legal service cannot sign a text off before it received it.
+            if self.juridique_envoi and self.juridique_visa and self.juridique_visa < self.juridique_envoi:
+                raise ValidationError(
+                    {
+                        "juridique_visa": "Le visa du service juridique ne peut pas précéder l'envoi de la "
+                        f"convention (envoyée le {self.juridique_envoi:%d/%m/%Y})."
+                    }
+                )
             # CPO-1: a CPOM lasts at most 48 months.
             if self.type == self.Type.CPOM and self.duree_mois > CPOM_DUREE_MAX_MOIS:
                 raise ValidationError(
@@ -173,13 +189,14 @@ class Convention(Versionne):
         return (fin or self.fin) - relativedelta(months=EVALUATION_PREAVIS_MOIS)
 
 
-class Partie(models.Model):
+class Partie(bornes.ContraintesParChamp, models.Model):
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="parties")
     organisation = models.ForeignKey(Organisation, verbose_name="organisation", on_delete=models.PROTECT)
     signataire = models.CharField("signataire (nom et qualité)", max_length=200, blank=True)
-    date_signature = models.DateField("date de signature", null=True, blank=True)
+    date_signature = models.DateField("date de signature", null=True, blank=True, validators=bornes.DATE_ACTIVITE)
 
     history = HistoricalRecords()
+    champs_des_contraintes = {"partie_unique": "organisation"}
 
     class Meta:
         ordering = ["pk"]
@@ -196,20 +213,26 @@ class Partie(models.Model):
         return str(self.organisation)
 
 
-class EngagementAnnuel(Versionne):
+class EngagementAnnuel(bornes.ContraintesParChamp, Versionne):
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="engagements")
-    annee = models.PositiveIntegerField("année")
+    annee = models.PositiveIntegerField("année", validators=bornes.ANNEE_CONVENTION)
     financeur = models.ForeignKey(Organisation, verbose_name="financeur", on_delete=models.PROTECT)
-    montant = models.DecimalField("montant en numéraire (€)", default=Decimal("0"), **MONTANT)
-    avance = models.DecimalField("dont avance (€)", default=Decimal("0"), **MONTANT)
+    montant = models.DecimalField("montant en numéraire (€)", default=Decimal("0"), validators=bornes.AIDE, **MONTANT)
+    avance = models.DecimalField("dont avance (€)", default=Decimal("0"), validators=bornes.AIDE, **MONTANT)
     valeur_nature = models.DecimalField(
         "autres aides en nature valorisées (€)",
         default=Decimal("0"),
         help_text="Hors locaux : la valeur des locaux mis à disposition vient de leurs fiches.",
+        validators=bornes.AIDE,
         **MONTANT,
     )
 
     history = HistoricalRecords()
+    champs_des_contraintes = {
+        "engagement_unique": "annee",
+        "engagement_montants_positifs": "montant",
+        "engagement_avance_dans_montant": "avance",
+    }
 
     class Meta:
         ordering = ["annee", "financeur__nom"]
@@ -253,13 +276,14 @@ class Objectif(models.Model):
         return self.intitule
 
 
-class ValeurObjectif(models.Model):
+class ValeurObjectif(bornes.ContraintesParChamp, models.Model):
     objectif = models.ForeignKey(Objectif, on_delete=models.CASCADE, related_name="valeurs")
-    annee = models.PositiveIntegerField("année")
+    annee = models.PositiveIntegerField("année", validators=bornes.ANNEE_CONVENTION)
     cible = models.DecimalField("cible", max_digits=12, decimal_places=2, null=True, blank=True)
     realise = models.DecimalField("réalisé", max_digits=12, decimal_places=2, null=True, blank=True)
 
     history = HistoricalRecords()
+    champs_des_contraintes = {"valeur_objectif_unique": "annee"}
 
     class Meta:
         ordering = ["annee"]
@@ -277,8 +301,8 @@ class ValeurObjectif(models.Model):
 
 class Evaluation(models.Model):
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="evaluations")
-    annee = models.PositiveIntegerField("année évaluée")
-    date = models.DateField("date de l'évaluation")
+    annee = models.PositiveIntegerField("année évaluée", validators=bornes.EXERCICE)
+    date = models.DateField("date de l'évaluation", validators=bornes.DATE_ACTIVITE)
     synthese = models.TextField("synthèse")
     finale = models.BooleanField("évaluation de fin de convention", default=False)
 
@@ -292,7 +316,7 @@ class Evaluation(models.Model):
         return f"Évaluation {self.annee} du {self.date:%d/%m/%Y}"
 
 
-class Avenant(Versionne):
+class Avenant(bornes.ContraintesParChamp, Versionne):
     class Statut(models.TextChoices):
         PROJET = "projet", "Projet"
         DELIBERE = "delibere", "Délibéré"
@@ -300,17 +324,20 @@ class Avenant(Versionne):
 
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="avenants")
     numero = models.PositiveIntegerField("n°")
-    date = models.DateField("date")
+    date = models.DateField("date", validators=bornes.DATE_ACTIVITE)
     objet = models.CharField("objet de l'avenant", max_length=255)
-    nouvelle_fin = models.DateField("nouvelle date de fin", null=True, blank=True)
+    nouvelle_fin = models.DateField("nouvelle date de fin", null=True, blank=True, validators=bornes.DATE_ECHEANCE)
     nouvel_objet = models.CharField("nouvel objet de la convention", max_length=255, blank=True)
     statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.PROJET)
     # CPO-5: each avenant has its own deliberation (written by `deliberations`).
     deliberation_numero = models.CharField("n° de délibération", max_length=20, blank=True)
-    deliberation_executoire = models.DateField("délibération exécutoire le", null=True, blank=True)
-    date_signature = models.DateField("date de signature", null=True, blank=True)
+    deliberation_executoire = models.DateField(
+        "délibération exécutoire le", null=True, blank=True, validators=bornes.DATE_ACTIVITE
+    )
+    date_signature = models.DateField("date de signature", null=True, blank=True, validators=bornes.DATE_ACTIVITE)
 
     history = HistoricalRecords()
+    champs_des_contraintes = {"avenant_numero_unique": "numero"}
 
     class Meta:
         ordering = ["numero"]
@@ -332,16 +359,19 @@ class Avenant(Versionne):
         return self.statut == self.Statut.PROJET
 
 
-class AvenantMontant(models.Model):
+class AvenantMontant(bornes.ContraintesParChamp, models.Model):
     """The new amounts of a year and funder set by an avenant (they replace the previous ones)."""
 
     avenant = models.ForeignKey(Avenant, on_delete=models.CASCADE, related_name="montants")
-    annee = models.PositiveIntegerField("année")
+    annee = models.PositiveIntegerField("année", validators=bornes.ANNEE_CONVENTION)
     financeur = models.ForeignKey(Organisation, verbose_name="financeur", on_delete=models.PROTECT)
-    montant = models.DecimalField("nouveau montant en numéraire (€)", **MONTANT)
-    valeur_nature = models.DecimalField("nouvelles autres aides en nature (€)", default=Decimal("0"), **MONTANT)
+    montant = models.DecimalField("nouveau montant en numéraire (€)", validators=bornes.AIDE, **MONTANT)
+    valeur_nature = models.DecimalField(
+        "nouvelles autres aides en nature (€)", default=Decimal("0"), validators=bornes.AIDE, **MONTANT
+    )
 
     history = HistoricalRecords()
+    champs_des_contraintes = {"avenant_montant_unique": "annee", "avenant_montants_positifs": "montant"}
 
     class Meta:
         ordering = ["annee", "financeur__nom"]

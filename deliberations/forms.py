@@ -1,11 +1,13 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from comptes.models import Role, User
 from conventions.models import Avenant, Convention
-from roubaix_cs.forms import ChoixModele, ChoixModeles, ModelFormFr, dates_natives
+from roubaix_cs import bornes
+from roubaix_cs.forms import ChoixModele, ChoixModeles, ErreursVisibles, ModelFormFr, dates_natives
 from roubaix_cs.locking import VersionForm
 from roubaix_cs.sources_legales import CGCT_L2131_11
 from subventions.models import DemandeSubvention
@@ -13,7 +15,10 @@ from subventions.models import DemandeSubvention
 from . import services
 from .models import AR_ACTES_RE, Deliberation, Mandat, Seance, VotePresident
 
-VOTES_MAX = 1000  # more than any French council (Paris: 163 members): an absurd figure gets a message, not an error
+
+def tetes(label, **kwargs):
+    """A head-count of the vote: at most the council's size (an absurd figure gets a message next to the field)."""
+    return forms.IntegerField(label=label, min_value=0, validators=bornes.TETES_DU_CONSEIL, **kwargs)
 
 
 def elus():
@@ -66,12 +71,12 @@ class InscriptionForm(forms.Form):
         )
 
 
-class DeliberationCreateForm(forms.Form):
+class DeliberationCreateForm(ErreursVisibles, forms.Form):
     seance = ChoixModele(Seance.objects.all(), label="Séance du conseil municipal")
     objet = forms.CharField(label="Objet", max_length=255)
     rapporteur = ChoixModele(elus(), label="Rapporteur", required=False)
     commission = forms.CharField(label="Commission", max_length=150, required=False)
-    date_commission = forms.DateField(label="Date de la commission", required=False)
+    date_commission = forms.DateField(label="Date de la commission", required=False, validators=bornes.DATE_ACTIVITE)
     demandes = ChoixModeles(
         DemandeSubvention.objects.none(),
         label="Subventions validées",
@@ -145,16 +150,14 @@ class DeliberationTexteForm(VersionForm):
 
 
 class VoteForm(forms.Form):
-    presents = forms.IntegerField(
-        label="Conseillers présents au moment du vote",
-        min_value=0,
-        max_value=VOTES_MAX,
+    presents = tetes(
+        "Conseillers présents au moment du vote",
         help_text="Le quorum s'apprécie à chaque délibération (CGCT L2121-17).",
     )
-    pouvoirs = forms.IntegerField(label="Pouvoirs", min_value=0, max_value=VOTES_MAX)
-    pour = forms.IntegerField(label="Pour", min_value=0, max_value=VOTES_MAX)
-    contre = forms.IntegerField(label="Contre", min_value=0, max_value=VOTES_MAX)
-    abstentions = forms.IntegerField(label="Abstentions", min_value=0, max_value=VOTES_MAX)
+    pouvoirs = tetes("Pouvoirs")
+    pour = tetes("Pour")
+    contre = tetes("Contre")
+    abstentions = tetes("Abstentions")
     scrutin_secret = forms.BooleanField(label="Scrutin secret", required=False)
     vote_president = forms.ChoiceField(
         label="Vote du président de séance",
@@ -173,17 +176,18 @@ class VoteForm(forms.Form):
         ),
     )
 
-    pouvoirs_hors_vote = forms.IntegerField(
-        label="Pouvoirs portés par ces élus",
-        min_value=0,
-        max_value=VOTES_MAX,
+    pouvoirs_hors_vote = tetes(
+        "Pouvoirs portés par ces élus",
         initial=0,
         required=False,
         help_text="Un élu qui ne prend pas part au vote ne vote pas non plus avec le pouvoir qu'il porte.",
     )
 
-    def __init__(self, *args, demandes=(), **kwargs):
+    def __init__(self, *args, demandes=(), seance=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.seance = seance
+        for nom in ("presents", "pouvoirs", "pour", "contre", "abstentions", "pouvoirs_hors_vote"):
+            self.fields[nom].widget.attrs["max"] = settings.CONSEIL_MUNICIPAL_MEMBRES
         self.fields["ne_prennent_pas_part"].queryset = elus()
         # The amount voted for each grant: the proposal, unless the council amends it (SUB-15 applies).
         self.demandes = list(demandes)
@@ -194,10 +198,18 @@ class VoteForm(forms.Form):
                 max_digits=12,
                 decimal_places=2,
                 min_value=Decimal("0.01"),
+                validators=bornes.AIDE,
                 required=False,
                 help_text="Le montant proposé (laissé vide : le montant proposé) ; à changer seulement si le "
                 "conseil l'a amendé.",
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.seance is not None and "presents" in cleaned and "pouvoirs" in cleaned:
+            for champ, message in self.seance.erreurs_de_presence(cleaned["presents"], cleaned["pouvoirs"]).items():
+                self.add_error(champ, message)
+        return cleaned
 
     def vote(self):
         """The arguments of `services.voter`: the figures, and the amended amounts only."""
@@ -210,13 +222,13 @@ class VoteForm(forms.Form):
 
 
 class ExecutoireForm(forms.Form):
-    date_transmission = forms.DateField(label="Transmise à la Préfecture (@CTES) le")
+    date_transmission = forms.DateField(label="Transmise à la Préfecture (@CTES) le", validators=bornes.DATE_ACTIVITE)
     ar_actes = forms.CharField(
         label="Accusé de réception @CTES",
         max_length=80,
         help_text="Forme {département}-{SIREN}-{AAAAMMJJ}-{numéro}-DE, ex. 059-215905128-20260210-2026_042-DE.",
     )
-    date_publication = forms.DateField(label="Publiée le")
+    date_publication = forms.DateField(label="Publiée le", validators=bornes.DATE_ACTIVITE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

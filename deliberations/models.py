@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from comptes.models import Organisation, Role
 from conventions.models import Avenant, Convention
+from roubaix_cs import bornes
 from roubaix_cs.locking import Versionne
 from roubaix_cs.seuils import CONVOCATION_JOURS_FRANCS, CONVOCATION_URGENCE_JOURS_FRANCS
 from roubaix_cs.sources_legales import CGCT_L2131_1
@@ -35,9 +36,11 @@ class VotePresident(models.TextChoices):
 class Seance(Versionne):
     """A session of the municipal council."""
 
-    date = models.DateField("date de la séance", unique=True)
+    date = models.DateField("date de la séance", unique=True, validators=bornes.DATE_ACTIVITE)
     lieu = models.CharField("lieu", max_length=200, default="Hôtel de ville, salle du conseil")
-    date_convocation = models.DateField("convocation envoyée le", null=True, blank=True)
+    date_convocation = models.DateField(
+        "convocation envoyée le", null=True, blank=True, validators=bornes.DATE_ACTIVITE
+    )
     urgence = models.BooleanField(
         "urgence déclarée par le maire",
         default=False,
@@ -50,9 +53,11 @@ class Seance(Versionne):
         help_text="Trois jours au moins après une séance sans quorum : le conseil délibère alors valablement "
         "sans condition de quorum (CGCT L2121-17).",
     )
-    membres_en_exercice = models.PositiveIntegerField("conseillers en exercice", default=membres_du_conseil)
-    presents = models.PositiveIntegerField("présents", null=True, blank=True)
-    pouvoirs = models.PositiveIntegerField("pouvoirs", null=True, blank=True)
+    membres_en_exercice = models.PositiveIntegerField(
+        "conseillers en exercice", default=membres_du_conseil, validators=bornes.MEMBRES_DU_CONSEIL
+    )
+    presents = models.PositiveIntegerField("présents", null=True, blank=True, validators=bornes.TETES_DU_CONSEIL)
+    pouvoirs = models.PositiveIntegerField("pouvoirs", null=True, blank=True, validators=bornes.TETES_DU_CONSEIL)
     secretaire = models.CharField("secrétaire de séance", max_length=150, blank=True)
 
     history = HistoricalRecords()
@@ -74,9 +79,28 @@ class Seance(Versionne):
         return (self.date - self.date_convocation).days - 1 if self.date and self.date_convocation else None
 
     def clean(self):
+        erreurs = {}
         delai = CONVOCATION_URGENCE_JOURS_FRANCS if self.urgence else CONVOCATION_JOURS_FRANCS
         if self.jours_francs is not None and self.jours_francs < delai:
-            raise ValidationError({"date_convocation": self._message_delai()})
+            erreurs["date_convocation"] = self._message_delai()
+        erreurs.update(self.erreurs_de_presence(self.presents, self.pouvoirs))
+        if erreurs:
+            raise ValidationError(erreurs)
+
+    def erreurs_de_presence(self, presents, pouvoirs):
+        """DEL-2: no more present than in office, and each present member holds one proxy at most,
+        from an absent one (CGCT L2121-20). Field → message; empty when plausible."""
+        en_exercice, pouvoirs = self.membres_en_exercice, pouvoirs or 0
+        if not en_exercice or presents is None:
+            return {}
+        if presents > en_exercice:
+            return {"presents": f"{presents} présents pour {en_exercice} conseillers en exercice."}
+        if pouvoirs > min(presents, en_exercice - presents):
+            return {
+                "pouvoirs": f"{pouvoirs} pouvoirs pour {presents} présents et {en_exercice - presents} absents : un "
+                "conseiller absent donne au plus un pouvoir, et un présent n'en porte qu'un (CGCT L2121-20)."
+            }
+        return {}
 
     def _message_delai(self):
         if self.urgence:
@@ -105,7 +129,7 @@ class Seance(Versionne):
         return erreurs
 
 
-class Mandat(models.Model):
+class Mandat(bornes.ContraintesParChamp, models.Model):
     """An élu's seat on a body's board: SUB-13 keeps them out of the votes that concern it."""
 
     elu = models.ForeignKey(
@@ -119,6 +143,7 @@ class Mandat(models.Model):
     fonction = models.CharField("fonction", max_length=100, default="Membre du conseil d'administration")
 
     history = HistoricalRecords()
+    champs_des_contraintes = {"mandat_unique": "organisation"}
 
     class Meta:
         verbose_name = "mandat d'élu"
@@ -161,7 +186,7 @@ class Deliberation(Versionne):
         EXECUTOIRE = "executoire", "Exécutoire"
 
     seance = models.ForeignKey(Seance, verbose_name="séance", on_delete=models.PROTECT, related_name="deliberations")
-    annee = models.PositiveIntegerField("année")
+    annee = models.PositiveIntegerField("année", validators=bornes.EXERCICE)
     numero = models.PositiveIntegerField("numéro")
     nature = models.CharField("nature", max_length=20, choices=Nature.choices)
     objet = models.CharField("objet", max_length=255)
@@ -175,7 +200,7 @@ class Deliberation(Versionne):
         limit_choices_to=ELUS,
     )
     commission = models.CharField("commission", max_length=150, blank=True)
-    date_commission = models.DateField("date de la commission", null=True, blank=True)
+    date_commission = models.DateField("date de la commission", null=True, blank=True, validators=bornes.DATE_ACTIVITE)
     visas = models.TextField("visas", blank=True)
     considerants = models.TextField("considérants", blank=True)
     articles = models.TextField("articles", blank=True)
@@ -188,15 +213,21 @@ class Deliberation(Versionne):
     )
     avenants = models.ManyToManyField(Avenant, verbose_name="avenants", blank=True, related_name="deliberations")
     # Vote (DEL-3) and élus not taking part (SUB-13)
-    vote_pour = models.PositiveIntegerField("pour", null=True, blank=True)
-    vote_contre = models.PositiveIntegerField("contre", null=True, blank=True)
-    vote_abstentions = models.PositiveIntegerField("abstentions", null=True, blank=True)
+    vote_pour = models.PositiveIntegerField("pour", null=True, blank=True, validators=bornes.TETES_DU_CONSEIL)
+    vote_contre = models.PositiveIntegerField("contre", null=True, blank=True, validators=bornes.TETES_DU_CONSEIL)
+    vote_abstentions = models.PositiveIntegerField(
+        "abstentions", null=True, blank=True, validators=bornes.TETES_DU_CONSEIL
+    )
     # Attendance when this item was put to the vote: quorum is judged at each item (DEL-2).
-    presents = models.PositiveIntegerField("présents au vote", null=True, blank=True)
-    pouvoirs = models.PositiveIntegerField("pouvoirs", null=True, blank=True)
+    presents = models.PositiveIntegerField(
+        "présents au vote", null=True, blank=True, validators=bornes.TETES_DU_CONSEIL
+    )
+    pouvoirs = models.PositiveIntegerField("pouvoirs", null=True, blank=True, validators=bornes.TETES_DU_CONSEIL)
     # An élu who does not take part cannot vote either with the proxy he carries (SUB-13).
     pouvoirs_hors_vote = models.PositiveIntegerField(
-        "pouvoirs portés par des élus qui ne prennent pas part au vote", default=0
+        "pouvoirs portés par des élus qui ne prennent pas part au vote",
+        default=0,
+        validators=bornes.TETES_DU_CONSEIL,
     )
     scrutin_secret = models.BooleanField("scrutin secret", default=False)
     vote_president = models.CharField(
@@ -210,10 +241,12 @@ class Deliberation(Versionne):
         limit_choices_to=ELUS,
     )
     # Exécutoire (DEL-4)
-    date_transmission = models.DateField("transmise à la Préfecture le", null=True, blank=True)
+    date_transmission = models.DateField(
+        "transmise à la Préfecture le", null=True, blank=True, validators=bornes.DATE_ACTIVITE
+    )
     ar_actes = models.CharField("accusé de réception @CTES", max_length=80, blank=True)
-    date_publication = models.DateField("publiée le", null=True, blank=True)
-    date_executoire = models.DateField("exécutoire le", null=True, blank=True)
+    date_publication = models.DateField("publiée le", null=True, blank=True, validators=bornes.DATE_ACTIVITE)
+    date_executoire = models.DateField("exécutoire le", null=True, blank=True, validators=bornes.DATE_ACTIVITE)
     # Its grants, conventions or avenants changed after its last PDF: regenerate it before the vote.
     contenu_modifie = models.BooleanField("contenu modifié depuis le dernier PDF", default=False)
 

@@ -129,6 +129,21 @@ class InstructionForm(VersionForm):
             "derogation_crf_motif": forms.Textarea(attrs={"rows": 3}),
         }
 
+    confirmer_depassement = forms.BooleanField(
+        label="Je confirme proposer plus que le montant demandé",
+        required=False,
+        help_text="Seulement si la proposition dépasse le montant demandé.",
+    )
+    motif_depassement = forms.CharField(
+        label="Pourquoi proposer plus que le montant demandé",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Gardé dans l'historique de la demande.",
+    )
+
+    field_order = ["montant_propose", "confirmer_depassement", "motif_depassement"]
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ligne_budgetaire"].queryset = LigneBudgetaire.objects.filter(
@@ -162,6 +177,32 @@ class InstructionForm(VersionForm):
                 f"(chapitre {chapitre}, compte {compte}x, {M57})."
             )
         return ligne
+
+    def depasse_la_demande(self):
+        propose = self.cleaned_data.get("montant_propose")
+        return propose is not None and propose > self.instance.montant_demande
+
+    def clean(self):
+        """A proposal above the amount requested is rare (an error of one zero, usually): it needs an
+        explicit confirmation and its reason, kept in the history."""
+        cleaned = super().clean()
+        motif = (cleaned.get("motif_depassement") or "").strip()
+        confirme = cleaned.get("confirmer_depassement") and motif
+        if "montant_propose" in self.changed_data and self.depasse_la_demande() and not confirme:
+            self.add_error(
+                "montant_propose",
+                f"La proposition dépasse le montant demandé ({montant(self.instance.montant_demande)}) : "
+                "cochez la confirmation et donnez-en la raison, ou corrigez le montant.",
+            )
+        cleaned["motif_depassement"] = motif
+        return cleaned
+
+    def save(self, commit=True):
+        if "montant_propose" in self.changed_data and self.depasse_la_demande():
+            self.instance._change_reason = (
+                f"Proposition au-delà du montant demandé : {self.cleaned_data['motif_depassement']}"
+            )
+        return super().save(commit)
 
 
 class LigneBudgetaireForm(VersionForm):
@@ -207,7 +248,8 @@ class LigneBudgetaireForm(VersionForm):
                 )
         votes, modifications = cleaned.get("credits_votes"), cleaned.get("decisions_modificatives")
         ouverts = None if votes is None or modifications is None else votes + modifications
-        if self.engage is not None and ouverts is not None and ouverts < self.engage:
+        # Open credits below zero: LigneBudgetaire.clean says so.
+        if self.engage is not None and ouverts is not None and 0 <= ouverts < self.engage:
             self.add_error(
                 "decisions_modificatives",
                 f"Les crédits ouverts ({montant(ouverts)}) seraient inférieurs aux montants déjà "

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
@@ -12,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from centres.models import Centre
 from comptes.models import Role
 from conventions.models import Convention
+from roubaix_cs import bornes, formats
 from roubaix_cs.locking import Versionne
 from roubaix_cs.seuils import CRF_DELAI_MOIS, ECART_CRF_PCT
 from roubaix_cs.sources_legales import CCOM_L612_4, CGCT_L2313_1
@@ -59,24 +61,33 @@ class LigneBudgetaireQuerySet(models.QuerySet):
         )
 
 
-class LigneBudgetaire(Versionne):
+class LigneBudgetaire(bornes.ContraintesParChamp, Versionne):
     class Section(models.TextChoices):
         FONCTIONNEMENT = "fonctionnement", "Fonctionnement"
         INVESTISSEMENT = "investissement", "Investissement"
 
-    annee = models.PositiveIntegerField("exercice")
+    annee = models.PositiveIntegerField("exercice", validators=bornes.EXERCICE)
     section = models.CharField("section", max_length=20, choices=Section.choices)
     chapitre = models.CharField("chapitre", max_length=5, help_text="M57 : 65 (fonctionnement), 204 (investissement).")
     compte = models.CharField("compte", max_length=10, help_text="M57 : 6574x (fonctionnement), 2042x (équipement).")
     fonction = models.CharField("fonction", max_length=10, blank=True)
     libelle = models.CharField("libellé", max_length=200)
-    credits_votes = models.DecimalField("crédits votés (€)", **MONTANT)
+    credits_votes = models.DecimalField("crédits votés (€)", validators=bornes.BUDGET, **MONTANT)
     decisions_modificatives = models.DecimalField(
-        "décisions modificatives (€)", default=ZERO, help_text="Positives ou négatives.", **MONTANT
+        "décisions modificatives (€)",
+        default=ZERO,
+        help_text="Positives ou négatives.",
+        validators=bornes.DECISION_MODIFICATIVE,
+        **MONTANT,
     )
 
     objects = LigneBudgetaireQuerySet.as_manager()
     history = HistoricalRecords()
+    champs_des_contraintes = {
+        "ligne_budgetaire_unique": "libelle",
+        "ligne_credits_positifs": "credits_votes",
+        "ligne_credits_ouverts_positifs": "decisions_modificatives",
+    }
 
     class Meta:
         ordering = ["-annee", "section", "compte"]
@@ -93,6 +104,12 @@ class LigneBudgetaire(Versionne):
                 condition=Q(credits_votes__gte=0),
                 violation_error_message="Les crédits votés ne peuvent pas être négatifs.",
             ),
+            models.CheckConstraint(
+                name="ligne_credits_ouverts_positifs",
+                condition=Q(credits_votes__gte=-models.F("decisions_modificatives")),
+                violation_error_message="Les décisions modificatives ne peuvent pas rendre les crédits ouverts "
+                "négatifs.",
+            ),
         ]
 
     def __str__(self):
@@ -104,6 +121,16 @@ class LigneBudgetaire(Versionne):
     @property
     def credits_ouverts(self):
         return self.credits_votes + self.decisions_modificatives
+
+    def clean(self):
+        # A reduction takes back credits not yet used: never more than were voted.
+        if self.credits_votes is not None and self.decisions_modificatives is not None and self.credits_ouverts < 0:
+            raise ValidationError(
+                {
+                    "decisions_modificatives": "Une décision modificative ne retire pas plus que les crédits votés : "
+                    f"les crédits ouverts seraient de {formats.montant(self.credits_ouverts)}."
+                }
+            )
 
 
 class Dispositif(models.Model):
@@ -176,7 +203,7 @@ class DemandeQuerySet(models.QuerySet):
         return {cle: valeur if valeur is not None else ZERO for cle, valeur in sommes.items()}
 
 
-class DemandeSubvention(Versionne):
+class DemandeSubvention(bornes.ContraintesParChamp, Versionne):
     class Nature(models.TextChoices):
         FONCTIONNEMENT = "fonctionnement", "Fonctionnement"
         COMPENSATION_LOYERS = "compensation_loyers", "Compensation de loyers"
@@ -201,14 +228,14 @@ class DemandeSubvention(Versionne):
     STATUTS_VOTES = ("votee", "notifiee", "payee")
 
     centre = models.ForeignKey(Centre, verbose_name="centre", on_delete=models.PROTECT, related_name="demandes")
-    annee = models.PositiveIntegerField("exercice financé")
+    annee = models.PositiveIntegerField("exercice financé", validators=bornes.EXERCICE)
     nature = models.CharField("nature", max_length=30, choices=Nature.choices)
     dispositif = models.ForeignKey(
         Dispositif, verbose_name="dispositif", on_delete=models.PROTECT, null=True, blank=True, related_name="demandes"
     )
     objet = models.CharField("objet", max_length=255)
-    montant_demande = models.DecimalField("montant demandé (€)", **MONTANT)
-    date_reception = models.DateField("reçue le")
+    montant_demande = models.DecimalField("montant demandé (€)", validators=bornes.AIDE, **MONTANT)
+    date_reception = models.DateField("reçue le", validators=bornes.DATE_ACTIVITE)
     cofinanceurs = models.TextField("cofinanceurs déclarés", blank=True)
     statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.RECUE)
     referent = models.ForeignKey(
@@ -221,7 +248,9 @@ class DemandeSubvention(Versionne):
         limit_choices_to={"role__in": [Role.RESPONSABLE, Role.AGENT]},
     )
     # Instruction (internal)
-    montant_propose = models.DecimalField("montant proposé (€)", null=True, blank=True, **MONTANT)
+    montant_propose = models.DecimalField(
+        "montant proposé (€)", null=True, blank=True, validators=bornes.AIDE, **MONTANT
+    )
     note_analyse = models.TextField("note d'analyse (interne)", blank=True)
     ligne_budgetaire = models.ForeignKey(
         LigneBudgetaire,
@@ -239,6 +268,7 @@ class DemandeSubvention(Versionne):
         null=True,
         blank=True,
         help_text="Bail et quittances : une compensation de loyers ne dépasse pas les loyers et charges payés.",
+        validators=bornes.AIDE,
         **MONTANT,
     )
     produits_structure = models.DecimalField(
@@ -246,6 +276,7 @@ class DemandeSubvention(Versionne):
         null=True,
         blank=True,
         help_text=f"Pour savoir si un bilan certifié est exigé ({CGCT_L2313_1}).",
+        validators=bornes.ORGANISME,
         **MONTANT,
     )
     autres_subventions_publiques = models.DecimalField(
@@ -253,6 +284,7 @@ class DemandeSubvention(Versionne):
         null=True,
         blank=True,
         help_text=f"Déclarées par l'organisme, pour savoir s'il lui faut un commissaire aux comptes ({CCOM_L612_4}).",
+        validators=bornes.ORGANISME,
         **MONTANT,
     )
     # CRF override (SUB-4): validating while last year's report is overdue.
@@ -261,28 +293,45 @@ class DemandeSubvention(Versionne):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # The council's decision, written by `deliberations` (plain fields: no import of a higher app).
-    montant_vote = models.DecimalField("montant voté (€)", null=True, blank=True, **MONTANT)
+    montant_vote = models.DecimalField("montant voté (€)", null=True, blank=True, validators=bornes.AIDE, **MONTANT)
     deliberation_numero = models.CharField("n° de délibération", max_length=20, blank=True)
-    date_vote = models.DateField("voté le", null=True, blank=True)
-    date_executoire = models.DateField("délibération exécutoire le", null=True, blank=True)
+    date_vote = models.DateField("voté le", null=True, blank=True, validators=bornes.DATE_ACTIVITE)
+    date_executoire = models.DateField(
+        "délibération exécutoire le", null=True, blank=True, validators=bornes.DATE_ACTIVITE
+    )
     precedente = models.ForeignKey(
         "self", verbose_name="reconduite de", on_delete=models.SET_NULL, null=True, blank=True, related_name="suivantes"
     )
 
     objects = DemandeQuerySet.as_manager()
     history = HistoricalRecords()
+    champs_des_contraintes = {
+        "demande_montant_demande_positif": "montant_demande",
+        "demande_montant_propose_positif": "montant_propose",
+        "demande_montant_vote_positif": "montant_vote",
+        "demande_dispositif_nomme": "dispositif",
+    }
 
     class Meta:
         ordering = ["-annee", "centre__nom", "pk"]
         verbose_name = "demande de subvention"
         verbose_name_plural = "demandes de subvention"
         constraints = [
+            # One constraint per amount, so that each is validated by the forms that hold its field.
             models.CheckConstraint(
-                name="demande_montants_positifs",
-                condition=Q(montant_demande__gte=0)
-                & (Q(montant_propose__isnull=True) | Q(montant_propose__gte=0))
-                & (Q(montant_vote__isnull=True) | Q(montant_vote__gte=0)),
-                violation_error_message="Les montants ne peuvent pas être négatifs.",
+                name="demande_montant_demande_positif",
+                condition=Q(montant_demande__gte=0),
+                violation_error_message="Le montant demandé ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                name="demande_montant_propose_positif",
+                condition=Q(montant_propose__isnull=True) | Q(montant_propose__gte=0),
+                violation_error_message="Le montant proposé ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                name="demande_montant_vote_positif",
+                condition=Q(montant_vote__isnull=True) | Q(montant_vote__gte=0),
+                violation_error_message="Le montant voté ne peut pas être négatif.",
             ),
             models.CheckConstraint(
                 name="demande_dispositif_nomme",
@@ -316,7 +365,7 @@ class DemandeSubvention(Versionne):
         )
 
 
-class Versement(models.Model):
+class Versement(bornes.ContraintesParChamp, models.Model):
     class Type(models.TextChoices):
         AVANCE = "avance", "Avance"
         SOLDE = "solde", "Solde"
@@ -324,12 +373,13 @@ class Versement(models.Model):
 
     demande = models.ForeignKey(DemandeSubvention, on_delete=models.PROTECT, related_name="versements")
     type = models.CharField("type", max_length=10, choices=Type.choices)
-    montant = models.DecimalField("montant (€)", **MONTANT)
-    date = models.DateField("date du mandat")
+    montant = models.DecimalField("montant (€)", validators=bornes.AIDE, **MONTANT)
+    date = models.DateField("date du mandat", validators=bornes.DATE_ACTIVITE)
     reference = models.CharField("référence du mandat", max_length=50)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     history = HistoricalRecords()
+    champs_des_contraintes = {"versement_montant_positif": "montant"}
 
     class Meta:
         ordering = ["date", "pk"]
@@ -353,7 +403,7 @@ def echeance_crf(annee: int) -> datetime.date:
 
 class CompteRenduFinancier(Versionne):
     demande = models.OneToOneField(DemandeSubvention, on_delete=models.PROTECT, related_name="crf")
-    date_reception = models.DateField("reçu le", null=True, blank=True)
+    date_reception = models.DateField("reçu le", null=True, blank=True, validators=bornes.DATE_ACTIVITE)
     commentaire = models.TextField("analyse des écarts", blank=True)
 
     history = HistoricalRecords()
@@ -373,8 +423,8 @@ class CompteRenduFinancier(Versionne):
 class LigneCRF(models.Model):
     crf = models.ForeignKey(CompteRenduFinancier, on_delete=models.CASCADE, related_name="lignes")
     libelle = models.CharField("poste", max_length=150)
-    budget = models.DecimalField("budget prévisionnel (€)", **MONTANT)
-    realise = models.DecimalField("réalisé (€)", **MONTANT)
+    budget = models.DecimalField("budget prévisionnel (€)", validators=bornes.ORGANISME, **MONTANT)
+    realise = models.DecimalField("réalisé (€)", validators=bornes.ORGANISME, **MONTANT)
 
     history = HistoricalRecords()
 
@@ -407,8 +457,8 @@ class PublicationDonnees(models.Model):
     whom, and what the file held (rows, total, SHA-256 of the CSV), so that the link is kept and the
     published file can be recognised later."""
 
-    annee = models.PositiveIntegerField("exercice publié")
-    date = models.DateField("publiée le")
+    annee = models.PositiveIntegerField("exercice publié", validators=bornes.EXERCICE)
+    date = models.DateField("publiée le", validators=bornes.DATE_ACTIVITE)
     adresse = models.URLField(
         "adresse de publication",
         max_length=500,

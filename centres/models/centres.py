@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from comptes.models import Organisation, Role
+from roubaix_cs import bornes
 from roubaix_cs.locking import Versionne
 from roubaix_cs.seuils import AGREMENT_DUREE_MAX_MOIS, AGREMENT_DUREE_MIN_MOIS
 from roubaix_cs.validators import valider_rna, valider_siret
@@ -38,7 +39,9 @@ class Quartier(models.TextChoices):
 
 def duree_en_mois(debut: datetime.date, fin: datetime.date) -> int:
     """Months covered from `debut` to `fin` inclusive, a started month counting as one."""
-    delta = relativedelta(fin + datetime.timedelta(days=1), debut)
+    # The day after `fin`; 31/12/9999 has none (a hostile date: then one day short, refused by the bounds).
+    lendemain = fin + datetime.timedelta(days=1) if fin < datetime.date.max else fin
+    delta = relativedelta(lendemain, debut)
     return delta.years * 12 + delta.months + (1 if delta.days else 0)
 
 
@@ -70,7 +73,7 @@ class CentreQuerySet(models.QuerySet):
         )
 
 
-class Centre(Versionne):
+class Centre(bornes.ContraintesParChamp, Versionne):
     class Statut(models.TextChoices):
         ACTIF = "actif", "Actif"
         PREFIGURATION = "prefiguration", "En préfiguration"
@@ -132,6 +135,7 @@ class Centre(Versionne):
 
     objects = CentreQuerySet.as_manager()
     history = HistoricalRecords()
+    champs_des_contraintes = {"centre_siret_unique": "siret"}
 
     class Meta:
         ordering = ["nom"]
@@ -222,7 +226,7 @@ class AgrementQuerySet(models.QuerySet):
         return self.accordes().filter(debut__lte=jour, fin__gte=jour)
 
 
-class Agrement(Versionne):
+class Agrement(bornes.ContraintesParChamp, Versionne):
     class Type(models.TextChoices):
         AGC = "AGC", "Animation globale et coordination (AGC)"
         ACF = "ACF", "Animation collective familles (ACF)"
@@ -240,14 +244,17 @@ class Agrement(Versionne):
     centre = models.ForeignKey(Centre, verbose_name="centre", on_delete=models.CASCADE, related_name="agrements")
     type = models.CharField("type", max_length=3, choices=Type.choices)
     regime = models.CharField("régime", max_length=4, choices=Regime.choices, default=Regime.C2012)
-    debut = models.DateField("début")
-    fin = models.DateField("fin")
-    date_decision_caf = models.DateField("date de décision de la CAF", null=True, blank=True)
+    debut = models.DateField("début", validators=bornes.DATE_ACTIVITE)
+    fin = models.DateField("fin", validators=bornes.DATE_ECHEANCE)
+    date_decision_caf = models.DateField(
+        "date de décision de la CAF", null=True, blank=True, validators=bornes.DATE_ACTIVITE
+    )
     statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.INSTRUCTION)
     observations = models.TextField("observations", blank=True)
 
     objects = AgrementQuerySet.as_manager()
     history = HistoricalRecords()
+    champs_des_contraintes = {"agrement_fin_apres_debut": "fin"}
 
     class Meta:
         ordering = ["-fin", "type"]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from comptes.models import Role
+from roubaix_cs import bornes
 
 from .centres import Centre
 from .locaux import Travaux
@@ -44,7 +45,7 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(valide_au__lt=jour)
 
 
-class Document(models.Model):
+class Document(bornes.ContraintesParChamp, models.Model):
     class Type(models.TextChoices):
         STATUTS = "statuts", "Statuts"
         DIRIGEANTS = "dirigeants", "Liste des dirigeants"
@@ -73,9 +74,9 @@ class Document(models.Model):
     )
     type = models.CharField("type", max_length=30, choices=Type.choices)
     titre = models.CharField("titre", max_length=200)
-    annee = models.PositiveIntegerField("exercice concerné", null=True, blank=True)
-    valide_du = models.DateField("valide du", null=True, blank=True)
-    valide_au = models.DateField("valide jusqu'au", null=True, blank=True)
+    annee = models.PositiveIntegerField("exercice concerné", null=True, blank=True, validators=bornes.ANNEE_ANCIENNE)
+    valide_du = models.DateField("valide du", null=True, blank=True, validators=bornes.DATE_ANCIENNE)
+    valide_au = models.DateField("valide jusqu'au", null=True, blank=True, validators=bornes.DATE_FIN_BAIL)
     fichier = models.FileField("fichier", upload_to=chemin_document, max_length=255)
     nom_original = models.CharField("nom du fichier", max_length=150)
     type_mime = models.CharField("type de fichier", max_length=100)
@@ -102,6 +103,7 @@ class Document(models.Model):
 
     objects = DocumentQuerySet.as_manager()
     history = HistoricalRecords()
+    champs_des_contraintes = {"document_validite_ordonnee": "valide_au"}
 
     class Meta:
         ordering = ["-depose_le", "-pk"]

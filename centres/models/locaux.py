@@ -9,7 +9,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from roubaix_cs import formats
+from roubaix_cs import bornes, formats
 from roubaix_cs.locking import Versionne
 
 from .centres import Centre
@@ -63,7 +63,7 @@ class LocalQuerySet(models.QuerySet):
         }
 
 
-class Local(Versionne):
+class Local(bornes.ContraintesParChamp, Versionne):
     class Proprietaire(models.TextChoices):
         VILLE = "ville", "Ville de Roubaix"
         BAILLEUR = "bailleur", "Bailleur social"
@@ -100,19 +100,31 @@ class Local(Versionne):
         help_text="La Ville loue ces locaux à leur propriétaire et les met à disposition : c'est alors son aide.",
     )
     titre = models.CharField("titre d'occupation", max_length=30, choices=Titre.choices)
-    debut = models.DateField("début d'occupation", null=True, blank=True)
-    fin = models.DateField("fin d'occupation", null=True, blank=True)
-    surface_m2 = models.DecimalField("surface (m²)", max_digits=8, decimal_places=1, null=True, blank=True)
-    valeur_locative = models.DecimalField("valeur locative annuelle (€)", default=Decimal("0"), **MONTANT)
+    debut = models.DateField("début d'occupation", null=True, blank=True, validators=bornes.DATE_ANCIENNE)
+    fin = models.DateField("fin d'occupation", null=True, blank=True, validators=bornes.DATE_FIN_BAIL)
+    surface_m2 = models.DecimalField(
+        "surface (m²)", max_digits=8, decimal_places=1, null=True, blank=True, validators=bornes.SURFACE
+    )
+    valeur_locative = models.DecimalField(
+        "valeur locative annuelle (€)", default=Decimal("0"), validators=bornes.LOCAL, **MONTANT
+    )
     methode_valeur = models.CharField(
         "méthode d'évaluation", max_length=200, blank=True, help_text="Ex. avis du Domaine, prix du marché au m²."
     )
-    loyer_facture = models.DecimalField("loyer annuel facturé (€)", default=Decimal("0"), **MONTANT)
-    charges_ville = models.DecimalField("charges annuelles payées par la Ville (€)", default=Decimal("0"), **MONTANT)
+    loyer_facture = models.DecimalField(
+        "loyer annuel facturé (€)", default=Decimal("0"), validators=bornes.LOCAL, **MONTANT
+    )
+    charges_ville = models.DecimalField(
+        "charges annuelles payées par la Ville (€)", default=Decimal("0"), validators=bornes.LOCAL, **MONTANT
+    )
     erp_type = models.CharField("type ERP", max_length=10, blank=True)
     erp_categorie = models.CharField("catégorie ERP", max_length=5, blank=True)
-    commission_derniere = models.DateField("dernière commission de sécurité", null=True, blank=True)
-    commission_prochaine = models.DateField("prochaine commission de sécurité", null=True, blank=True)
+    commission_derniere = models.DateField(
+        "dernière commission de sécurité", null=True, blank=True, validators=bornes.DATE_ACTIVITE
+    )
+    commission_prochaine = models.DateField(
+        "prochaine commission de sécurité", null=True, blank=True, validators=bornes.DATE_ACTIVITE
+    )
     commission_avis = models.CharField(
         "avis de la commission", max_length=20, choices=Avis.choices, default=Avis.SANS_OBJET
     )
@@ -120,6 +132,11 @@ class Local(Versionne):
 
     objects = LocalQuerySet.as_manager()
     history = HistoricalRecords()
+    champs_des_contraintes = {
+        "local_a_un_occupant": "centre",
+        "local_montants_positifs": "valeur_locative",
+        "local_fin_apres_debut": "fin",
+    }
 
     class Meta:
         ordering = ["nom"]
@@ -202,7 +219,7 @@ class TravauxQuerySet(models.QuerySet):
         return {"nombre": totaux["total_nombre"], "budget": totaux["total_budget"].quantize(CENTIME)}
 
 
-class Travaux(Versionne):
+class Travaux(bornes.ContraintesParChamp, Versionne):
     class Nature(models.TextChoices):
         INVESTISSEMENT = "investissement", "Investissement"
         GROS_ENTRETIEN = "gros_entretien", "Gros entretien"
@@ -219,17 +236,18 @@ class Travaux(Versionne):
     local = models.ForeignKey(Local, verbose_name="local", on_delete=models.PROTECT, related_name="travaux")
     objet = models.CharField("objet", max_length=255)
     nature = models.CharField("nature", max_length=20, choices=Nature.choices)
-    budget = models.DecimalField("budget (€ TTC)", **MONTANT)
+    budget = models.DecimalField("budget (€ TTC)", validators=bornes.TRAVAUX, **MONTANT)
     phase = models.CharField("phase", max_length=20, choices=Phase.choices, default=Phase.ETUDE)
-    debut_prevu = models.DateField("début prévu", null=True, blank=True)
-    fin_prevue = models.DateField("fin prévue", null=True, blank=True)
-    debut_reel = models.DateField("début réel", null=True, blank=True)
-    fin_reelle = models.DateField("fin réelle", null=True, blank=True)
+    debut_prevu = models.DateField("début prévu", null=True, blank=True, validators=bornes.DATE_ACTIVITE)
+    fin_prevue = models.DateField("fin prévue", null=True, blank=True, validators=bornes.DATE_ECHEANCE)
+    debut_reel = models.DateField("début réel", null=True, blank=True, validators=bornes.DATE_ACTIVITE)
+    fin_reelle = models.DateField("fin réelle", null=True, blank=True, validators=bornes.DATE_ECHEANCE)
     entreprise = models.CharField("entreprise titulaire", max_length=200, blank=True)
     observations = models.TextField("observations", blank=True)
 
     objects = TravauxQuerySet.as_manager()
     history = HistoricalRecords()
+    champs_des_contraintes = {"travaux_budget_positif": "budget", "travaux_fin_prevue_apres_debut": "fin_prevue"}
 
     class Meta:
         ordering = ["-debut_prevu", "objet"]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from comptes.models import Role
+from roubaix_cs import bornes
 from roubaix_cs.locking import Versionne
 from roubaix_cs.seuils import (
     ACM_DIRECTEUR_COMPTE_JUSQUA,
@@ -40,15 +41,17 @@ class AssembleeGeneraleQuerySet(models.QuerySet):
         return self.filter(date__lte=jour)
 
 
-class AssembleeGenerale(Versionne):
+class AssembleeGenerale(bornes.ContraintesParChamp, Versionne):
     class Nature(models.TextChoices):
         ORDINAIRE = "ordinaire", "Ordinaire"
         EXTRAORDINAIRE = "extraordinaire", "Extraordinaire"
 
     centre = models.ForeignKey(Centre, verbose_name="centre", on_delete=models.CASCADE, related_name="assemblees")
     nature = models.CharField("nature", max_length=20, choices=Nature.choices, default=Nature.ORDINAIRE)
-    exercice = models.PositiveIntegerField("exercice approuvé", help_text="L'année dont l'AG approuve les comptes.")
-    date = models.DateField("date")
+    exercice = models.PositiveIntegerField(
+        "exercice approuvé", help_text="L'année dont l'AG approuve les comptes.", validators=bornes.EXERCICE
+    )
+    date = models.DateField("date", validators=bornes.DATE_ACTIVITE)
     lieu = models.CharField("lieu", max_length=200, blank=True)
     participants_service = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -62,6 +65,7 @@ class AssembleeGenerale(Versionne):
 
     objects = AssembleeGeneraleQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[participants_service])
+    champs_des_contraintes = {"ag_ordinaire_unique_par_exercice": "exercice"}
 
     class Meta:
         ordering = ["-date"]
@@ -123,7 +127,7 @@ class Visite(Versionne):
 
     centre = models.ForeignKey(Centre, verbose_name="centre", on_delete=models.CASCADE, related_name="visites")
     type = models.CharField("type de visite", max_length=10, choices=Type.choices)
-    date = models.DateField("date")
+    date = models.DateField("date", validators=bornes.DATE_ACTIVITE)
     visiteurs = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name="visiteurs du service",
@@ -133,11 +137,15 @@ class Visite(Versionne):
     )
     recepisse = models.CharField("n° de récépissé de déclaration (TAM)", max_length=50, blank=True)
     accueil = models.CharField("type d'accueil", max_length=20, choices=Accueil.choices, default=Accueil.EXTRASCOLAIRE)
-    effectif_moins_6 = models.PositiveIntegerField("mineurs de moins de 6 ans", default=0)
-    effectif_6_plus = models.PositiveIntegerField("mineurs de 6 ans et plus", default=0)
-    animateurs_qualifies = models.PositiveIntegerField("animateurs qualifiés (BAFA ou équivalent)", default=0)
-    animateurs_stagiaires = models.PositiveIntegerField("animateurs stagiaires", default=0)
-    animateurs_non_qualifies = models.PositiveIntegerField("animateurs sans qualification", default=0)
+    effectif_moins_6 = models.PositiveIntegerField("mineurs de moins de 6 ans", default=0, validators=bornes.EFFECTIF)
+    effectif_6_plus = models.PositiveIntegerField("mineurs de 6 ans et plus", default=0, validators=bornes.EFFECTIF)
+    animateurs_qualifies = models.PositiveIntegerField(
+        "animateurs qualifiés (BAFA ou équivalent)", default=0, validators=bornes.EFFECTIF
+    )
+    animateurs_stagiaires = models.PositiveIntegerField("animateurs stagiaires", default=0, validators=bornes.EFFECTIF)
+    animateurs_non_qualifies = models.PositiveIntegerField(
+        "animateurs sans qualification", default=0, validators=bornes.EFFECTIF
+    )
     directeur_present = models.BooleanField("directeur présent", default=False)
     directeur_qualifie = models.BooleanField("directeur qualifié (BAFD ou équivalent)", default=False)
     # Checklist of domain-rules §5 (None: not checked).
@@ -235,7 +243,7 @@ class ActionSuiviQuerySet(models.QuerySet):
         return self.filter(statut__in=[ActionSuivi.Statut.A_FAIRE, ActionSuivi.Statut.EN_COURS])
 
 
-class ActionSuivi(Versionne):
+class ActionSuivi(bornes.ContraintesParChamp, Versionne):
     class Statut(models.TextChoices):
         A_FAIRE = "a_faire", "À faire"
         EN_COURS = "en_cours", "En cours"
@@ -254,12 +262,13 @@ class ActionSuivi(Versionne):
         related_name="actions_suivies",
         limit_choices_to=MEMBRES_DU_SERVICE,
     )
-    echeance = models.DateField("échéance")
+    echeance = models.DateField("échéance", validators=bornes.DATE_ACTIVITE)
     statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.A_FAIRE)
-    date_cloture = models.DateField("date de clôture", null=True, blank=True)
+    date_cloture = models.DateField("date de clôture", null=True, blank=True, validators=bornes.DATE_ACTIVITE)
     commentaire = models.TextField("commentaire", blank=True)
 
     objects = ActionSuiviQuerySet.as_manager()
+    champs_des_contraintes = {"action_close_a_une_date": "date_cloture"}
     history = HistoricalRecords()
 
     class Meta:

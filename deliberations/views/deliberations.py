@@ -254,6 +254,7 @@ def deliberation_vote(request, pk):
             "pouvoirs": deliberation.seance.pouvoirs or 0,
         },
         demandes=deliberation.demandes.select_related("centre"),
+        seance=deliberation.seance,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -147,7 +147,7 @@ def test_a_duplicate_line_is_refused_in_french(client, agent):
     LigneBudgetaireFactory(annee=2027, libelle="Subventions aux centres sociaux")
     client.force_login(agent)
     response = client.post(reverse("subventions:ligne_creer"), _ligne())
-    assert response.context["form"].non_field_errors() == ["Cette ligne budgétaire existe déjà pour l'exercice."]
+    assert response.context["form"].errors == {"libelle": ["Cette ligne budgétaire existe déjà pour l'exercice."]}
 
 
 def test_sub_15_open_credits_cannot_drop_below_what_is_engaged(client, agent, ligne):

@@ -52,6 +52,8 @@ class User(AbstractUser):
         blank=True,
         related_name="utilisateurs",
     )
+    # The last invitation e-mailed (a one-time link to set one's password): shown on the account page.
+    invitation_envoyee_le = models.DateTimeField("invitation envoyée le", null=True, blank=True, editable=False)
 
     objects = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -64,11 +66,24 @@ class User(AbstractUser):
                 name="partenaire_a_une_organisation",
                 condition=~models.Q(role="partenaire") | models.Q(organisation__isnull=False),
                 violation_error_message="Un compte partenaire doit être rattaché à une organisation.",
-            )
+            ),
+            # The invitation and the password reset go to the e-mail: one active account per address.
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(is_active=True) & ~models.Q(email=""),
+                name="email_unique_parmi_comptes_actifs",
+                violation_error_message="Un compte actif utilise déjà cette adresse e-mail.",
+            ),
         ]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @property
+    def est_technique(self):
+        """A technical account (no role, or a superuser): managed in the Django admin, never in the
+        service's pages."""
+        return not self.role or self.is_superuser
 
 
 def referents():

@@ -28,6 +28,8 @@ LECTEURS_DOCUMENTS = EQUIPE | LECTURE_SEULE  # élus and partners see the public
 LECTEURS_CONVENTIONS = EQUIPE | LECTURE_SEULE  # partners: the conventions their organisation is party to
 LECTEURS_SUBVENTIONS = EQUIPE | {Role.ELU}  # élus see proposals and amounts, never the analysis note
 LECTEURS_DELIBERATIONS = EQUIPE | {Role.ELU}  # élus also declare their own mandates (SUB-13)
+LECTEURS_COMPTES = EQUIPE  # agents see every account, read-only
+GESTION_COMPTES = RESPONSABLE_SEULE  # only the responsable opens, edits and closes accounts
 
 
 @dataclass(frozen=True)
@@ -121,3 +123,8 @@ def can_see_documents(user) -> bool:
 def can_see_internal_notes(user) -> bool:
     """Internal notes are for the responsable and agents: never élus, partners or régisseurs."""
     return is_equipe(user)
+
+
+def can_manage_comptes(user) -> bool:
+    """Only the responsable opens, edits, deactivates and reactivates accounts; agents read them."""
+    return user.is_authenticated and user.role in GESTION_COMPTES

@@ -325,6 +325,10 @@ MATRIX = {
     "deliberations:executoire": Rule(
         get=STAFF_ONLY, post=STAFF_WRITE, kwargs=lambda w: {"pk": DeliberationFactory(statut="votee").pk}
     ),
+    # Personal data: the privacy notice is open to all, signed in or not, and takes no write; a person's
+    # data on request is gathered by the responsable alone.
+    "pilotage:donnees_personnelles": Rule(get=(200,) * 7, post=(405,) * 7),
+    "pilotage:donnees_personnelles_export": Rule(get=(LOGIN, 200, 403, 403, 403, 403, 403), post=NO_WRITE),
 }
 
 
@@ -437,6 +441,7 @@ def test_read_only_roles_get_403_on_every_business_write(client, world):
         "comptes:invitation",  # the link e-mailed to choose one's password
         "deliberations:mandat_liste",  # an élu declares the boards they sit on
         "deliberations:mandat_supprimer",
+        "pilotage:donnees_personnelles",  # a public page: 405 to any write, whoever sends it
     }
     for persona in ("elu", "partenaire"):
         client.force_login(world.personas[persona])

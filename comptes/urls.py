@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_securite
 
 app_name = "comptes"
 
@@ -8,6 +8,17 @@ urlpatterns = [
     path("connexion/", views.login, name="login"),
     path("deconnexion/", views.logout, name="logout"),
     path("mot-de-passe/", views.password_change, name="password_change"),
+    # Login protection (comptes.views_securite): password reset by e-mail, locked logins.
+    path("mot-de-passe/oublie/", views_securite.password_reset, name="password_reset"),
+    path("mot-de-passe/oublie/envoye/", views_securite.password_reset_done, name="password_reset_done"),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views_securite.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("mot-de-passe/nouveau/fait/", views_securite.password_reset_complete, name="password_reset_complete"),
+    path("connexions-bloquees/", views_securite.blocages, name="blocages"),
+    path("connexions-bloquees/debloquer/", views_securite.debloquer, name="debloquer"),
     # Accounts managed by the service
     path("", views.compte_list, name="liste"),
     path("export/<str:fmt>/", views.compte_export, name="export"),

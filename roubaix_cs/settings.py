@@ -10,11 +10,13 @@ for a developer who wants them (never in production).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import dj_email_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from roubaix_cs.seuils import CONSEIL_MUNICIPAL_MEMBRES_ROUBAIX
@@ -62,6 +64,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "axes",
+    "csp",
     "comptes",
     "centres",
     "conventions",
@@ -72,17 +76,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "roubaix_cs.politique_contenu.PolitiqueContenuMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "comptes.securite.InactiviteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "comptes.middleware.DenyByDefaultMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the login page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "roubaix_cs.urls"
@@ -119,6 +127,11 @@ AUTH_USER_MODEL = "comptes.User"
 LOGIN_URL = "comptes:login"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "comptes:login"
+# django-axes watches every login attempt before the usual check of the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -160,7 +173,10 @@ ADMINS = [("Administrateur", a) for a in env_list("ADMINS")]
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
+# A session ends after this long without a request (comptes.securite.InactiviteMiddleware); active
+# use keeps it open.
+SESSION_INACTIVITE_SECONDES = int(os.environ.get("SESSION_INACTIVITE_SECONDES", 2 * 60 * 60))
+SESSION_COOKIE_AGE = SESSION_INACTIVITE_SECONDES
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -173,6 +189,45 @@ if not DEVELOPPEMENT:  # production: https only
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Login protection (django-axes): after CONNEXION_ECHECS_MAX wrong passwords, the pair of this
+# username and this address is locked for CONNEXION_BLOCAGE_MINUTES. Only that pair: the same account
+# from another address is not, so that nobody can lock the responsable out from elsewhere. The
+# responsable unlocks a pair (comptes:blocages), a superuser in the admin; a password reset does too.
+CONNEXION_ECHECS_MAX = int(os.environ.get("CONNEXION_ECHECS_MAX", 5))
+CONNEXION_BLOCAGE_MINUTES = int(os.environ.get("CONNEXION_BLOCAGE_MINUTES", 15))
+AXES_FAILURE_LIMIT = CONNEXION_ECHECS_MAX
+AXES_COOLOFF_TIME = timedelta(minutes=CONNEXION_BLOCAGE_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The cooling-off runs from the lock: trying again while locked does not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "comptes.securite.reponse_blocage"
+AXES_CLIENT_IP_CALLABLE = "comptes.securite.adresse_client"
+# No log of every successful login and its address (personal data); the account keeps its last login.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Reverse proxies in front of Django (nginx in production): the client's address is then the one the
+# nearest proxy appended to X-Forwarded-For, never an address the client wrote there itself.
+PROXIES_INVERSES = int(os.environ.get("PROXIES_INVERSES", 0 if DEVELOPPEMENT else 1))
+
+# Content-Security-Policy (django-csp) on every page: scripts, styles, images and requests from the
+# site itself only, no inline script or style (htmx's indicator style is off: see base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap draws its small icons (select arrow, check box, close button) as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Celery: without a broker, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -231,6 +286,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # WeasyPrint narrates every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
+        # django-axes narrates every login at INFO; its failures and locks are WARNINGs.
+        "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }

@@ -122,4 +122,6 @@ PLAFONDS = {
     "deliberations:detail elu": 30,
     "deliberations:seance_detail agent": 8,
     "deliberations:apercu agent": 12,
+    # Comptes
+    "comptes:blocages responsable": 5,
 }

@@ -136,6 +136,18 @@ MATRIX = {
     "comptes:password_change": Rule(
         get=(LOGIN, 200, 200, 200, 200, 200, 403), post=(LOGIN, 200, 200, 200, 200, 200, 403)
     ),
+    # Password reset by an e-mailed link: public, the same answer to anyone (a link no longer valid says so).
+    "comptes:password_reset": Rule(get=(200,) * 7, post=(200,) * 7),
+    "comptes:password_reset_done": Rule(get=(200,) * 7, post=(405,) * 7),
+    "comptes:password_reset_confirm": Rule(
+        get=(200,) * 7, post=(200,) * 7, kwargs=lambda w: {"uidb64": "MQ", "token": "perime"}
+    ),
+    "comptes:password_reset_complete": Rule(get=(200,) * 7, post=(405,) * 7),
+    # The locked logins: the responsable lifts them (a superuser does in the admin).
+    "comptes:blocages": Rule(get=(LOGIN, 200, 403, 403, 403, 403, 403), post=(LOGIN, 405, 403, 403, 403, 403, 403)),
+    "comptes:debloquer": Rule(
+        get=(LOGIN, 405, 403, 403, 403, 403, 403), post=(LOGIN, REDIRECT, 403, 403, 403, 403, 403)
+    ),
     # Accounts managed by the service (a target account: an élu's, active or closed).
     "comptes:liste": Rule(get=STAFF_ONLY, post=NO_WRITE),
     "comptes:export": Rule(get=STAFF_ONLY, post=NO_WRITE, kwargs=_fmt),
@@ -439,6 +451,10 @@ def test_read_only_roles_get_403_on_every_business_write(client, world):
         "comptes:logout",
         "comptes:password_change",
         "comptes:invitation",  # the link e-mailed to choose one's password
+        "comptes:password_reset",  # a forgotten password: public pages, an e-mailed link
+        "comptes:password_reset_done",
+        "comptes:password_reset_confirm",
+        "comptes:password_reset_complete",
         "deliberations:mandat_liste",  # an élu declares the boards they sit on
         "deliberations:mandat_supprimer",
         "pilotage:donnees_personnelles",  # a public page: 405 to any write, whoever sends it

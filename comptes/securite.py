@@ -102,8 +102,14 @@ def reponse_blocage(request, original_response=None, credentials=None):
 # --- Idle sessions ----------------------------------------------------------------------------------
 
 CLE_ACTIVITE = "derniere_activite"
-# The mark of activity is rewritten at most once a minute: no session write on every request.
-RAFRAICHISSEMENT_SECONDES = 60
+
+
+def rafraichissement():
+    """How old the mark of activity gets before a request rewrites it: a tenth of the idle period (12
+    minutes for 2 hours), at least a minute. No session write on every request, so that a page costs the
+    same queries from one request to the next; the session ends after the idle period, give or take
+    that tenth."""
+    return max(60, settings.SESSION_INACTIVITE_SECONDES // 10)
 
 
 @receiver(user_logged_in, dispatch_uid="comptes.securite.activite_a_la_connexion")
@@ -115,8 +121,8 @@ def _activite_a_la_connexion(sender, request, user, **kwargs):
 class InactiviteMiddleware:
     """Log out a session idle for more than settings.SESSION_INACTIVITE_SECONDES.
 
-    Each request of a logged-in user renews the mark of activity (at most once a minute), and with it
-    the session's expiry (SESSION_COOKIE_AGE, the same duration): active use keeps the session.
+    Each request of a logged-in user renews the mark of activity (at most once every `rafraichissement()`),
+    and with it the session's expiry (SESSION_COOKIE_AGE, the same duration): active use keeps the session.
     """
 
     def __init__(self, get_response):
@@ -128,6 +134,6 @@ class InactiviteMiddleware:
             derniere = request.session.get(CLE_ACTIVITE)
             if derniere is not None and maintenant - derniere > settings.SESSION_INACTIVITE_SECONDES:
                 logout(request)
-            elif derniere is None or maintenant - derniere >= RAFRAICHISSEMENT_SECONDES:
+            elif derniere is None or maintenant - derniere >= rafraichissement():
                 request.session[CLE_ACTIVITE] = maintenant
         return self.get_response(request)

@@ -262,6 +262,21 @@ def test_active_use_keeps_the_session_two_idle_hours_end_it(client, settings):
         assert not _connecte(client)
 
 
+def test_a_request_rewrites_the_session_only_once_a_tenth_of_the_idle_period_has_passed(client):
+    """A page costs the same queries from one request to the next (the query guards count them)."""
+    utilisateur = UserFactory()
+    accueil = reverse("accueil")
+    with time_machine.travel(DEBUT, tick=False) as voyage:
+        client.force_login(utilisateur)
+        marque = client.session["derniere_activite"]
+        voyage.shift(datetime.timedelta(minutes=11))
+        client.get(accueil)
+        assert client.session["derniere_activite"] == marque
+        voyage.shift(datetime.timedelta(minutes=2))
+        client.get(accueil)
+        assert client.session["derniere_activite"] == marque + 13 * 60
+
+
 def test_the_idle_period_is_a_setting(client, settings):
     settings.SESSION_INACTIVITE_SECONDES = 15 * 60
     utilisateur = UserFactory()

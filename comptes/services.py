@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from .models import Role, User
+from .retention import est_anonymise
 
 MOTIF_OUVERTURE = "Ouverture du compte"
 MOTIF_INVITATION = "Invitation renvoyée"
@@ -134,6 +135,10 @@ def reactiver_compte(*, compte, par, motif) -> User:
     compte = _verrouiller(compte)
     if compte.is_active:
         raise ValidationError("Ce compte est déjà actif.")
+    if est_anonymise(compte):
+        raise ValidationError(
+            "Ce compte a été anonymisé à la fin de sa durée de conservation : ouvrez un nouveau compte."
+        )
     if compte.email and User.objects.filter(email__iexact=compte.email, is_active=True).exists():
         raise ValidationError(
             "Un autre compte actif utilise la même adresse e-mail : désactivez-le ou changez l'adresse d'abord."

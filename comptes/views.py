@@ -15,6 +15,8 @@ from .filters import CompteFilter
 from .forms import CompteCreationForm, CompteForm, MotifForm
 from .models import User
 from .permissions import GESTION_COMPTES, LECTEURS_COMPTES, TOUS, access, can_manage_comptes, public
+from .retention import est_anonymise
+from .securite import blocages_en_cours, minutes_restantes
 
 login = public(auth_views.LoginView.as_view(template_name="comptes/login.html", redirect_authenticated_user=True))
 logout = public(auth_views.LogoutView.as_view())
@@ -85,9 +87,11 @@ def compte_export(request, fmt):
 
 
 def verrouillage(compte):
-    """Whether too many failed logins locked the account out, and where the responsable unlocks it
-    (django-axes); None while the project has no lockout."""
-    return None
+    """The logins of this account locked now by too many failures (django-axes, one lock per address:
+    comptes.securite), each with the minutes before it lifts; the responsable unlocks them."""
+    return [
+        {**b, "minutes": minutes_restantes(b["fin"])} for b in blocages_en_cours() if b["username"] == compte.username
+    ]
 
 
 @access(read=LECTEURS_COMPTES)
@@ -101,7 +105,8 @@ def compte_detail(request, pk):
             "compte": compte,
             "peut_gerer": can_manage_comptes(request.user),
             "verrouillage": verrouillage(compte),
-            "evenements": evenements((compte.history.all(), lambda r: "Compte")),
+            "anonymise": est_anonymise(compte),
+            "evenements": evenements((compte.history.all(), lambda r: "Compte"), lecteur=request.user),
         },
     )
 

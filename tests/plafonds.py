@@ -9,8 +9,8 @@ PLAFONDS = {
     "comptes:liste responsable": 7,  # + the organisation filter's choices
     "comptes:liste agent": 7,
     "comptes:export xlsx agent": 5,
-    "comptes:detail responsable": 7,  # + the history, its authors, the organisations it names (one query)
-    "comptes:detail agent": 7,
+    "comptes:detail responsable": 8,  # + its locked logins, the history, its authors, the organisations it names
+    "comptes:detail agent": 8,
     # Centres
     "accueil agent": 22,  # + the to-dos of each app (one count each, roubaix_cs/todos.py)
     "accueil elu": 15,

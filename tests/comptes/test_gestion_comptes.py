@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from comptes import services
 from comptes.models import Role, User
+from comptes.retention import anonymiser_compte
 
 from ..factories import OrganisationFactory, UserFactory
 from ..outils import contenu, messages_de
@@ -450,3 +451,33 @@ def test_the_exports_follow_the_filters(client_resp, annuaire):
     reponse = client_resp.get(reverse("comptes:export", args=["xlsx"]), {"role": Role.PARTENAIRE})
     feuille = load_workbook(io.BytesIO(reponse.content)).active
     assert sorted(r[0] for r in feuille.iter_rows(min_row=2, values_only=True)) == ["Caf", "Dep"]
+
+
+def test_an_account_anonymised_at_the_end_of_its_retention_is_not_reactivated(client_resp):
+    compte = UserFactory(role=Role.ELU, is_active=False)
+    anonymiser_compte(compte)
+    assert reverse("comptes:reactiver", args=[compte.pk]) not in contenu(
+        client_resp.get(reverse("comptes:detail", args=[compte.pk]))
+    )
+    reponse = client_resp.post(reverse("comptes:reactiver", args=[compte.pk]), {"motif": "Retour"})
+    assert "anonymisé à la fin de sa durée de conservation" in reponse.context["form"].non_field_errors()[0]
+    compte.refresh_from_db()
+    assert not compte.is_active
+
+
+def test_the_account_page_shows_a_locked_login_and_the_responsable_unlocks_it(client_resp, agent):
+    compte = UserFactory(role=Role.ELU, username="bloque")
+    navigateur = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        navigateur.post(reverse("comptes:login"), {"username": "bloque", "password": "faux"}, REMOTE_ADDR="10.0.0.9")
+    fiche = client_resp.get(reverse("comptes:detail", args=[compte.pk]))
+    assert fiche.context["verrouillage"][0]["ip_address"] == "10.0.0.9"
+    assert "Connexion bloquée depuis l'adresse 10.0.0.9" in contenu(fiche)
+    assert reverse("comptes:debloquer") in contenu(fiche)
+
+    lecteur = Client()
+    lecteur.force_login(agent)  # agents see the lock, only the responsable lifts it
+    assert reverse("comptes:debloquer") not in contenu(lecteur.get(reverse("comptes:detail", args=[compte.pk])))
+
+    client_resp.post(reverse("comptes:debloquer"), {"username": "bloque", "ip_address": "10.0.0.9"})
+    assert client_resp.get(reverse("comptes:detail", args=[compte.pk])).context["verrouillage"] == []

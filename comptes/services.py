@@ -62,7 +62,7 @@ def _enregistrer(compte, *, par, motif):
 
 
 def duree_validite() -> str:
-    """How long an invitation link lasts (Django's PASSWORD_RESET_TIMEOUT), in words."""
+    """How long an invitation or password-reset link lasts (PASSWORD_RESET_TIMEOUT), in words."""
     heures = settings.PASSWORD_RESET_TIMEOUT // 3600
     if heures >= 48:
         return f"{heures // 24} jours"

@@ -16,16 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .permissions import RESPONSABLE_SEULE, access, public
 from .securite import blocages_en_cours, debut_fenetre, minutes_restantes
+from .services import duree_validite
 
 journal = logging.getLogger(__name__)
-
-
-def _validite():
-    """How long a reset link lasts (PASSWORD_RESET_TIMEOUT), in words."""
-    heures = settings.PASSWORD_RESET_TIMEOUT // 3600
-    if heures >= 48:
-        return f"{heures // 24} jours"
-    return f"{max(heures, 1)} heure{'s' if heures > 1 else ''}"
 
 
 # --- Password reset ------------------------------------------------------------------------------
@@ -40,7 +33,7 @@ class _DemandeReinitialisation(auth_views.PasswordResetView):
     success_url = reverse_lazy("comptes:password_reset_done")
 
     def form_valid(self, form):
-        self.extra_email_context = {"validite": _validite()}
+        self.extra_email_context = {"validite": duree_validite()}
         return super().form_valid(form)
 
 
@@ -58,7 +51,7 @@ class _NouveauMotDePasse(auth_views.PasswordResetConfirmView):
 password_reset = public(_DemandeReinitialisation.as_view())
 password_reset_done = public(
     auth_views.PasswordResetDoneView.as_view(
-        template_name="comptes/reinitialisation_envoyee.html", extra_context={"validite": _validite}
+        template_name="comptes/reinitialisation_envoyee.html", extra_context={"validite": duree_validite}
     )
 )
 password_reset_confirm = public(_NouveauMotDePasse.as_view())

@@ -479,5 +479,10 @@ def test_the_account_page_shows_a_locked_login_and_the_responsable_unlocks_it(cl
     lecteur.force_login(agent)  # agents see the lock, only the responsable lifts it
     assert reverse("comptes:debloquer") not in contenu(lecteur.get(reverse("comptes:detail", args=[compte.pk])))
 
-    client_resp.post(reverse("comptes:debloquer"), {"username": "bloque", "ip_address": "10.0.0.9"})
-    assert client_resp.get(reverse("comptes:detail", args=[compte.pk])).context["verrouillage"] == []
+    fiche_url = reverse("comptes:detail", args=[compte.pk])
+    retour = client_resp.post(
+        reverse("comptes:debloquer"), {"username": "bloque", "ip_address": "10.0.0.9", "next": fiche_url}
+    )
+    assert retour["Location"] == fiche_url  # back to the account page
+    assert 'name="next" value="' + fiche_url + '"' in contenu(fiche)
+    assert client_resp.get(fiche_url).context["verrouillage"] == []

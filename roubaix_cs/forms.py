@@ -1,7 +1,7 @@
 import django_filters
 import django_filters.fields
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 # The largest id a database column holds (a 64-bit integer): a bigger one is no choice at all, and
 # SQLite would raise OverflowError binding it instead of finding no row.
@@ -78,7 +78,30 @@ def formfield_fr(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class ModelFormFr(forms.ModelForm):
+def _sans_choix(champ):
+    return not any(valeur not in ("", None) for valeur, _ in champ.choices)
+
+
+class ErreursVisibles:
+    """The errors of a field the page does not show (a hidden field, a list of boxes without any
+    option) are repeated at the top of the form, where they are read: never a refusal without its
+    reason. They stay on their field too, for the code that reads them there."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        for nom in [n for n in self._errors if n in self.fields]:
+            champ = self.fields[nom]
+            if champ.widget.is_hidden:
+                prefixe = ""
+            elif isinstance(champ.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)) and _sans_choix(champ):
+                prefixe = f"{champ.label} : "
+            else:
+                continue
+            haut = self._errors.setdefault(NON_FIELD_ERRORS, self.error_class(error_class="nonfield"))
+            haut.extend(prefixe + message for message in self._errors[nom])
+
+
+class ModelFormFr(ErreursVisibles, forms.ModelForm):
     """Base of the project's model forms: https URLs, native date pickers, no conflict banner."""
 
     conflit = None

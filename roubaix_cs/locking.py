@@ -30,7 +30,15 @@ class ConflitEdition(Exception):
 class VersionForm(ModelFormFr):
     """Carries the version the user saw, in a hidden field."""
 
-    version_vue = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version_vue = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages=dict.fromkeys(
+            ("required", "invalid"),
+            "Le formulaire envoyé ne dit plus quelle version du dossier il modifie : "
+            "rechargez la page, puis enregistrez à nouveau.",
+        ),
+    )
 
     class Meta(ModelFormFr.Meta):
         pass

@@ -215,7 +215,7 @@ def test_a_field_s_change_is_in_the_history_exactly_when_the_rule_lets_the_reade
     client, request, monde, persona, cas
 ):
     user = request.getfixturevalue(persona)
-    marque = f"Marque-{cas.champ}-7319"
+    marque = f"Mq-{cas.champ[:6]}-7319"  # fits the shortest field (a phone number: 20)
     cas.changer(monde, marque)
     page, historique = _lire(client, user, cas.historique(monde))
     if not historique and not page:  # the role does not read this page at all

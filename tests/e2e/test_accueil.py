@@ -1,7 +1,5 @@
 """Each role's home page in a browser, on the demo data with the date pinned: its own to-dos with the
-counts the demo scenario implies (written here), each link listing that many rows."""
-
-import datetime
+counts the demo scenario implies (written in tests/pilotage/a_faire_demo.py), each link listing that many rows."""
 
 import pytest
 import time_machine
@@ -9,29 +7,10 @@ from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import expect
 
+from ..pilotage.a_faire_demo import A_FAIRE, JOUR
 from .outils import connexion
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-JOUR = datetime.datetime(2026, 12, 1, 9, 0)
-A_FAIRE = {
-    "responsable": {
-        "Conventions délibérées à faire signer": 1,
-        "Demandes à instruire": 1,
-        "Propositions à valider": 2,
-        "Conventions à approuver pour signature": 1,
-        "Délibérations à marquer prêtes pour la séance": 1,
-        "Visites dont une action de suivi est en retard": 1,
-    },
-    "agent": {
-        "Demandes reçues à mettre en instruction": 3,
-        "Demandes à instruire": 2,
-        "Subventions validées à inscrire à une délibération": 1,
-        "Subventions votées à notifier au centre": 1,
-        "Comptes rendus financiers reçus à analyser": 1,
-        "Visites dont une action de suivi est en retard": 1,
-    },
-}
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """The home page of each role, on the demo data with the date pinned: its own to-dos with the counts
-the demo scenario implies (written here, not recomputed), each link listing that many rows; then its
+the demo scenario implies (written in a_faire_demo.py, not recomputed), each link listing that many rows; then its
 deadlines, its own centres' first."""
 
 import datetime
@@ -14,30 +14,9 @@ from comptes.models import User
 from roubaix_cs.deadlines import collect
 
 from ..partage import donnees_partagees
+from .a_faire_demo import A_FAIRE, JOUR
 
-JOUR = datetime.datetime(2026, 12, 1, 9, 0)
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR)]
-
-# What the demo scenario leaves waiting on 1 December 2026 (subventions/demo.py, conventions/demo.py,
-# deliberations/demo.py, centres/demo.py): label → count.
-A_FAIRE = {
-    "responsable": {
-        "Conventions délibérées à faire signer": 1,
-        "Demandes à instruire": 1,
-        "Propositions à valider": 2,
-        "Conventions à approuver pour signature": 1,
-        "Délibérations à marquer prêtes pour la séance": 1,
-        "Visites dont une action de suivi est en retard": 1,
-    },
-    "agent": {
-        "Demandes reçues à mettre en instruction": 3,
-        "Demandes à instruire": 2,
-        "Subventions validées à inscrire à une délibération": 1,
-        "Subventions votées à notifier au centre": 1,
-        "Comptes rendus financiers reçus à analyser": 1,
-        "Visites dont une action de suivi est en retard": 1,
-    },
-}
 
 
 @donnees_partagees

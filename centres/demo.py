@@ -36,32 +36,35 @@ def assemblees(centres, today, service):
         if centre.statut != Centre.Statut.ACTIF or centre.assemblees.exists():
             continue
         for annee in (exercice - 1, exercice):
-            if annee == exercice and index == 3:
+            if annee == exercice and index % 10 == 3:
                 continue  # one centre has not held its AG: the 30 June rule flags it
             ag = AssembleeGenerale.objects.create(
                 centre=centre,
                 exercice=annee,
-                date=datetime.date(annee + 1, 6, 1 + index),
+                date=datetime.date(annee + 1, 6, 1 + index % 28),
                 lieu="Grande salle du centre",
-                comptes_approuves=index != 7,
+                comptes_approuves=index % 10 != 7,
                 compte_rendu="Rapport moral, rapport d'activité et comptes présentés ; quitus donné au CA.",
             )
             ag.participants_service.set(service[: 1 + index % 2])
-        if index in (0, 4, 8):  # upcoming AGs of the next spring
+        if index % 10 in (0, 4, 8):  # upcoming AGs of the next spring
             AssembleeGenerale.objects.create(
-                centre=centre, exercice=exercice + 1, date=datetime.date(exercice + 2, 5, 12 + index), lieu="Au centre"
+                centre=centre,
+                exercice=exercice + 1,
+                date=datetime.date(exercice + 2, 5, 12 + index % 10),
+                lieu="Au centre",
             )
 
 
 def visites(centres, today, service):
-    for index, centre in enumerate(centres[:6]):
-        if centre.statut != Centre.Statut.ACTIF or centre.visites.exists():
+    for index, centre in enumerate(centres):  # the first 6 of every 10 centres are visited
+        if index % 10 >= 6 or centre.statut != Centre.Statut.ACTIF or centre.visites.exists():
             continue
-        defaillante = index == 1
+        defaillante = index % 10 == 1
         visite = Visite.objects.create(
             centre=centre,
-            type=Visite.Type.LALP if index == 5 else Visite.Type.ACM,
-            date=today - datetime.timedelta(days=40 + 15 * index),
+            type=Visite.Type.LALP if index % 10 == 5 else Visite.Type.ACM,
+            date=today - datetime.timedelta(days=40 + 15 * (index % 10) + index // 10),
             recepisse=f"059{index:03d}ACM{today.year}",
             effectif_moins_6=20 if defaillante else 14,
             effectif_6_plus=10 if defaillante else 30,
@@ -147,14 +150,14 @@ def locaux(centres, today):
             erp_categorie="4",
             commission_derniere=today - datetime.timedelta(days=400 + 30 * index),
             commission_prochaine=today + datetime.timedelta(days=30 * index),
-            commission_avis=Local.Avis.DEFAVORABLE if index == 6 else Local.Avis.FAVORABLE,
+            commission_avis=Local.Avis.DEFAVORABLE if index % 10 == 6 else Local.Avis.FAVORABLE,
         )
-        if index in (1, 2):  # two works in progress
+        if index % 10 in (1, 2):  # two works in progress per 10 centres
             Travaux.objects.create(
                 local=local,
-                objet="Réfection de la toiture" if index == 1 else "Remplacement de la chaudière",
+                objet="Réfection de la toiture" if index % 10 == 1 else "Remplacement de la chaudière",
                 nature=Travaux.Nature.GROS_ENTRETIEN,
-                budget=Decimal("85000.00") if index == 1 else Decimal("42000.00"),
+                budget=Decimal("85000.00") if index % 10 == 1 else Decimal("42000.00"),
                 phase=Travaux.Phase.TRAVAUX,
                 debut_prevu=today - datetime.timedelta(days=60),
                 fin_prevue=today + datetime.timedelta(days=60),
@@ -181,7 +184,7 @@ def documents(centres, today, depose_par):
         if pdf is None:
             pdf = render_pdf("pdf/document_demo.html", {})
         for type_, titre, validite in PIECES:
-            if type_ == Document.Type.ASSURANCE and index == 2:
+            if type_ == Document.Type.ASSURANCE and index % 10 == 2:
                 validite = -20  # one expired certificate
             document = Document(
                 centre=centre,

@@ -1,5 +1,6 @@
 """Demo conventions for seed_demo: a CPOM per centre in various states, two with avenants,
-one ending within 6 months, one expired. Created once per centre."""
+one ending within 6 months, one expired (per ten centres, for `seed_demo --scale N`). Created once
+per centre."""
 
 import datetime
 from decimal import Decimal
@@ -36,9 +37,10 @@ def charger(contexte):
     ville, caf = organisations["Ville de Roubaix"], organisations["CAF du Nord"]
     departement = organisations["Département du Nord"]
     centres = [c for c in contexte["centres"] if c.statut == Centre.Statut.ACTIF]
-    for index, centre in enumerate(centres[: len(SCENARIOS)]):
+    for rang, centre in enumerate(centres):  # every centre, the scenarios repeated by ten
         if centre.conventions.exists():
             continue
+        index = rang % len(SCENARIOS)
         statut, depuis, duree = SCENARIOS[index]
         debut = (today - relativedelta(months=depuis)).replace(day=1)
         fin = debut + relativedelta(months=duree) - datetime.timedelta(days=1)
@@ -55,7 +57,7 @@ def charger(contexte):
                 synthese="Objectifs largement atteints ; partenariat à renouveler.",
             )
         if index in (0, 4):
-            _avenant(convention, ville, index, today)
+            _avenant(convention, ville, index, today, numero=200 + index + 1000 * (rang // len(SCENARIOS)))
 
 
 def _cpom(centre, debut, fin, statut, users, today):
@@ -121,7 +123,7 @@ def _objectifs(convention, today):
             )
 
 
-def _avenant(convention, ville, index, today):
+def _avenant(convention, ville, index, today, *, numero):
     executoire = today - relativedelta(months=3)
     avenant = Avenant.objects.create(
         convention=convention,
@@ -134,7 +136,7 @@ def _avenant(convention, ville, index, today):
         if convention.duree_mois <= 42
         else None,
         statut=Avenant.Statut.SIGNE,
-        deliberation_numero=f"{executoire.year}/{200 + index:03d}",
+        deliberation_numero=f"{executoire.year}/{numero:03d}",
         deliberation_executoire=executoire,
         date_signature=executoire + datetime.timedelta(days=10),
     )

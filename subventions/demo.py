@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from centres.models import Centre
 from conventions.services import aide_annuelle
+from roubaix_cs.bornes import MONTANT_MAX_BUDGET
 
 from . import services
 from .models import CompteRenduFinancier, DemandeSubvention, Dispositif, LigneBudgetaire, LigneCRF, Versement
@@ -52,6 +53,7 @@ CRF_POSTES = [
     ("Charges indirectes réparties", Decimal("0.08"), (Decimal("0"), Decimal("0.05"), Decimal("-0.02"))),
 ]
 EURO = Decimal("1")
+BLOC = 10  # the centres of one set of scenarios
 
 
 def annee_instruite(today):
@@ -63,41 +65,47 @@ def charger(contexte):
     if DemandeSubvention.objects.exists():
         return
     today, users = contexte["today"], contexte["users"]
-    centres = [c for c in contexte["centres"] if c.statut == Centre.Statut.ACTIF][:10]
+    # Every centre; the scenarios are those of the first ten, repeated by blocks of ten
+    # (`seed_demo --scale N`): `index` is the rank in the block, `bloc` the block's rank.
+    actifs = [c for c in contexte["centres"] if c.statut == Centre.Statut.ACTIF]
+    blocs = [actifs[debut : debut + BLOC] for debut in range(0, len(actifs), BLOC)]
     annee = annee_instruite(today)
     annees = [annee - 2, annee - 1, annee]
-    lignes = {(a, spec[3]): _ligne(a, *spec) for a in annees for spec in LIGNES}
+    lignes = {(a, spec[3]): _ligne(a, *spec, blocs=max(len(blocs), 1)) for a in annees for spec in LIGNES}
     dispositifs = [Dispositif.objects.get_or_create(nom=nom, defaults={"description": d})[0] for nom, d in DISPOSITIFS]
     demo = _Demo(today, users["agent"], lignes)
-    bloquee = None
-    for index, centre in enumerate(centres):
-        for a in annees[:2]:
-            couverte = aide_annuelle(centre=centre, annee=a).convention is not None
-            if couverte:  # N-2 fully paid; N-1 paid, or its advance only for the odd centres
-                demo.votee(centre, index, a, versements="tout" if a == annees[0] or index % 2 == 0 else "avance")
-            elif bloquee is None and a == annees[1]:
-                bloquee = demo.votee(centre, index, a, versements="aucun")  # SUB-3: no signed convention yet
-            else:
-                demo.non_votee(centre, index, a, STATUTS_SANS_CONVENTION[(index + a) % 3])
-        demo.en_cours(centre, index, annee, STATUTS_N[index % len(STATUTS_N)])
-    _dispositifs_et_investissements(demo, centres, annees, dispositifs)
-    _comptes_rendus(demo, annees, en_retard_chez=centres[2] if len(centres) > 2 else None)
+    for bloc, centres in enumerate(blocs):
+        demo.bloc = bloc
+        bloquee = None
+        for index, centre in enumerate(centres):
+            for a in annees[:2]:
+                couverte = aide_annuelle(centre=centre, annee=a).convention is not None
+                if couverte:  # N-2 fully paid; N-1 paid, or its advance only for the odd centres
+                    demo.votee(centre, index, a, versements="tout" if a == annees[0] or index % 2 == 0 else "avance")
+                elif bloquee is None and a == annees[1]:
+                    bloquee = demo.votee(centre, index, a, versements="aucun")  # SUB-3: no signed convention yet
+                else:
+                    demo.non_votee(centre, index, a, STATUTS_SANS_CONVENTION[(index + a) % 3])
+            demo.en_cours(centre, index, annee, STATUTS_N[index % len(STATUTS_N)])
+        _dispositifs_et_investissements(demo, centres, annees, dispositifs)
+    _comptes_rendus(demo, annees, en_retard_chez=actifs[2::BLOC])
 
 
-def _ligne(annee, section, chapitre, compte, libelle, credits):
+def _ligne(annee, section, chapitre, compte, libelle, credits, *, blocs):
     return LigneBudgetaire.objects.get_or_create(
         annee=annee,
         section=section,
         compte=compte,
         fonction=FONCTION,
         libelle=libelle,
-        defaults={"chapitre": chapitre, "credits_votes": credits},
+        defaults={"chapitre": chapitre, "credits_votes": min(credits * blocs, MONTANT_MAX_BUDGET)},
     )[0]
 
 
 class _Demo:
     def __init__(self, today, agent, lignes):
         self.today, self.agent, self.lignes = today, agent, lignes
+        self.bloc = 0  # the rank of the block of ten centres, so every block has its own deliberations
 
     def _ligne(self, annee, nature):
         libelle = {
@@ -115,7 +123,7 @@ class _Demo:
             nature=nature,
             objet=champs.pop("objet", f"Fonctionnement du centre et projet social {annee}"),
             montant_demande=(montant * Decimal("1.08")).quantize(EURO),
-            date_reception=min(datetime.date(annee - 1, 10, 1 + index), self.today),
+            date_reception=min(datetime.date(annee - 1, 10, 1 + (index + self.bloc) % 28), self.today),
             statut=statut,
             referent=centre.referent or self.agent,
             montant_propose=montant if instruite else None,
@@ -160,7 +168,7 @@ class _Demo:
             nature=nature,
             montant=montant,
             montant_vote=montant if montant is not None else Decimal(30000 + 4000 * index),
-            deliberation_numero=f"{vote.year}/{vote.month * 10 + 5:03d}",
+            deliberation_numero=f"{vote.year}/{vote.month * 10 + 5 + 100 * self.bloc:03d}",
             date_vote=vote,
             date_executoire=vote + datetime.timedelta(days=10),
             convention=aide.convention,
@@ -250,16 +258,21 @@ def _dispositifs_et_investissements(demo, centres, annees, dispositifs):
 
 
 def _comptes_rendus(demo, annees, *, en_retard_chez):
-    """SUB-4: the reports of N-2 are due: all received (with their lines) but one, left overdue, and
-    a few not analysed yet; those of N-1 are due next 30 June: a few are being typed."""
+    """SUB-4: the reports of N-2 are due: all received (with their lines) but one per ten centres
+    (`en_retard_chez`), left overdue, and a few not analysed yet; those of N-1 are due next 30 June:
+    a few are being typed."""
     ancienne, precedente = annees[0], annees[1]
-    votees = DemandeSubvention.objects.votees().filter(annee__in=[ancienne, precedente]).order_by("pk")
-    en_retard = next(
-        (d for d in votees if d.annee == ancienne and d.centre_id == getattr(en_retard_chez, "pk", None)), None
-    ) or next((d for d in votees if d.annee == ancienne), None)
+    votees = list(DemandeSubvention.objects.votees().filter(annee__in=[ancienne, precedente]).order_by("pk"))
+    en_retard = set()
+    for centre in en_retard_chez:
+        en_retard.add(next((d for d in votees if d.annee == ancienne and d.centre_id == centre.pk), None))
+    en_retard.discard(None)
+    if not en_retard:
+        en_retard = {d for d in votees if d.annee == ancienne}
+        en_retard = {min(en_retard, key=lambda d: d.pk)} if en_retard else set()
     recus = -1
     for rang, demande in enumerate(votees):
-        if demande == en_retard:
+        if demande in en_retard:
             continue
         recu = demande.annee == ancienne
         if not recu and rang % 3:

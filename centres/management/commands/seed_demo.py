@@ -4,8 +4,11 @@ Idempotent: a second run creates nothing and changes nothing.
 """
 
 import datetime
+import time
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -133,13 +136,16 @@ class Command(BaseCommand):
             self.stdout.write("La base contient déjà des centres : données de démonstration non chargées.")
             return
         today = timezone.localdate()
+        avant = self._comptes_par_modele()
         with transaction.atomic():
             organisations = {nom: self._organisation(nom, nature) for nom, nature in PARTENAIRES}
             users = {c[0]: self._compte(*c, organisations) for c in COMPTES}
             crees = 0
+            debut = time.monotonic()
             for index, spec in enumerate(self._centres(scale)):
                 crees += self._centre(index, *spec, today=today, organisations=organisations, users=users)
             crees += self._prefiguration(organisations, users)
+            self._progression("centres (réseau, agréments, contacts)", debut)
             contexte = {
                 "today": today,
                 "users": users,
@@ -147,9 +153,31 @@ class Command(BaseCommand):
                 "centres": list(Centre.objects.filter(nom__contains="fictif").order_by("pk")),
             }
             for module in modules("demo"):  # each app's demo data, lower layers first
+                debut = time.monotonic()
                 module.charger(contexte)
+                self._progression(module.__name__, debut)
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration prêtes ({crees} centre(s) créé(s))."))
+        apres = self._comptes_par_modele()
+        for libelle, nombre in apres.items():
+            if nombre != avant.get(libelle, 0):
+                self.stdout.write(f"  {libelle} : {nombre - avant.get(libelle, 0):+d} (total {nombre})")
         self.stdout.write("Comptes (mot de passe « demo ») : " + ", ".join(users))
+
+    def _progression(self, etape, debut):
+        self.stdout.write(f"… {etape} : {time.monotonic() - debut:.1f} s")
+        self.stdout.flush()
+
+    @staticmethod
+    def _comptes_par_modele():
+        """Rows per model of the project's own apps (historical records left out), to report what was created."""
+        comptes = {}
+        for config in apps.get_app_configs():
+            if not Path(config.path).is_relative_to(settings.BASE_DIR) or ".venv" in Path(config.path).parts:
+                continue
+            for model in config.get_models():
+                if not model.__name__.startswith("Historical"):
+                    comptes[f"{config.label}.{model.__name__}"] = model._default_manager.count()
+        return comptes
 
     def _centres(self, scale):
         yield from CENTRES

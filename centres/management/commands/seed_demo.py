@@ -136,7 +136,8 @@ class Command(BaseCommand):
             self.stdout.write("La base contient déjà des centres : données de démonstration non chargées.")
             return
         today = timezone.localdate()
-        avant = self._comptes_par_modele()
+        self.bavard = options["verbosity"] >= 1  # progress and counts per model
+        avant = self._comptes_par_modele() if self.bavard else {}
         with transaction.atomic():
             organisations = {nom: self._organisation(nom, nature) for nom, nature in PARTENAIRES}
             users = {c[0]: self._compte(*c, organisations) for c in COMPTES}
@@ -157,13 +158,15 @@ class Command(BaseCommand):
                 module.charger(contexte)
                 self._progression(module.__name__, debut)
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration prêtes ({crees} centre(s) créé(s))."))
-        apres = self._comptes_par_modele()
+        apres = self._comptes_par_modele() if self.bavard else {}
         for libelle, nombre in apres.items():
             if nombre != avant.get(libelle, 0):
                 self.stdout.write(f"  {libelle} : {nombre - avant.get(libelle, 0):+d} (total {nombre})")
         self.stdout.write("Comptes (mot de passe « demo ») : " + ", ".join(users))
 
     def _progression(self, etape, debut):
+        if not self.bavard:
+            return
         self.stdout.write(f"… {etape} : {time.monotonic() - debut:.1f} s")
         self.stdout.flush()
 

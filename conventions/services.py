@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from centres import services as centres_services
-from centres.models import Centre, Local, duree_en_mois
+from centres.models import Local, duree_en_mois
 from comptes.models import Organisation
 from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, qui
 from roubaix_cs.formats import montant
@@ -391,6 +391,11 @@ def _signee_par_la_ville(convention):
     )
 
 
+def _cle_beneficiaire(centre):
+    """The same key for the centres of one association (Centre.objects.du_beneficiaire)."""
+    return ("organisation", centre.organisation_id) if centre.organisation_id else ("centre", centre.pk)
+
+
 def aides_annuelles(*, centre, annees, numeraire=None):
     """SUB-3 and LOC-2: {year: AideAnnuelle} — the city's aid to the beneficiary of `centre` (its
     association, for every centre it runs), cash plus valued in-kind aid, and the signed convention
@@ -399,19 +404,49 @@ def aides_annuelles(*, centre, annees, numeraire=None):
     `numeraire` ({year: amount}) is the cash aid when the caller knows it (the grants voted to the
     beneficiary); otherwise the city's cash commitments of its conventions, avenants applied.
     In kind: the premises its centres occupy (LOC-2) and the city's other in-kind commitments.
+    The one-centre case of `aides_annuelles_de`.
     """
+    return aides_annuelles_de([centre], annees, None if numeraire is None else {centre.pk: numeraire})[centre.pk]
+
+
+def aides_annuelles_de(centres, annees, numeraire=None):
+    """SUB-3 and LOC-2 for many beneficiaries at once: {centre.pk: {year: AideAnnuelle}} for each of
+    `centres` (see `aides_annuelles`), in a fixed number of queries whatever their number.
+
+    `numeraire`: {centre.pk: {year: amount}}, the cash aid when the caller knows it.
+    """
+    centres = list(centres)
+    if not centres:
+        return {}
     debut, fin = datetime.date(min(annees), 1, 1), datetime.date(max(annees), 12, 31)
-    centres = Centre.objects.du_beneficiaire(centre)
+    cles = {_cle_beneficiaire(centre) for centre in centres}
+    organisations = [valeur for nature, valeur in cles if nature == "organisation"]
+    seuls = [valeur for nature, valeur in cles if nature == "centre"]
+    # The centres of the beneficiaries, as Centre.objects.du_beneficiaire, for all of them at once.
+    membres = Q(centre__organisation__in=organisations) | Q(centre__in=seuls)
     prolongees = Avenant.objects.filter(statut=Avenant.Statut.SIGNE, nouvelle_fin__gte=debut).values("convention")
-    conventions = list(
-        Convention.objects.filter(Q(fin__gte=debut) | Q(pk__in=prolongees), centre__in=centres, debut__lte=fin)
+    conventions = {cle: [] for cle in cles}
+    for convention in (
+        Convention.objects.filter(membres, Q(fin__gte=debut) | Q(pk__in=prolongees), debut__lte=fin)
         .select_related("centre")
         .order_by("debut", "pk")
         .prefetch_related("engagements__financeur", "locaux", "avenants__montants__financeur", "parties__organisation")
-    )
+    ):
+        conventions[_cle_beneficiaire(convention.centre)].append(convention)
+    locaux = {cle: [] for cle in cles}
+    for local in Local.objects.filter(membres).select_related("centre"):
+        locaux[_cle_beneficiaire(local.centre)].append(local)
+    resultat = {}
+    for centre in centres:
+        cle = _cle_beneficiaire(centre)
+        resultat[centre.pk] = _aides(centre, annees, conventions[cle], locaux[cle], (numeraire or {}).get(centre.pk))
+    return resultat
+
+
+def _aides(centre, annees, conventions, locaux, numeraire):
+    """{year: AideAnnuelle} of the beneficiary of `centre`, from its conventions (prefetched) and premises."""
     etats = {c.pk: consolider(c) for c in conventions if c.statut in ENGAGEANTS}
     fins = {c.pk: etats[c.pk].fin if c.pk in etats else c.fin for c in conventions}  # avenants applied
-    locaux = list(Local.objects.filter(centre__in=centres))
     aides = {}
     for annee in annees:
         couvrant = [c for c in conventions if c.debut.year <= annee <= fins[c.pk].year]

@@ -47,7 +47,7 @@ from django.db.models import Min, Prefetch, Q, prefetch_related_objects
 from centres.models import Centre
 from comptes.models import Organisation
 from conventions.models import Convention, Partie
-from conventions.services import aides_annuelles, consolider, valeur_locaux
+from conventions.services import aides_annuelles_de, consolider, valeur_locaux
 from roubaix_cs.seuils import DONNEES_ESSENTIELLES_DELAI_MOIS, DONNEES_ESSENTIELLES_DEPUIS, DONNEES_ESSENTIELLES_SEUIL
 from roubaix_cs.validators import RNA_RE, SIRET_RE, luhn_valide, valider_siret
 
@@ -181,8 +181,8 @@ def _ligne(nom, siret, beneficiaire, identifiants, **champs):
 
 
 def lignes_scdl(annee):
-    """The SCDL rows of `annee`, sorted by beneficiary, cash before in kind. A fixed number of queries
-    per beneficiary (its yearly aid, SUB-3 and LOC-2), never per grant or payment."""
+    """The SCDL rows of `annee`, sorted by beneficiary, cash before in kind. A fixed number of queries,
+    whatever the number of beneficiaries, grants or payments."""
     nom, siret = attribuant()
     export = ExportSCDL(annee=annee)
     conventions = Convention.objects.prefetch_related("parties__organisation")
@@ -211,10 +211,16 @@ def lignes_scdl(annee):
     groupes = {}
     for centre in centres:
         groupes.setdefault(_cle_beneficiaire(centre), []).append(centre)
-    aides = {}
-    for cle, membres in groupes.items():
-        numeraire = sum((d.montant_vote for d in demandes if _cle_beneficiaire(d.centre) == cle), ZERO)
-        aides[cle] = aides_annuelles(centre=membres[0], annees=[annee], numeraire={annee: numeraire})[annee]
+    numeraire = dict.fromkeys(groupes, ZERO)
+    for demande in demandes:
+        numeraire[_cle_beneficiaire(demande.centre)] += demande.montant_vote or ZERO
+    # The yearly aid of every beneficiary at once: a fixed number of queries, whatever their number.
+    par_centre = aides_annuelles_de(
+        [membres[0] for membres in groupes.values()],
+        [annee],
+        {membres[0].pk: {annee: numeraire[cle]} for cle, membres in groupes.items()},
+    )
+    aides = {cle: par_centre[membres[0].pk][annee] for cle, membres in groupes.items()}
     for demande in demandes:
         membres = groupes[_cle_beneficiaire(demande.centre)]
         beneficiaire, identifiants = demande.centre.nom_beneficiaire, _identifiants(membres)

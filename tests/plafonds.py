@@ -111,8 +111,12 @@ PLAFONDS = {
     "centres:detail?onglet=financements elu": 14,
     "subventions:versement_creer agent": 13,
     "subventions:crf agent": 8,
-    "subventions:scdl agent": 14,  # a fixed number per centre, never per grant or payment
-    "subventions:donnees_ouvertes?annee agent": 40,  # the file (8 per beneficiary, 3 here), then 8 whatever the data
+    # The open-data file: a fixed number of queries, whatever the beneficiaries, grants or payments
+    # (their yearly aid at once, conventions.services.aides_annuelles_de); was 8 per beneficiary.
+    "subventions:scdl agent": 10,
+    "subventions:donnees_ouvertes?annee agent": 24,  # the file, then its conventions and publications
+    "subventions:scdl?beneficiaires agent": 16,  # conventions and premises of 3 or 30 beneficiaries
+    "subventions:donnees_ouvertes?beneficiaires agent": 24,
     # Délibérations
     "deliberations:liste agent": 8,
     "deliberations:liste elu": 8,

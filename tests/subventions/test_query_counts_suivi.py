@@ -1,15 +1,26 @@
 """Query-count guards for payments, financial reports and the open-data export: the same count
-at 3 and 30 records. The export costs a fixed number of queries per centre (its yearly aid, SUB-3
-and LOC-2, is computed by conventions.services.aides_annuelles), never per grant or payment."""
+at 3 and 30 records. The open-data export and page cost a fixed number of queries whatever the number
+of beneficiaries (their yearly aid, SUB-3 and LOC-2, is computed at once by
+conventions.services.aides_annuelles_de), grants or payments."""
 
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from comptes.models import Organisation
+from conventions.models import Convention, Partie
 from subventions.models import CompteRenduFinancier, LigneCRF
 
-from ..factories import CentreFactory, DemandeFactory, LocalFactory, VersementFactory
+from ..factories import (
+    CentreFactory,
+    ConventionFactory,
+    DemandeFactory,
+    EngagementFactory,
+    LocalFactory,
+    OrganisationFactory,
+    VersementFactory,
+)
 from ..requetes import garde
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +65,41 @@ def test_the_export_does_not_grow_with_the_grants_and_payments(client_of, agent,
             _versements(demande, 2, agent)
 
     garde(client, "subventions:scdl agent", url, subventions)
+
+
+def _beneficiaires(agent):
+    """grandir(n): n more beneficiaries, each with its premises, a convention signed by the city,
+    a voted grant and two payments; one in two is an association running two centres."""
+    ville = OrganisationFactory(nom="Ville de Roubaix", nature=Organisation.Nature.VILLE)
+
+    def grandir(n):
+        for i in range(n):
+            association = OrganisationFactory() if i % 2 else None
+            centres = [CentreFactory(organisation=association) for _ in range(2 if association else 1)]
+            for centre in centres:
+                LocalFactory(centre=centre)
+                demande = DemandeFactory(votee=True, centre=centre, montant_vote=Decimal("1000"))
+                _versements(demande, 2, agent)
+            convention = ConventionFactory(centre=centres[0], statut=Convention.Statut.EN_COURS)
+            EngagementFactory(convention=convention, financeur=ville, annee=2026, montant=Decimal("30000"))
+            Partie.objects.create(convention=convention, organisation=ville, date_signature=convention.debut)
+
+    return grandir
+
+
+def test_od_the_export_does_not_grow_with_the_beneficiaries(client_of, agent, settings):
+    settings.VILLE_SIRET = "21590512800017"
+    url = reverse("subventions:scdl", args=[2026])
+    garde(client_of(agent), "subventions:scdl?beneficiaires agent", url, _beneficiaires(agent))
+
+
+def test_od_the_open_data_page_does_not_grow_with_the_beneficiaries(client_of, agent, settings):
+    settings.VILLE_SIRET = "21590512800017"
+    url = reverse("subventions:donnees_ouvertes")
+    garde(
+        client_of(agent),
+        "subventions:donnees_ouvertes?beneficiaires agent",
+        url,
+        _beneficiaires(agent),
+        {"annee": 2026},
+    )

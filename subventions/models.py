@@ -28,23 +28,27 @@ class LigneBudgetaireQuerySet(models.QuerySet):
         `total_engage` (validated onwards: the voted amount, else the proposal), `total_paye` and
         `disponible` (open credits minus engaged). `sauf`: a request left out of the engaged amount,
         the one whose proposal or vote is being checked against the line."""
-        autre = ~Q(demandes__pk=sauf.pk) if sauf is not None and sauf.pk else Q()
-        engage = Coalesce(
-            Sum(
-                models.Case(
-                    models.When(
-                        autre & Q(demandes__statut__in=DemandeSubvention.STATUTS_VOTES), then="demandes__montant_vote"
-                    ),
-                    models.When(
-                        autre & Q(demandes__statut__in=DemandeSubvention.STATUTS_ENGAGES),
-                        then="demandes__montant_propose",
-                    ),
-                    default=models.Value(ZERO),
-                    output_field=models.DecimalField(**MONTANT),
+        # Two independent correlated subqueries, one per line: no join of the requests to group, so the
+        # paid amount is never computed once per joined request.
+        argent = models.DecimalField(**MONTANT)
+        demandes = DemandeSubvention.objects.filter(ligne_budgetaire=models.OuterRef("pk"))
+        if sauf is not None and sauf.pk:
+            demandes = demandes.exclude(pk=sauf.pk)
+        engage = models.Subquery(
+            demandes.filter(statut__in=DemandeSubvention.STATUTS_VOTES + DemandeSubvention.STATUTS_ENGAGES)
+            .order_by()
+            .values("ligne_budgetaire")
+            .annotate(
+                total=Sum(
+                    models.Case(
+                        models.When(statut__in=DemandeSubvention.STATUTS_VOTES, then="montant_vote"),
+                        default="montant_propose",
+                        output_field=argent,
+                    )
                 )
-            ),
-            models.Value(ZERO),
-            output_field=models.DecimalField(**MONTANT),
+            )
+            .values("total")[:1],
+            output_field=argent,
         )
         paye = models.Subquery(
             Versement.objects.filter(demande__ligne_budgetaire=models.OuterRef("pk"))
@@ -52,10 +56,11 @@ class LigneBudgetaireQuerySet(models.QuerySet):
             .values("demande__ligne_budgetaire")
             .annotate(total=Sum("montant"))
             .values("total")[:1],
-            output_field=models.DecimalField(**MONTANT),
+            output_field=argent,
         )
-        # A line without payments is paid 0, not NULL (its available credits and totals add up).
-        paye = Coalesce(paye, models.Value(ZERO), output_field=models.DecimalField(**MONTANT))
+        # A line without requests or payments is engaged and paid 0, not NULL (its figures add up).
+        engage = Coalesce(engage, models.Value(ZERO), output_field=argent)
+        paye = Coalesce(paye, models.Value(ZERO), output_field=argent)
         return self.annotate(total_engage=engage, total_paye=paye).annotate(
             disponible=models.F("credits_votes") + models.F("decisions_modificatives") - models.F("total_engage")
         )

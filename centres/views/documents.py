@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from comptes.permissions import EQUIPE, LECTEURS_DOCUMENTS, access
-from roubaix_cs.exports import exporter
+from roubaix_cs.exports import exporter, lien_absolu
 from roubaix_cs.listes import page_de_liste
 from roubaix_cs.telechargements import fichier_prive
 
@@ -34,6 +34,7 @@ def document_list(request):
 @require_GET
 def document_export(request, fmt):
     today = timezone.localdate()
+    telecharger = lien_absolu(request, "centres:document_telecharger")  # Document.get_absolute_url
     colonnes = [
         ("Centre", lambda d: d.centre or "Ville"),
         ("Type", lambda d: d.get_type_display()),
@@ -48,7 +49,7 @@ def document_export(request, fmt):
         ("Empreinte SHA-256", lambda d: d.sha256),
         ("Déposé par", lambda d: d.depose_par),
         ("Déposé le", lambda d: d.depose_le),
-        ("Lien de téléchargement", lambda d: request.build_absolute_uri(d.get_absolute_url())),
+        ("Lien de téléchargement", lambda d: telecharger(d.pk)),
     ]
     return exporter(fmt, nom="documents", colonnes=colonnes, objets=_documents_filtres(request).qs)
 

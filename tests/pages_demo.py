@@ -1,0 +1,235 @@
+"""Every page of the project opened on the demo data, as the staff and as each read-only role.
+
+The walk that the query guard on the demo (tests/test_requetes_demo.py) and the benchmark
+(bench/run.py) share. The pages are those of the URL × role matrix (tests/test_url_matrix.py) that
+answer a GET with 200; each is opened by every demo account whose role the matrix lets read it.
+A page's object is the one with the most related rows among those its reader may see, so that a
+page costs its most.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from .test_url_matrix import MATRIX, PERSONAS
+
+# The demo accounts (centres/management/commands/seed_demo.py) standing for the matrix's personas:
+# the staff, and each role that reads without instructing.
+LECTEURS = {"responsable": "responsable", "regisseur": "regisseur", "elu": "elu", "partenaire": "caf"}
+
+# The city's SIRET, a setting the open-data file needs (any valid number).
+SIRET_DE_DEMO = "21590512800017"
+
+# The format of every export: XLSX, the heavier of the two.
+FORMAT_EXPORT = "xlsx"
+
+
+@dataclass(frozen=True)
+class Objet:
+    """The object a page opens: a model, a filter on it, and the URL's keyword."""
+
+    modele: str
+    filtre: dict = field(default_factory=dict, hash=False)
+    parametre: str = "pk"
+
+
+def _lien_perime():
+    return {"uidb64": "MQ", "token": "perime"}
+
+
+def _annee():
+    return {"annee": timezone.localdate().year}
+
+
+# Keywords that are not an object's id.
+CONSTANTES = {
+    "comptes:invitation": _lien_perime,
+    "comptes:password_reset_confirm": _lien_perime,
+    "subventions:scdl": lambda: {"annee": timezone.localdate().year - 1},
+    "subventions:budget": _annee,
+}
+
+CENTRE = Objet("centres.Centre")
+CONVENTION = Objet("conventions.Convention")
+CONVENTION_SIGNEE = Objet("conventions.Convention", {"statut__in": ["signee", "en_cours"]})
+DEMANDE = Objet("subventions.DemandeSubvention")
+DELIBERATION = Objet("deliberations.Deliberation")
+VISITE = Objet("centres.Visite")
+LOCAL = Objet("centres.Local")
+
+# The object of each page whose URL names one.
+OBJETS = {
+    "comptes:detail": Objet("comptes.User"),
+    "comptes:modifier": Objet("comptes.User", {"role": "elu"}),
+    "comptes:desactiver": Objet("comptes.User", {"role": "elu", "is_active": True}),
+    "comptes:reactiver": Objet("comptes.User", {"is_active": False}),
+    "centres:detail": CENTRE,
+    "centres:modifier": CENTRE,
+    "centres:agrement_creer": CENTRE,
+    "centres:contact_creer": CENTRE,
+    "centres:ag_creer": CENTRE,
+    "centres:visite_creer": CENTRE,
+    "centres:document_deposer": CENTRE,
+    "centres:agrement_modifier": Objet("centres.Agrement"),
+    "centres:contact_modifier": Objet("centres.Contact"),
+    "centres:contact_supprimer": Objet("centres.Contact"),
+    "centres:ag_modifier": Objet("centres.AssembleeGenerale"),
+    "centres:visite_detail": VISITE,
+    "centres:visite_modifier": VISITE,
+    "centres:visite_pdf": VISITE,
+    "centres:visite_rapport_statut": VISITE,
+    "centres:visite_rapport_telecharger": Objet("centres.VersionRapport"),
+    "centres:action_creer": VISITE,
+    "centres:action_modifier": Objet("centres.ActionSuivi"),
+    "centres:local_detail": LOCAL,
+    "centres:local_modifier": LOCAL,
+    "centres:travaux_creer": LOCAL,
+    "centres:travaux_modifier": Objet("centres.Travaux"),
+    "centres:document_telecharger": Objet("centres.Document"),
+    "centres:document_modifier": Objet("centres.Document"),
+    "conventions:detail": CONVENTION,
+    "conventions:modifier": Objet("conventions.Convention", {"statut": "brouillon"}),
+    "conventions:partie_creer": Objet("conventions.Convention", {"statut": "brouillon"}),
+    "conventions:engagement_creer": Objet("conventions.Convention", {"statut": "brouillon"}),
+    "conventions:objectif_creer": Objet("conventions.Convention", {"statut": "brouillon"}),
+    "conventions:evaluation_creer": CONVENTION_SIGNEE,
+    "conventions:avenant_creer": CONVENTION_SIGNEE,
+    "conventions:version_deposer": CONVENTION_SIGNEE,
+    "conventions:partie_modifier": Objet("conventions.Partie", {"convention__statut": "brouillon"}),
+    "conventions:engagement_modifier": Objet("conventions.EngagementAnnuel", {"convention__statut": "brouillon"}),
+    "conventions:objectif_modifier": Objet("conventions.Objectif", {"convention__statut": "brouillon"}),
+    "conventions:valeur_saisir": Objet("conventions.Objectif"),
+    "conventions:avenant_modifier": Objet("conventions.Avenant", {"statut": "projet"}),
+    "conventions:avenant_montant_creer": Objet("conventions.Avenant", {"statut": "projet"}),
+    "subventions:detail": DEMANDE,
+    "subventions:modifier": Objet("subventions.DemandeSubvention", {"statut": "recue"}),
+    "subventions:instruction": Objet("subventions.DemandeSubvention", {"statut": "instruction"}),
+    "subventions:versement_creer": Objet("subventions.DemandeSubvention", {"statut": "votee"}),
+    "subventions:crf": Objet("subventions.DemandeSubvention", {"statut": "votee"}),
+    "subventions:crf_ligne_creer": Objet("subventions.DemandeSubvention", {"statut": "votee"}),
+    "subventions:ligne_modifier": Objet("subventions.LigneBudgetaire"),
+    "subventions:dispositif_modifier": Objet("subventions.Dispositif"),
+    "deliberations:seance_detail": Objet("deliberations.Seance"),
+    "deliberations:seance_modifier": Objet("deliberations.Seance"),
+    "deliberations:inscrire": Objet("subventions.DemandeSubvention", {"statut": "validee"}),
+    "deliberations:detail": DELIBERATION,
+    "deliberations:apercu": DELIBERATION,
+    "deliberations:modifier": Objet("deliberations.Deliberation", {"statut": "brouillon"}),
+    "deliberations:pdf_statut": DELIBERATION,
+    "deliberations:voter": Objet("deliberations.Deliberation", {"statut": "prete"}),
+    "deliberations:executoire": Objet("deliberations.Deliberation", {"statut": "votee"}),
+    "deliberations:pdf_telecharger": Objet("deliberations.VersionPdf"),
+}
+
+
+# Pages whose object the demo does not have, with the reason: the factory-built guards cover them.
+ABSENTES_DE_LA_DEMO = {
+    "comptes:reactiver": "la démonstration n'a pas de compte fermé",
+    "conventions:avenant_modifier": "les avenants de la démonstration sont signés",
+    "conventions:avenant_montant_creer": "les avenants de la démonstration sont signés",
+    "centres:visite_rapport_telecharger": "la démonstration ne génère pas de rapport de visite",
+    "deliberations:voter": "les délibérations de la démonstration sont en projet ou exécutoires",
+    "deliberations:executoire": "les délibérations de la démonstration sont en projet ou exécutoires",
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    nom: str  # the URL name
+    persona: str  # a column of the matrix
+    kwargs: dict = field(hash=False)
+
+    @property
+    def cle(self):
+        """Its row in the guard's table of ceilings (tests/plafonds.py)."""
+        return f"démo {self.nom} {LECTEURS[self.persona]}"
+
+    @property
+    def url(self):
+        return reverse(self.nom, kwargs=self.kwargs)
+
+    @property
+    def export(self):
+        return "export" in self.nom or self.nom in {"subventions:scdl", "centres:ag_ics"}
+
+
+def parametres(nom):
+    """The keywords of the URL named `nom`."""
+    resolver = get_resolver()
+    espace, _, court = nom.rpartition(":")
+    if espace:
+        resolver = resolver.namespace_dict[espace][1]
+    return set(resolver.reverse_dict.getlist(court)[0][0][0][1]) if court in resolver.reverse_dict else set()
+
+
+def lisibles():
+    """(URL name, persona) of every page a demo reader opens with 200, in the matrix's order."""
+    for nom, regle in MATRIX.items():
+        if nom in ABSENTES_DE_LA_DEMO:
+            continue
+        for persona in LECTEURS:
+            if regle.get[PERSONAS.index(persona)] == 200:
+                yield nom, persona
+
+
+def le_plus_riche(queryset):
+    """The pk of the object of `queryset` with the most related rows (all its reverse relations
+    counted, one query each so that no join multiplies another), the lowest pk on a tie; or None."""
+    totaux = Counter(dict.fromkeys(queryset.values_list("pk", flat=True), 0))
+    if not totaux:
+        return None
+    for relation in queryset.model._meta.related_objects:
+        if relation.one_to_many or relation.many_to_many:
+            comptes = queryset.annotate(_n=Count(relation.name)).values_list("pk", "_n")
+            totaux.update(dict(comptes))
+    return min(totaux, key=lambda pk: (-totaux[pk], pk))
+
+
+class Choix:
+    """The objects of the pages, chosen once per model, filter and reader."""
+
+    def __init__(self, users):
+        self.users = users
+        self._faits = {}
+
+    def kwargs(self, nom, persona):
+        """The URL keywords of page `nom` for `persona`, or None when it has no object to open."""
+        if nom in CONSTANTES:
+            return CONSTANTES[nom]()
+        if "export" in nom and nom != "pilotage:donnees_personnelles_export":
+            return {"fmt": FORMAT_EXPORT}
+        if not parametres(nom):
+            return {}
+        objet = OBJETS.get(nom)
+        if objet is None:
+            return None  # tests/test_requetes_demo.py asks for its row in OBJETS
+        cle = (objet.modele, repr(sorted(objet.filtre.items())), persona)
+        if cle not in self._faits:
+            modele = apps.get_model(objet.modele)
+            queryset = modele._default_manager.filter(**objet.filtre)
+            if hasattr(queryset, "visibles_par"):
+                queryset = queryset.visibles_par(self.users[persona])
+            self._faits[cle] = le_plus_riche(queryset)
+        pk = self._faits[cle]
+        return None if pk is None else {objet.parametre: pk}
+
+
+def pages(users):
+    """Every page opened on the data now in the database, for the demo `users` {username: User}."""
+    choix = Choix({persona: users[nom] for persona, nom in LECTEURS.items()})
+    trouvees = []
+    for nom, persona in lisibles():
+        kwargs = choix.kwargs(nom, persona)
+        if kwargs is not None:
+            trouvees.append(Page(nom, persona, kwargs))
+    return trouvees
+
+
+def jour_de_la_demo():
+    """The day the demo data is built and read on, for repeatable counts."""
+    return datetime.datetime(2026, 12, 1, 9, 0)

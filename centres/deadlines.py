@@ -16,6 +16,16 @@ ETAPES = {
     3: "passage en commission CAF",
 }
 
+TYPES = {
+    "agrement_renouvellement": "Renouvellement d'agrément",
+    "agrement_fin": "Fin d'agrément",
+    "agrement_expire": "Agrément expiré",
+    "ag_non_tenue": "Assemblée générale non tenue",
+    "action_visite": "Action de suivi de visite",
+    "document_expiration": "Fin de validité d'un document",
+    "commission_securite": "Commission de sécurité",
+}
+
 
 def upcoming(today: datetime.date) -> list[Deadline]:
     return [

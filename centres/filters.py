@@ -12,8 +12,16 @@ from .models import AssembleeGenerale, Centre, Document, Local, Quartier, Travau
 
 class CentreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="rechercher", label="Recherche")
-    statut = django_filters.ChoiceFilter(choices=Centre.Statut.choices, empty_label="Tous les statuts")
-    referent = FiltreChoixModele(queryset=referents(), label="Suivi par", empty_label="Tous")
+    OUVERTS = "ouverts"
+
+    statut = django_filters.ChoiceFilter(
+        choices=[(OUVERTS, "Ouverts (hors fermés)"), *Centre.Statut.choices],
+        method="filtrer_statut",
+        empty_label="Tous les statuts",
+    )
+    referent = FiltreChoixModele(
+        queryset=referents(), label="Suivi par", empty_label="Tous", null_label="Personne (sans référent(e))"
+    )
     quartier = django_filters.ChoiceFilter(choices=Quartier.choices, empty_label="Tous les quartiers")
     agrement_fin_mois = django_filters.NumberFilter(
         method="filtrer_fin_agrement",
@@ -44,6 +52,11 @@ class CentreFilter(django_filters.FilterSet):
 
     def rechercher(self, queryset, name, value):
         return queryset.filter(Q(nom__icontains=value) | Q(nom_court__icontains=value) | Q(siret__icontains=value))
+
+    def filtrer_statut(self, queryset, name, value):
+        if value == self.OUVERTS:
+            return queryset.exclude(statut=Centre.Statut.FERME)
+        return queryset.filter(statut=value)
 
     def filtrer_fin_agrement(self, queryset, name, value):
         today = timezone.localdate()

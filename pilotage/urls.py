@@ -5,6 +5,8 @@ from . import views
 app_name = "pilotage"
 
 urlpatterns = [
+    path("echeances/", views.echeances_liste, name="echeances"),
+    path("echeances/export/<str:fmt>/", views.echeances_export, name="echeances_export"),
     path("donnees-personnelles/", views.donnees_personnelles_page, name="donnees_personnelles"),
     path("donnees-personnelles/export/", views.donnees_personnelles_export, name="donnees_personnelles_export"),
 ]

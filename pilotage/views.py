@@ -1,7 +1,6 @@
-import datetime
-
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
@@ -12,9 +11,13 @@ from centres.models import Centre
 from comptes.models import Role
 from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, TOUS, access, is_responsable, public
 from roubaix_cs import deadlines, todos
-from roubaix_cs.seuils import ACCUEIL_ECHEANCES_JOURS, AGREMENT_HORIZON_DEFAUT_MOIS
+from roubaix_cs.exports import exporter
+from roubaix_cs.listes import PAR_PAGE, apercu
+from roubaix_cs.seuils import AGREMENT_HORIZON_DEFAUT_MOIS
+from roubaix_cs.todos import lien
 
-from . import donnees_personnelles
+from . import donnees_personnelles, echeances
+from .forms import EcheanceFiltre
 
 
 @access(read=TOUS)
@@ -32,24 +35,75 @@ def accueil(request):
         "par_statut": centres.order_by().values("statut").annotate(n=Count("id")).order_by("statut"),
     }
     if user.role in EQUIPE:
-        mes_centres = list(centres.filter(referent=user).avec_fin_agrement().order_by("nom"))
-        miens = {c.pk for c in mes_centres}
-        limite = today + datetime.timedelta(days=ACCUEIL_ECHEANCES_JOURS)
-        echeances = [d for d in deadlines.collect(today) if d.due <= limite]  # by date: the overdue first
+        miens = echeances.centres_suivis(user)
+        toutes = echeances.selection(today, miens=miens)  # by date: the overdue first
         context |= {
             "a_faire": todos.collect(user),
-            "mes_centres": mes_centres,
-            "mes_echeances": [d for d in echeances if d.centre_id in miens],
-            "echeances_service": [d for d in echeances if d.centre_id not in miens],
-            "sans_referent": centres.filter(referent__isnull=True).exclude(statut=Centre.Statut.FERME),
+            "mes_centres": apercu(
+                centres.filter(referent=user).avec_fin_agrement().order_by("nom"),
+                lien("centres:liste", referent=user.pk),
+                total=len(miens),
+            ),
+            "sans_referent": apercu(
+                centres.filter(referent__isnull=True).exclude(statut=Centre.Statut.FERME).order_by("nom"),
+                lien("centres:liste", referent="null", statut="ouverts"),
+            ),
         }
+        for cle, portee in (("mes_echeances", echeances.MES_CENTRES), ("echeances_service", echeances.SERVICE)):
+            selection = [d for d in toutes if (d.centre_id in miens) == (portee == echeances.MES_CENTRES)]
+            context[cle] = apercu(selection, echeances.lien(portee=portee))
+            context[f"{cle}_par_type"] = echeances.par_type(selection, portee=portee)
     else:
         horizon = today + relativedelta(months=AGREMENT_HORIZON_DEFAUT_MOIS)
-        context["centres"] = centres.exclude(statut=Centre.Statut.FERME).avec_fin_agrement().order_by("nom")
-        context["fin_proche"] = (
-            centres.agrement_finissant_entre(today, horizon).avec_fin_agrement().order_by("fin_agrement", "nom")
+        context["centres"] = apercu(
+            centres.exclude(statut=Centre.Statut.FERME).avec_fin_agrement().order_by("nom"),
+            lien("centres:liste", statut="ouverts"),
+        )
+        context["fin_proche"] = apercu(
+            centres.agrement_finissant_entre(today, horizon).avec_fin_agrement().order_by("fin_agrement", "nom"),
+            lien("centres:liste", agrement_fin_mois=AGREMENT_HORIZON_DEFAUT_MOIS, tri="fin_agrement"),
         )
     return render(request, "accueil.html", context)
+
+
+def _echeances_filtrees(request):
+    filtre = EcheanceFiltre(request.GET)
+    miens = echeances.centres_suivis(request.user)
+    return filtre, echeances.selection(timezone.localdate(), miens=miens, **filtre.criteres())
+
+
+@access(read=EQUIPE)
+@require_safe
+def echeances_liste(request):
+    """« Toutes les échéances »: what the home page shows the first of, paginated and filtered by kind
+    and by centres (those the user follows, the others)."""
+    filtre, selection = _echeances_filtrees(request)
+    types = deadlines.types()
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "filtre": filtre,
+        "page": Paginator([(d, types[d.kind]) for d in selection], PAR_PAGE).get_page(request.GET.get("page")),
+        "params": params.urlencode(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "pilotage/echeances.html", context)
+
+
+@access(read=EQUIPE)
+@require_safe
+def echeances_export(request, fmt):
+    _, selection = _echeances_filtrees(request)
+    types = deadlines.types()
+    today = timezone.localdate()
+    colonnes = [
+        ("Échéance", lambda d: d.due),
+        ("Type", lambda d: types[d.kind]),
+        ("Libellé", lambda d: d.label),
+        ("En retard", lambda d: "oui" if d.due < today else "non"),
+        ("Lien", lambda d: request.build_absolute_uri(d.url)),
+    ]
+    return exporter(fmt, nom="echeances", colonnes=colonnes, objets=selection)
 
 
 @public

@@ -1,7 +1,8 @@
 """Deadlines that apps expose to the alerts of `pilotage`.
 
-Each app may have a `deadlines.py` module with `upcoming(today) -> list[Deadline]`;
-`collect(today)` finds them the way Django autodiscovers `admin` modules, so no app
+Each app may have a `deadlines.py` module with `upcoming(today) -> list[Deadline]` and `TYPES`, the
+French name of each kind it yields (by which the lists of deadlines are filtered); `collect(today)`
+finds them the way Django autodiscovers `admin` modules, so no app
 imports the apps above it.
 """
 
@@ -25,3 +26,8 @@ class Deadline:
 def collect(today: datetime.date) -> list[Deadline]:
     found = [deadline for module in modules("deadlines") for deadline in module.upcoming(today)]
     return sorted(found, key=lambda d: (d.due, d.label))
+
+
+def types() -> dict[str, str]:
+    """{kind: French name} of every app's deadlines, in INSTALLED_APPS order."""
+    return {kind: nom for module in modules("deadlines") for kind, nom in module.TYPES.items()}

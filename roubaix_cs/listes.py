@@ -1,8 +1,13 @@
 """Lists: filters (django-filter), pagination and the query string kept for exports."""
 
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 PAR_PAGE = 25
+# A home page section shows this many rows, then the total and the link to the whole list (issue 13).
+APERCU = 10
 
 
 def page_de_liste(request, filtre, par_page=PAR_PAGE):
@@ -11,3 +16,23 @@ def page_de_liste(request, filtre, par_page=PAR_PAGE):
     params = request.GET.copy()
     params.pop("page", None)
     return {"filtre": filtre, "page": page, "params": params.urlencode()}
+
+
+@dataclass(frozen=True)
+class Apercu:
+    """The first rows of a list on a home page, how many there are in all, and the full list's URL."""
+
+    items: list
+    total: int
+    url: str
+
+    @property
+    def tronque(self):
+        return self.total > len(self.items)
+
+
+def apercu(objets, url, *, total=None, n=APERCU):
+    """The first `n` of `objets` (a queryset: one COUNT and one LIMIT query, never all the rows)."""
+    if total is None:
+        total = objets.count() if isinstance(objets, QuerySet) else len(objets)
+    return Apercu(items=list(objets[:n]), total=total, url=url)

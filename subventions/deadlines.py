@@ -9,6 +9,11 @@ from roubaix_cs.seuils import CRF_ALERTE_JOURS, DONNEES_ESSENTIELLES_DELAI_MOIS
 from .models import DemandeSubvention, echeance_crf
 from .opendata import conventions_a_publier
 
+TYPES = {
+    "crf": "Compte rendu financier",
+    "donnees_essentielles": "Publication des données essentielles",
+}
+
 
 def upcoming(today: datetime.date) -> list[Deadline]:
     return _comptes_rendus(today) + _donnees_essentielles(today)

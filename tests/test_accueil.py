@@ -22,9 +22,12 @@ def reseau(caf, agent):
 def test_the_team_lands_on_what_needs_doing(client, agent, reseau):
     client.force_login(agent)
     response = client.get(reverse("accueil"))
-    assert [d.threshold for d in response.context["echeances"] if d.kind.startswith("agrement")] == ["M-3", "fin"]
-    assert [c.nom for c in response.context["mes_centres"]] == ["CS Alma"]
-    assert [c.nom for c in response.context["sans_referent"]] == ["CS Pile"]
+    assert [d.threshold for d in response.context["mes_echeances"].items if d.kind.startswith("agrement")] == [
+        "M-3",
+        "fin",
+    ]
+    assert [c.nom for c in response.context["mes_centres"].items] == ["CS Alma"]
+    assert [c.nom for c in response.context["sans_referent"].items] == ["CS Pile"]
     page = response.content.decode()
     assert "passage en commission CAF" in page and "28/02/2027" in page
 
@@ -33,15 +36,15 @@ def test_the_team_lands_on_what_needs_doing(client, agent, reseau):
 def test_an_elected_official_lands_on_what_they_can_read(client, elu, reseau):
     client.force_login(elu)
     response = client.get(reverse("accueil"))
-    assert [c.nom for c in response.context["centres"]] == ["CS Alma", "CS Pile"]
-    assert [c.nom for c in response.context["fin_proche"]] == ["CS Alma"]
+    assert [c.nom for c in response.context["centres"].items] == ["CS Alma", "CS Pile"]
+    assert [c.nom for c in response.context["fin_proche"].items] == ["CS Alma"]
     assert "À faire" not in response.content.decode()
 
 
 def test_a_partner_lands_on_its_own_centres(client, partenaire_caf, reseau):
     client.force_login(partenaire_caf)
     response = client.get(reverse("accueil"))
-    assert [c.nom for c in response.context["centres"]] == ["CS Alma"]
+    assert [c.nom for c in response.context["centres"].items] == ["CS Alma"]
     assert "CAF du Nord" in response.content.decode()
 
 

@@ -339,6 +339,9 @@ MATRIX = {
     ),
     # Personal data: the privacy notice is open to all, signed in or not, and takes no write; a person's
     # data on request is gathered by the responsable alone.
+    # All the deadlines, of which the home page shows the first: the team's.
+    "pilotage:echeances": Rule(get=STAFF_ONLY, post=NO_WRITE),
+    "pilotage:echeances_export": Rule(get=STAFF_ONLY, post=NO_WRITE, kwargs=_fmt),
     "pilotage:donnees_personnelles": Rule(get=(200,) * 7, post=(405,) * 7),
     "pilotage:donnees_personnelles_export": Rule(get=(LOGIN, 200, 403, 403, 403, 403, 403), post=NO_WRITE),
 }

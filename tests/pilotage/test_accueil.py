@@ -67,11 +67,12 @@ def test_the_agent_s_deadlines_are_those_of_his_centres_first_then_the_service_s
     client.force_login(agent)
     context = client.get("/").context
     miens = set(agent.centres_suivis.values_list("pk", flat=True))
-    assert context["mes_echeances"] and {d.centre_id for d in context["mes_echeances"]} <= miens
-    assert not {d.centre_id for d in context["echeances_service"]} & miens
-    for liste in (context["mes_echeances"], context["echeances_service"]):
+    mes_echeances, echeances_service = context["mes_echeances"], context["echeances_service"]
+    assert mes_echeances.items and {d.centre_id for d in mes_echeances.items} <= miens
+    assert not {d.centre_id for d in echeances_service.items} & miens
+    for liste in (mes_echeances.items, echeances_service.items):
         assert [d.due for d in liste] == sorted(d.due for d in liste)  # by date: the overdue first
-    tout = len(context["mes_echeances"]) + len(context["echeances_service"])
+    tout = mes_echeances.total + echeances_service.total
     assert tout == len([d for d in collect(JOUR.date()) if d.due <= JOUR.date() + datetime.timedelta(days=120)])
 
 
@@ -79,7 +80,7 @@ def test_the_responsable_and_the_agent_do_not_see_the_same_deadlines_first(clien
     vus = {}
     for persona in ("responsable", "agent"):
         client.force_login(demo_du_jour[persona])
-        vus[persona] = [d.label for d in client.get("/").context["mes_echeances"]]
+        vus[persona] = [d.label for d in client.get("/").context["mes_echeances"].items]
     assert vus["responsable"] != vus["agent"]
 
 
@@ -94,5 +95,5 @@ def test_other_roles_have_no_to_do_and_their_agrements_are_sorted_by_date(client
     client.force_login(demo_du_jour[persona])
     response = client.get("/")
     assert 'id="a-faire"' not in response.content.decode()
-    fins = [c.fin_agrement for c in response.context["fin_proche"]]
+    fins = [c.fin_agrement for c in response.context["fin_proche"].items]
     assert fins == sorted(fins)

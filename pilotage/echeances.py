@@ -1,0 +1,61 @@
+"""The deadlines of the team, read by the home page (its first ones) and by « Toutes les échéances »
+(all of them, paginated and exported): one selection, so the counts of the one are the rows of the other."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from centres.models import Centre
+from roubaix_cs import deadlines
+from roubaix_cs.seuils import ACCUEIL_ECHEANCES_JOURS
+
+MES_CENTRES, SERVICE = "mes_centres", "service"
+PORTEES = [(MES_CENTRES, "Les centres que je suis"), (SERVICE, "Les autres centres du service")]
+
+
+@dataclass(frozen=True)
+class Type:
+    """One kind of deadline in a selection: its name, how many, the full list of those."""
+
+    kind: str
+    nom: str
+    total: int
+    url: str
+
+
+def lien(**filtres):
+    """The URL of « Toutes les échéances » filtered on `filtres` (empty ones left out)."""
+    filtres = {cle: valeur for cle, valeur in filtres.items() if valeur not in ("", None)}
+    return f"{reverse('pilotage:echeances')}?{urlencode(filtres)}" if filtres else reverse("pilotage:echeances")
+
+
+def centres_suivis(user):
+    """The ids of the centres `user` is the referent of (one query)."""
+    return set(Centre.objects.filter(referent=user).values_list("pk", flat=True))
+
+
+def selection(today, *, miens, portee="", kind="", jours=ACCUEIL_ECHEANCES_JOURS):
+    """The deadlines due within `jours` days (the overdue ones included), soonest first, of the centres
+    the user follows (`miens`), of the others, or of all; of one kind or all."""
+    limite = today + datetime.timedelta(days=jours)
+    echeances = [d for d in deadlines.collect(today) if d.due <= limite]
+    if portee == MES_CENTRES:
+        echeances = [d for d in echeances if d.centre_id in miens]
+    elif portee == SERVICE:
+        echeances = [d for d in echeances if d.centre_id not in miens]
+    if kind:
+        echeances = [d for d in echeances if d.kind == kind]
+    return echeances
+
+
+def par_type(echeances, *, portee):
+    """The kinds found in `echeances`, most frequent first, each with the link to exactly those."""
+    noms = deadlines.types()
+    comptes = Counter(d.kind for d in echeances)
+    return [
+        Type(kind=kind, nom=noms[kind], total=n, url=lien(portee=portee, type=kind))
+        for kind, n in sorted(comptes.items(), key=lambda item: (-item[1], noms[item[0]]))
+    ]

@@ -1,7 +1,9 @@
-"""Time to render a deliberation with a 40-line annex: WeasyPrint (render_pdf), and LibreOffice
-on the same HTML when it is installed. No database: the objects are built in memory.
+"""Time to render a deliberation with a 40-line and a 400-line annex: WeasyPrint (render_pdf), the
+cost of one more annex line, and LibreOffice on the same HTML when it is installed. No database:
+the objects are built in memory.
 
-Run from the project root:  DEBUG=1 .venv/bin/python bench/pdf_deliberation.py [--runs N]
+Run from the project root:  DEBUG=1 .venv/bin/python bench/pdf_deliberation.py [--runs N] [--lignes N ...]
+Another script imports `mesurer(lignes, runs)`.
 """
 
 import argparse
@@ -32,11 +34,11 @@ from deliberations.services import texte_initial  # noqa: E402
 from roubaix_cs.pdf import render_pdf  # noqa: E402
 from subventions.models import DemandeSubvention, LigneBudgetaire  # noqa: E402
 
-LIGNES = 40
+LIGNES = (40, 400)  # a short act and a long one: their difference gives the cost of one annex line
 TEMPLATE = "pdf/deliberation.html"
 
 
-def contexte():
+def contexte(lignes=40):
     """What services.contexte_pdf returns, from unsaved instances."""
     seance = Seance(
         date=datetime.date(2026, 2, 10), date_convocation=datetime.date(2026, 1, 30), presents=47, pouvoirs=5
@@ -56,7 +58,7 @@ def contexte():
     )
     ligne = LigneBudgetaire(annee=2026, section="fonctionnement", chapitre="65", compte="65748", fonction="42")
     demandes = []
-    for n in range(LIGNES):
+    for n in range(lignes):
         organisation = Organisation(nom=f"Association du centre social n° {n + 1}", siret=f"{n + 1:014d}")
         centre = Centre(nom=f"Centre social n° {n + 1}", organisation=organisation)
         demandes.append(
@@ -79,35 +81,69 @@ def contexte():
         "conventions": [],
         "avenants": [],
         "total": sum(d.montant_propose for d in demandes),
+        "exercice": "2026",
         "ne_prennent_pas_part": [],
+        "presence": {"presents": seance.presents, "pouvoirs": seance.pouvoirs, "votants": 52},
     }
 
 
 def chrono(fonction, runs):
-    durees = []
+    """Medians of the wall-clock and CPU times of `runs` calls, and the last result. The CPU time of
+    the process is steadier than the wall clock when other jobs share the machine."""
+    murs, cpus = [], []
     for _ in range(runs):
-        debut = time.perf_counter()
+        debut, debut_cpu = time.perf_counter(), time.process_time()
         resultat = fonction()
-        durees.append(time.perf_counter() - debut)
-    return statistics.median(durees), resultat
+        murs.append(time.perf_counter() - debut)
+        cpus.append(time.process_time() - debut_cpu)
+    return statistics.median(murs), statistics.median(cpus), resultat
+
+
+def mesurer(lignes=40, runs=5):
+    """WeasyPrint (render_pdf) on a deliberation with `lignes` annex lines, after one warm-up run:
+    {"lignes", "runs", "mediane_s", "cpu_s", "octets"}."""
+    ctx = contexte(lignes)
+    render_pdf(TEMPLATE, ctx)  # warm-up: imports, fonts
+    mur, cpu, pdf = chrono(lambda: render_pdf(TEMPLATE, ctx), runs)
+    return {
+        "lignes": lignes,
+        "runs": runs,
+        "mediane_s": mur,
+        "cpu_s": cpu,
+        "octets": len(pdf),
+    }
+
+
+def cout_par_ligne(court, long):
+    """Seconds per additional annex line between two `mesurer` results (wall clock, CPU)."""
+    ecart = long["lignes"] - court["lignes"]
+    return (long["mediane_s"] - court["mediane_s"]) / ecart, (long["cpu_s"] - court["cpu_s"]) / ecart
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
-    ctx = contexte()
-    render_pdf(TEMPLATE, ctx)  # warm-up: imports, fonts
-    median, pdf = chrono(lambda: render_pdf(TEMPLATE, ctx), runs)
-    print(
-        f"WeasyPrint (render_pdf), {LIGNES} lignes d'annexe : "
-        f"médiane {median * 1000:.0f} ms sur {runs} ({len(pdf)} octets)"
-    )
+    parser.add_argument("--lignes", type=int, action="append", help=f"annex lines (repeatable; default {LIGNES})")
+    arguments = parser.parse_args()
+    runs = arguments.runs
+    resultats = [mesurer(lignes, runs) for lignes in sorted(set(arguments.lignes or LIGNES))]
+    for r in resultats:
+        print(
+            f"WeasyPrint (render_pdf), {r['lignes']} lignes d'annexe : médiane {r['mediane_s'] * 1000:.0f} ms "
+            f"(CPU {r['cpu_s'] * 1000:.0f} ms) sur {runs}, {r['octets']} octets"
+        )
+    if len(resultats) > 1:
+        mur, cpu = cout_par_ligne(resultats[0], resultats[-1])
+        print(
+            f"Coût d'une ligne d'annexe ({resultats[0]['lignes']} → {resultats[-1]['lignes']}) : "
+            f"{mur * 1000:.2f} ms (CPU {cpu * 1000:.2f} ms)"
+        )
 
     libreoffice = shutil.which("libreoffice") or shutil.which("soffice")
     if not libreoffice:
         print("LibreOffice : non installé (apt-get install libreoffice-writer-nogui), mesure sautée.")
         return
+    ctx = contexte(resultats[0]["lignes"])
     with tempfile.TemporaryDirectory() as dossier:
         html = Path(dossier) / "deliberation.html"
         html.write_text(render_to_string(TEMPLATE, ctx), encoding="utf-8")
@@ -124,10 +160,10 @@ def main():
         ]
         convertir = lambda: subprocess.run(commande, check=True, capture_output=True, timeout=120)  # noqa: E731, S603 - fixed command
         convertir()  # warm-up: the first run creates the profile
-        median, _ = chrono(convertir, runs)
+        median, _, _ = chrono(convertir, runs)
         taille = (Path(dossier) / "deliberation.pdf").stat().st_size
         print(
-            f"LibreOffice --headless --convert-to pdf (même HTML) : "
+            f"LibreOffice --headless --convert-to pdf (même HTML, {resultats[0]['lignes']} lignes) : "
             f"médiane {median * 1000:.0f} ms sur {runs} ({taille} octets)"
         )
 

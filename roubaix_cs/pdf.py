@@ -1,6 +1,10 @@
 """The one PDF module: views and tasks call `render_pdf`, never WeasyPrint directly."""
 
+import threading
+
 from django.template.loader import render_to_string
+
+_local = threading.local()
 
 
 def _refuser_ressources(url, *args, **kwargs):
@@ -18,4 +22,15 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(template_name, context)
-    return HTML(string=html, url_fetcher=_refuser_ressources).write_pdf()
+    return HTML(string=html, url_fetcher=_refuser_ressources).write_pdf(font_config=_configuration_polices())
+
+
+def _configuration_polices():
+    """One Fontconfig/Pango font map per thread, reused between renders: a new one reloads the
+    configuration and the fonts and starts with empty caches. Per thread, as Pango's font map is
+    not thread-safe (the development server renders in threads, a Celery worker in one)."""
+    if not hasattr(_local, "polices"):
+        from weasyprint.text.fonts import FontConfiguration
+
+        _local.polices = FontConfiguration()
+    return _local.polices

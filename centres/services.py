@@ -4,11 +4,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from roubaix_cs import generations
 from roubaix_cs.locking import enregistrer_versionne
+from roubaix_cs.pdf import render_pdf
 from roubaix_cs.validators import valider_rna, valider_siret
 
-from .models import CentrePartenaire, Document
+from .models import CentrePartenaire, Document, GenerationRapport, VersionRapport, Visite
 
 
 def cer_signe(centre, jour):
@@ -130,3 +133,45 @@ def pieces_du_centre(*, centre, jour, documents, types=PIECES_DU_DOSSIER):
             etat, document = "manquant", None
         pieces.append(Piece(type=code, libelle=Document.Type(code).label, etat=etat, document=document))
     return pieces
+
+
+# --- Visit report PDF -------------------------------------------------------------------------
+
+
+def contexte_rapport(visite):
+    """What the visit page and its report PDF show."""
+    return {
+        "visite": visite,
+        "centre": visite.centre,
+        "controle": visite.controle_encadrement(),
+        "checklist": [(visite._meta.get_field(nom).verbose_name, getattr(visite, nom)) for nom in Visite.CHECKLIST],
+        "actions": visite.actions.select_related("responsable"),
+        "today": timezone.localdate(),
+    }
+
+
+@transaction.atomic
+def demander_rapport(*, visite, par):
+    """Queue the report's generation (after commit): the web request renders nothing."""
+    generation = GenerationRapport.objects.create(visite=visite, demandee_par=par)
+    from .tasks import generer_rapport  # the task module imports this one
+
+    transaction.on_commit(lambda: generer_rapport.delay(generation.pk))
+    return generation
+
+
+def generer_rapport(generation_id):
+    """Render and store a new report version. Idempotent: a finished generation is not redone."""
+    generation = generations.commencer(GenerationRapport, generation_id)
+    if generation is None:
+        return GenerationRapport.objects.get(pk=generation_id)
+    visite = Visite.objects.select_related("centre").prefetch_related("visiteurs").get(pk=generation.visite_id)
+    pdf = render_pdf("pdf/visite.html", {**contexte_rapport(visite), "imprime_le": timezone.localtime()})
+    with transaction.atomic():
+        generation = GenerationRapport.objects.select_for_update().get(pk=generation_id)
+        if generation.statut == GenerationRapport.Statut.TERMINEE:  # a redelivered duplicate finished first
+            return generation
+        version = generations.enregistrer_version(
+            VersionRapport(visite=visite, generee_par=generation.demandee_par), visite.rapports, pdf
+        )
+        return generations.terminer(generation, version)

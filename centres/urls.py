@@ -32,6 +32,9 @@ urlpatterns = [
     path("visites/<int:pk>/modifier/", visites.visite_update, name="visite_modifier"),
     path("visites/<int:pk>/rapport.pdf", visites.visite_pdf, name="visite_pdf"),
     path("visites/<int:pk>/actions/nouvelle/", visites.action_create, name="action_creer"),
+    path("visites/<int:pk>/rapport/", visites.visite_rapport_generate, name="visite_rapport_generer"),
+    path("visites/<int:pk>/rapport/statut/", visites.visite_rapport_status, name="visite_rapport_statut"),
+    path("visites/rapports/<int:pk>/", visites.visite_rapport_download, name="visite_rapport_telecharger"),
     path("actions/<int:pk>/modifier/", visites.action_update, name="action_modifier"),
     # Locaux et travaux
     path("locaux/", locaux.local_list, name="local_liste"),

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from comptes.models import Organisation, Role
 from conventions.models import Avenant, Convention
 from roubaix_cs import bornes
+from roubaix_cs.generations import Generation
 from roubaix_cs.locking import Versionne
 from roubaix_cs.seuils import CONVOCATION_JOURS_FRANCS, CONVOCATION_URGENCE_JOURS_FRANCS
 from roubaix_cs.sources_legales import CGCT_L2131_1
@@ -347,32 +348,15 @@ class VersionPdf(models.Model):
         return f"{self.deliberation.reference} v{self.numero}"
 
 
-class GenerationPdf(models.Model):
-    """A PDF generation job and its visible status (queued, running, done, failed)."""
-
-    class Statut(models.TextChoices):
-        EN_ATTENTE = "en_attente", "En attente"
-        EN_COURS = "en_cours", "En cours"
-        TERMINEE = "terminee", "Terminée"
-        ECHEC = "echec", "Échec"
+class GenerationPdf(Generation):
+    """A PDF generation job of a deliberation and its visible status."""
 
     deliberation = models.ForeignKey(Deliberation, on_delete=models.CASCADE, related_name="generations")
-    statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.EN_ATTENTE)
-    demandee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    demandee_le = models.DateTimeField("demandée le", auto_now_add=True)
-    debut = models.DateTimeField("commencée le", null=True, blank=True)
-    fin = models.DateTimeField("terminée le", null=True, blank=True)
-    tentatives = models.PositiveIntegerField("tentatives", default=0)
-    erreur = models.TextField("erreur", blank=True)
     version = models.OneToOneField(
         VersionPdf, on_delete=models.SET_NULL, null=True, blank=True, related_name="generation"
     )
     # The act as voted, queued by the vote: its version is the frozen one; the others are drafts.
     acte = models.BooleanField("acte tel que voté", default=False)
 
-    class Meta:
-        ordering = ["-demandee_le", "-pk"]
+    class Meta(Generation.Meta):
         verbose_name = "génération de PDF"
-
-    def __str__(self):
-        return f"Génération {self.pk} ({self.get_statut_display()})"

@@ -1,18 +1,15 @@
 """Drafting, PDF generation, vote and exécutoire date of council deliberations."""
 
-import hashlib
-
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from comptes.models import Role
 from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, qui
 from conventions import services as conventions_services
 from conventions.models import Avenant, Convention
+from roubaix_cs import generations
 from roubaix_cs.pdf import render_pdf
 from roubaix_cs.sources_legales import CGCT_L2131_11
 from roubaix_cs.workflow import Circuit, Transition, enregistrer
@@ -279,15 +276,9 @@ def _mettre_en_file(deliberation, *, par, acte):
 
 def generer(generation_id):
     """Render and store a new PDF version. Idempotent: a finished generation is not redone."""
-    with transaction.atomic():
-        generation = GenerationPdf.objects.select_for_update().select_related("deliberation").get(pk=generation_id)
-        if generation.statut == GenerationPdf.Statut.TERMINEE:
-            return generation
-        generation.statut = GenerationPdf.Statut.EN_COURS
-        generation.debut = timezone.now()
-        generation.tentatives += 1
-        generation.erreur = ""
-        generation.save()
+    generation = generations.commencer(GenerationPdf, generation_id)
+    if generation is None:
+        return GenerationPdf.objects.get(pk=generation_id)
     deliberation = generation.deliberation
     pdf = render_pdf("pdf/deliberation.html", contexte_pdf(deliberation))
     with transaction.atomic():
@@ -298,29 +289,14 @@ def generer(generation_id):
         if votee and not generation.acte:
             raise ValidationError("Délibération votée entre-temps : son PDF est figé.")
         if generation.acte and VersionPdf.objects.filter(deliberation=deliberation, votee=True).exists():
-            generation.statut, generation.fin = GenerationPdf.Statut.TERMINEE, timezone.now()
-            generation.save()  # the act as voted exists already: exactly one frozen version
-            return generation
-        numero = (VersionPdf.objects.filter(deliberation=deliberation).aggregate(n=Max("numero"))["n"] or 0) + 1
-        version = VersionPdf(
-            deliberation=deliberation,
-            numero=numero,
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            generee_par=generation.demandee_par,
-            votee=generation.acte,
+            return generations.terminer(generation)  # the act as voted exists already: one frozen version
+        version = generations.enregistrer_version(
+            VersionPdf(deliberation=deliberation, generee_par=generation.demandee_par, votee=generation.acte),
+            deliberation.versions,
+            pdf,
         )
-        version.fichier.save(f"v{numero}.pdf", ContentFile(pdf), save=False)
-        version.save()
         Deliberation.objects.filter(pk=deliberation.pk).update(contenu_modifie=False)
-        generation.version = version
-        generation.statut = GenerationPdf.Statut.TERMINEE
-        generation.fin = timezone.now()
-        generation.save()
-    return generation
-
-
-def marquer(generation_id, statut, erreur=""):
-    GenerationPdf.objects.filter(pk=generation_id).update(statut=statut, erreur=erreur[:2000], fin=timezone.now())
+        return generations.terminer(generation, version)
 
 
 # --- Vote and exécutoire ----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from centres.models import (
     Local,
     Quartier,
     Travaux,
+    VersionRapport,
     Visite,
 )
 from comptes.models import Organisation, Role, User
@@ -364,6 +365,17 @@ class DeliberationFactory(factory.django.DjangoModelFactory):
     visas = "Vu le code général des collectivités territoriales ;"
     considerants = "Considérant l'intérêt public local ;"
     articles = "Article 1 — D'attribuer les subventions figurant en annexe."
+
+
+class VersionRapportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VersionRapport
+
+    visite = factory.SubFactory(VisiteFactory)
+    numero = 1
+    fichier = factory.LazyFunction(lambda: SimpleUploadedFile("rapport.pdf", PDF_MINIMAL, "application/pdf"))
+    sha256 = hashlib.sha256(PDF_MINIMAL).hexdigest()
+    generee_par = factory.SubFactory(UserFactory)
 
 
 class VersionPdfFactory(factory.django.DjangoModelFactory):

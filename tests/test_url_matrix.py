@@ -36,6 +36,7 @@ from .factories import (
     TravauxFactory,
     UserFactory,
     VersionPdfFactory,
+    VersionRapportFactory,
     VisiteFactory,
 )
 from .partage import donnees_partagees
@@ -205,7 +206,18 @@ MATRIX = {
     "centres:visite_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_centre),
     "centres:visite_detail": Rule(get=READ_VISITES, post=NO_WRITE, kwargs=_pk(VisiteFactory, centre="centre")),
     "centres:visite_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(VisiteFactory, centre="centre")),
-    "centres:visite_pdf": Rule(get=READ_VISITES, post=NO_WRITE, kwargs=_pk(VisiteFactory, centre="centre")),
+    "centres:visite_pdf": Rule(
+        get=READ_VISITES,
+        post=NO_WRITE,
+        kwargs=lambda w: {"pk": VersionRapportFactory(visite__centre=w.centre).visite_id},
+    ),
+    "centres:visite_rapport_generer": Rule(
+        get=POST_ONLY, post=STAFF_ACTION, kwargs=_pk(VisiteFactory, centre="centre")
+    ),
+    "centres:visite_rapport_statut": Rule(get=READ_VISITES, post=NO_WRITE, kwargs=_pk(VisiteFactory, centre="centre")),
+    "centres:visite_rapport_telecharger": Rule(
+        get=READ_VISITES, post=NO_WRITE, kwargs=_pk(VersionRapportFactory, visite__centre="centre")
+    ),
     "centres:action_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(VisiteFactory, centre="centre")),
     "centres:action_modifier": Rule(
         get=STAFF_ONLY, post=STAFF_WRITE, kwargs=lambda w: {"pk": ActionSuiviFactory(visite__centre=w.centre).pk}

@@ -1,7 +1,16 @@
 from .centres import Agrement, Centre, CentrePartenaire, Contact, Quartier, duree_en_mois
 from .documents import Document
 from .locaux import Local, Travaux
-from .suivi import ActionSuivi, AssembleeGenerale, ControleEncadrement, Visite, date_limite_ag, exercices_sans_ag
+from .suivi import (
+    ActionSuivi,
+    AssembleeGenerale,
+    ControleEncadrement,
+    GenerationRapport,
+    VersionRapport,
+    Visite,
+    date_limite_ag,
+    exercices_sans_ag,
+)
 
 __all__ = [
     "ActionSuivi",
@@ -12,9 +21,11 @@ __all__ = [
     "Contact",
     "ControleEncadrement",
     "Document",
+    "GenerationRapport",
     "Local",
     "Quartier",
     "Travaux",
+    "VersionRapport",
     "Visite",
     "date_limite_ag",
     "exercices_sans_ag",

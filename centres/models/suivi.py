@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from comptes.models import Role
 from roubaix_cs import bornes
+from roubaix_cs.generations import Generation
 from roubaix_cs.locking import Versionne
 from roubaix_cs.seuils import (
     ACM_DIRECTEUR_COMPTE_JUSQUA,
@@ -292,6 +293,46 @@ class ActionSuivi(bornes.ContraintesParChamp, Versionne):
 
     def en_retard(self, jour):
         return self.ouverte and self.echeance < jour
+
+
+def chemin_rapport(instance, filename):
+    return f"visites/{instance.visite.date:%Y}/visite-{instance.visite.pk}-v{instance.numero}.pdf"
+
+
+class VersionRapport(models.Model):
+    """One generation of a visit's report PDF: each one kept, numbered, with its date and author."""
+
+    visite = models.ForeignKey(Visite, verbose_name="visite", on_delete=models.CASCADE, related_name="rapports")
+    numero = models.PositiveIntegerField("version")
+    fichier = models.FileField("fichier", upload_to=chemin_rapport, max_length=255)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    generee_le = models.DateTimeField("générée le", auto_now_add=True)
+    generee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-numero"]
+        verbose_name = "version du rapport de visite"
+        verbose_name_plural = "versions du rapport de visite"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visite", "numero"], name="version_rapport_unique", violation_error_message="Version en double."
+            )
+        ]
+
+    def __str__(self):
+        return f"Rapport de la visite {self.visite_id} v{self.numero}"
+
+
+class GenerationRapport(Generation):
+    """A report PDF generation job of a visit and its visible status."""
+
+    visite = models.ForeignKey(Visite, verbose_name="visite", on_delete=models.CASCADE, related_name="generations")
+    version = models.OneToOneField(
+        VersionRapport, on_delete=models.SET_NULL, null=True, blank=True, related_name="generation"
+    )
+
+    class Meta(Generation.Meta):
+        verbose_name = "génération du rapport de visite"
 
 
 def exercices_sans_ag(centres, jour):

@@ -1,22 +1,25 @@
-"""ACM / LALP visits: list, report page and PDF, the visit form, and the follow-up actions."""
+"""ACM / LALP visits: list, report page and its PDF (rendered by a Celery task), the visit form, and the
+follow-up actions."""
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comptes.permissions import EQUIPE, LECTEURS_VISITES, access
+from comptes.permissions import EQUIPE, LECTEURS_VISITES, access, is_equipe
+from roubaix_cs import generations
 from roubaix_cs.exports import exporter
 from roubaix_cs.formats import valeur
 from roubaix_cs.listes import page_de_liste
-from roubaix_cs.pdf import render_pdf
+from roubaix_cs.telechargements import fichier_prive
 
+from .. import services
 from ..filters import VisiteFilter
 from ..forms import ActionSuiviForm, VisiteForm
-from ..models import ActionSuivi, Centre, Document, Visite
+from ..models import ActionSuivi, Centre, Document, VersionRapport, Visite
 from ._commun import enregistrer_et_rediriger, form_page, get_centre_for_user, onglet
 
 OUVERTES = Q(actions__statut__in=[ActionSuivi.Statut.A_FAIRE, ActionSuivi.Statut.EN_COURS])
@@ -94,15 +97,20 @@ def visite_export(request, fmt):
     return exporter(fmt, nom="visites-acm-lalp", colonnes=EXPORT_COLONNES, objets=objets)
 
 
-def _rapport(visite):
-    """What the visit page and its PDF show."""
+PANNEAU_RAPPORT = "centres/visites/includes/rapport.html"
+
+
+def _panneau(visite, user, *, refus=""):
+    """The report panel: latest generation, versions and the button for the team."""
     return {
         "visite": visite,
-        "centre": visite.centre,
-        "controle": visite.controle_encadrement(),
-        "checklist": [(visite._meta.get_field(nom).verbose_name, getattr(visite, nom)) for nom in Visite.CHECKLIST],
-        "actions": visite.actions.select_related("responsable"),
-        "today": timezone.localdate(),
+        "panneau_id": "rapport-visite",
+        "titre": "Rapport PDF de la visite",
+        "url_statut": reverse("centres:visite_rapport_statut", args=[visite.pk]),
+        "url_generer": reverse("centres:visite_rapport_generer", args=[visite.pk]),
+        "url_page": visite.get_absolute_url(),
+        "url_version": "centres:visite_rapport_telecharger",
+        **generations.contexte_panneau(visite.generations, visite.rapports, peut_generer=is_equipe(user), refus=refus),
     }
 
 
@@ -110,20 +118,55 @@ def _rapport(visite):
 @require_GET
 def visite_detail(request, pk):
     visite = _get_visite_for_user(request.user, pk)
-    context = _rapport(visite)
+    context = services.contexte_rapport(visite)
     context["documents"] = Document.objects.visibles_par(request.user).filter(visite=visite)
+    context.update(_panneau(visite, request.user))
     return render(request, "centres/visites/visite_detail.html", context)
+
+
+@access(read=EQUIPE, write=EQUIPE)
+@require_POST
+def visite_rapport_generate(request, pk):
+    """Queue the report's generation: the worker renders it, the panel polls until it ends."""
+    visite = _get_visite_for_user(request.user, pk)
+    services.demander_rapport(visite=visite, par=request.user)
+    if request.htmx:
+        return render(request, PANNEAU_RAPPORT, _panneau(visite, request.user))
+    messages.success(request, "Génération du rapport PDF demandée : il apparaît ci-dessous dès qu'il est prêt.")
+    return redirect(visite)
+
+
+@access(read=LECTEURS_VISITES)
+@require_GET
+def visite_rapport_status(request, pk):
+    """The report panel alone (htmx polls it while a generation is pending or running)."""
+    visite = _get_visite_for_user(request.user, pk)
+    return render(request, PANNEAU_RAPPORT, _panneau(visite, request.user))
+
+
+def _telecharger(version):
+    visite = version.visite
+    nom = f"visite-{slugify(visite.centre.libelle_court)}-{visite.date:%Y-%m-%d}-v{version.numero}.pdf"
+    return fichier_prive(version.fichier, nom=nom, type_mime="application/pdf")
+
+
+@access(read=LECTEURS_VISITES)
+@require_GET
+def visite_rapport_download(request, pk):
+    versions = VersionRapport.objects.filter(visite__in=_visites(request.user)).select_related("visite__centre")
+    return _telecharger(get_object_or_404(versions, pk=pk))
 
 
 @access(read=LECTEURS_VISITES)
 @require_GET
 def visite_pdf(request, pk):
+    """The report's former address: its latest version, or the visit page while none exists."""
     visite = _get_visite_for_user(request.user, pk)
-    pdf = render_pdf("pdf/visite.html", {**_rapport(visite), "imprime_le": timezone.localtime()})
-    nom = f"visite-{slugify(visite.centre.libelle_court)}-{visite.date:%Y-%m-%d}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{nom}"'
-    return response
+    version = visite.rapports.first()
+    if version is None:
+        messages.info(request, "Aucun rapport PDF n'a encore été généré pour cette visite.")
+        return redirect(visite)
+    return _telecharger(version)
 
 
 def _avertir_si_non_conforme(request, visite):

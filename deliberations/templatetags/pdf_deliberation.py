@@ -2,28 +2,31 @@
 `{% load pdf_deliberation %}{% panneau_pdf deliberation %}`."""
 
 from django import template
+from django.urls import reverse
 
 from comptes.permissions import is_equipe
-
-from ..models import GenerationPdf
+from roubaix_cs import generations
 
 register = template.Library()
-
-EN_COURS = (GenerationPdf.Statut.EN_ATTENTE, GenerationPdf.Statut.EN_COURS)
 
 
 def contexte_panneau(deliberation, user, *, refus=""):
     """Latest generation, versions (newest first) and what the user may do, in two queries."""
-    generation = deliberation.generations.select_related("demandee_par").first()
-    en_cours = generation is not None and generation.statut in EN_COURS
     return {
         "deliberation": deliberation,
-        "generation": generation,
-        "versions": list(deliberation.versions.select_related("generee_par")),
-        "en_cours": en_cours,
+        "panneau_id": "pdf-deliberation",
+        "titre": "PDF de la délibération",
+        "url_statut": reverse("deliberations:pdf_statut", args=[deliberation.pk]),
+        "url_generer": reverse("deliberations:pdf_generer", args=[deliberation.pk]),
+        "url_page": deliberation.get_absolute_url(),
+        "url_version": "deliberations:pdf_telecharger",
         # The voted PDF is frozen: no new version once the vote is recorded.
-        "peut_generer": is_equipe(user) and not deliberation.votee and not en_cours,
-        "refus": refus,
+        **generations.contexte_panneau(
+            deliberation.generations,
+            deliberation.versions,
+            peut_generer=is_equipe(user) and not deliberation.votee,
+            refus=refus,
+        ),
     }
 
 

@@ -114,14 +114,14 @@ def visite():
     visite = VisiteFactory()
     pages = [
         Page(f"{name} {persona}", reverse(name, args=[visite.pk]))
-        for name in ["centres:visite_detail", "centres:visite_pdf"]
+        for name in ["centres:visite_detail", "centres:visite_rapport_statut"]
         for persona in ["agent", "elu"]
     ]
     with time_machine.travel(JOUR):
         return mesurer(pages, lambda n: _grow_visit(visite, n), lecteurs("agent", "elu"))
 
 
-@pytest.mark.parametrize("name", ["centres:visite_detail", "centres:visite_pdf"])
+@pytest.mark.parametrize("name", ["centres:visite_detail", "centres:visite_rapport_statut"])
 @pytest.mark.parametrize("persona", ["agent", "elu"])
 def test_visit_page_queries_do_not_grow_with_its_actions(visite, persona, name):
     verifier(visite, f"{name} {persona}")

@@ -8,7 +8,6 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
-from pypdf import PdfReader
 
 from centres.models import ActionSuivi, Visite
 from roubaix_cs.sources_legales import CASF_DIRECTION as DIRECTION
@@ -234,7 +233,8 @@ def test_the_visit_page_shows_the_check_the_checklist_and_the_actions(client, ag
     assert "Photo du registre" in page
     assert page.count("En retard") == 1  # the open overdue action only, not the one done late
     assert "Modifier la visite" in page and "Ajouter une action de suivi" in page
-    assert reverse("centres:visite_pdf", args=[visite.pk]) in page
+    assert reverse("centres:visite_rapport_generer", args=[visite.pk]) in page
+    assert "Générer le rapport PDF" in page
 
 
 def test_elus_read_visits_without_edit_buttons(client, elu):
@@ -244,14 +244,14 @@ def test_elus_read_visits_without_edit_buttons(client, elu):
     response = client.get(reverse("centres:visite_detail", args=[visite.pk]))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Rapport PDF" in page
+    assert "Rapport PDF de la visite" in page
     for bouton in (
         "Modifier la visite",
         "Ajouter une action de suivi",
         reverse("centres:action_creer", args=[visite.pk]),
+        "Générer le rapport PDF",
     ):
         assert bouton not in page
-    assert client.get(reverse("centres:visite_pdf", args=[visite.pk])).status_code == 200
 
 
 def test_partners_are_refused_visit_pages(client, partenaire_caf, centre_caf):
@@ -387,26 +387,6 @@ def test_the_visit_export_in_xlsx(client, agent):
     response = client.get(reverse("centres:visite_export", kwargs={"fmt": "xlsx"}))
     assert response.status_code == 200
     assert response.content[:2] == b"PK"
-
-
-def test_the_visit_report_is_a_pdf_with_the_check_and_its_reasons(client, agent):
-    centre = CentreFactory(nom="Centre social de l'Épeule", nom_court="CS Épeule")
-    visite = VisiteFactory(centre=centre, sous_encadree=True, pai=False, observations="Registre incomplet.")
-    ActionSuiviFactory(visite=visite, libelle="Recruter un animateur qualifié")
-    client.force_login(agent)
-    response = client.get(reverse("centres:visite_pdf", args=[visite.pk]))
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'inline; filename="visite-cs-epeule-2026-07-15.pdf"'
-    assert response.content.startswith(b"%PDF")
-    reader = PdfReader(io.BytesIO(response.content))
-    assert len(reader.pages) <= 2
-    texte = " ".join(" ".join(page.extract_text().split()) for page in reader.pages).replace("\u00a0", " ")
-    assert "Centre social de l'Épeule" in texte
-    assert "Non conforme" in texte
-    assert f"Encadrement insuffisant : 3 présent(s) pour 4 requis {INSUFFISANT}" in texte
-    assert "16 de moins de 6 ans" in texte
-    assert "Recruter un animateur qualifié" in texte
-    assert "Registre incomplet." in texte
 
 
 def test_the_navigation_shows_visits_to_the_team_and_the_elus_only(client, agent, elu, partenaire_caf):

@@ -8,9 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from xlsxwriter import Workbook
 
 # Rows read from the database per fetch: the export never holds the whole list as model instances.
 PAQUET = 2000
@@ -23,24 +21,55 @@ FORMATS = {
 }
 
 
-def _cellule(value):
+def _texte(value, fuseau):
+    """A CSV cell: dates and decimals written the French way."""
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).replace(tzinfo=None)
-    if isinstance(value, (datetime.date, int, float, Decimal)):
+    if isinstance(value, str):
         return value
-    return str(value)
-
-
-def _texte(value):
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+        return value.astimezone(fuseau).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, Decimal):
         return str(value).replace(".", ",")
-    return "" if value is None else str(value)
+    return str(value)
+
+
+def _ecrire_xlsx(objets, titres, getters, nom, fichier):
+    """XlsxWriter in constant-memory mode (each row goes to disk as it comes; several times as fast as
+    openpyxl's write-only mode): numbers stay numbers, dates are dates shown the French way."""
+    workbook = Workbook(fichier, {"constant_memory": True})
+    sheet = workbook.add_worksheet(nom[:31])
+    fuseau = timezone.get_current_timezone()
+    texte, nombre, date = sheet.write_string, sheet.write_number, sheet.write_datetime
+    jour = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    horodatage = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+    # type of the value -> (write method, cell format); any other type is written as its text.
+    par_type = {
+        str: (texte, None),
+        int: (nombre, None),
+        float: (nombre, None),
+        Decimal: (nombre, None),
+        bool: (sheet.write_boolean, None),
+        datetime.date: (date, jour),
+        datetime.datetime: (date, horodatage),
+    }
+    gras = workbook.add_format({"bold": True})
+    for colonne, titre in enumerate(titres):
+        texte(0, colonne, titre, gras)
+    for ligne, obj in enumerate(_lignes(objets), start=1):
+        for colonne, get in enumerate(getters):
+            value = get(obj)
+            if value is None:
+                continue
+            ecrire, format_ = par_type.get(type(value)) or (texte, None)
+            if format_ is horodatage:
+                value = value.astimezone(fuseau).replace(tzinfo=None)
+            elif ecrire is texte:
+                value = str(value)
+            ecrire(ligne, colonne, value, format_)
+    workbook.close()
 
 
 def lien_absolu(request, vue):
@@ -51,6 +80,12 @@ def lien_absolu(request, vue):
     return lambda pk: f"{avant}{pk}{apres}"
 
 
+def libelles(objets):
+    """{pk: str(obj)}, in one query: an export reading its rows with `values_list` names the few
+    related objects (users, budget lines) once, as their `__str__` does, not once per row."""
+    return {obj.pk: str(obj) for obj in objets}
+
+
 def _lignes(objets):
     """The objects one fetch of PAQUET rows at a time (prefetches included, Django >= 4.1)."""
     return objets.iterator(chunk_size=PAQUET) if isinstance(objets, QuerySet) else objets
@@ -58,31 +93,21 @@ def _lignes(objets):
 
 def exporter(fmt, *, nom, colonnes, objets):
     """`colonnes` is a list of (title, function(obj) -> value); `objets` a queryset, read in chunks, or
-    any iterable. XLSX in write-only mode: dates and numbers stay typed cells."""
+    any iterable. In the XLSX file dates and numbers stay typed cells."""
     if fmt not in FORMATS:
         raise Http404("Format d'export inconnu.")
     filename = f"{nom}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     response = HttpResponse(content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     titres = [titre for titre, _ in colonnes]
+    getters = [get for _, get in colonnes]
     if fmt == "csv":
         # BOM and semicolons: what French spreadsheet software opens without an import wizard.
         response.write("\ufeff")
         writer = csv.writer(response, delimiter=";")
         writer.writerow(titres)
-        getters = [get for _, get in colonnes]
-        writer.writerows([_texte(get(obj)) for get in getters] for obj in _lignes(objets))
+        fuseau = timezone.get_current_timezone()
+        writer.writerows([_texte(get(obj), fuseau) for get in getters] for obj in _lignes(objets))
         return response
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(nom[:31])
-    entetes = []
-    for titre in titres:
-        cell = WriteOnlyCell(sheet, value=titre)
-        cell.font = Font(bold=True)
-        entetes.append(cell)
-    sheet.append(entetes)
-    getters = [get for _, get in colonnes]
-    for obj in _lignes(objets):
-        sheet.append([_cellule(get(obj)) for get in getters])
-    workbook.save(response)
+    _ecrire_xlsx(objets, titres, getters, nom, response)
     return response

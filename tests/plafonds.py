@@ -12,10 +12,9 @@ PLAFONDS = {
     "comptes:detail responsable": 8,  # + its locked logins, the history, its authors, the organisations it names
     "comptes:detail agent": 8,
     # Centres
-    "accueil agent": 24,  # + the to-dos of each app (one count each, roubaix_cs/todos.py); each section: count + first rows
+    "accueil agent": 22,  # + the to-dos of each app (one count each, roubaix_cs/todos.py)
     "accueil elu": 15,
     "accueil partenaire_caf": 15,
-    "pilotage:echeances agent": 13,  # every app's deadlines (roubaix_cs/deadlines.py) and the centres followed
     "centres:liste agent": 8,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 7,
@@ -54,10 +53,10 @@ PLAFONDS = {
     "centres:visite_export xlsx elu": 6,
     "centres:visite_export csv agent": 6,
     "centres:visite_export csv elu": 6,
-    "centres:visite_detail agent": 10,
-    "centres:visite_detail elu": 10,
-    "centres:visite_rapport_statut agent": 8,
-    "centres:visite_rapport_statut elu": 8,
+    "centres:visite_detail agent": 8,
+    "centres:visite_detail elu": 8,
+    "centres:visite_pdf agent": 7,
+    "centres:visite_pdf elu": 7,
     # Premises, works, documents
     "centres:local_liste agent": 8,
     "centres:local_liste regisseur": 8,
@@ -78,8 +77,8 @@ PLAFONDS = {
     "centres:local_export xlsx agent": 5,
     "centres:travaux_export csv agent": 5,
     "centres:travaux_export xlsx agent": 5,
-    "centres:document_export csv agent": 5,
-    "centres:document_export xlsx agent": 5,
+    "centres:document_export csv agent": 6,
+    "centres:document_export xlsx agent": 6,
     "centres:document_telecharger agent": 5,
     "centres:local_detail agent": 11,
     "centres:local_detail regisseur": 10,
@@ -99,8 +98,8 @@ PLAFONDS = {
     # Subventions
     "subventions:liste agent": 10,  # + the « instruite par » filter choices
     "subventions:liste elu": 10,
-    "subventions:export csv agent": 5,
-    "subventions:export xlsx agent": 5,
+    "subventions:export csv agent": 8,
+    "subventions:export xlsx agent": 8,
     "subventions:detail agent": 31,
     "subventions:detail responsable": 31,
     "subventions:detail elu": 31,

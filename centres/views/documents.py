@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from comptes.models import User
 from comptes.permissions import EQUIPE, LECTEURS_DOCUMENTS, access
-from roubaix_cs.exports import exporter, lien_absolu
+from roubaix_cs.exports import exporter, libelles, lien_absolu
 from roubaix_cs.listes import page_de_liste
 from roubaix_cs.telechargements import fichier_prive
 
@@ -30,28 +31,35 @@ def document_list(request):
     return render(request, "centres/documents/document_list.html", {**context, "today": timezone.localdate()})
 
 
+TYPES = dict(Document.Type.choices)
+
+
 @access(read=LECTEURS_DOCUMENTS)
 @require_GET
 def document_export(request, fmt):
     today = timezone.localdate()
     telecharger = lien_absolu(request, "centres:document_telecharger")  # Document.get_absolute_url
+    documents = _documents_filtres(request).qs
+    deposants = libelles(User.objects.filter(pk__in=documents.values("depose_par")))
     colonnes = [
-        ("Centre", lambda d: d.centre or "Ville"),
-        ("Type", lambda d: d.get_type_display()),
+        ("Centre", lambda d: d.centre__nom or "Ville"),
+        ("Type", lambda d: TYPES[d.type]),
         ("Titre", lambda d: d.titre),
         ("Exercice", lambda d: d.annee),
         ("Valide du", lambda d: d.valide_du),
         ("Valide jusqu'au", lambda d: d.valide_au),
-        ("Expiré", lambda d: "Oui" if d.expire(today) else "Non"),
+        ("Expiré", lambda d: "Oui" if Document.expire(d, today) else "Non"),  # the row has its valide_au
         ("Nom du fichier", lambda d: d.nom_original),
         ("Type de fichier", lambda d: d.type_mime),
         ("Taille (octets)", lambda d: d.taille),
         ("Empreinte SHA-256", lambda d: d.sha256),
-        ("Déposé par", lambda d: d.depose_par),
+        ("Déposé par", lambda d: deposants[d.depose_par_id]),
         ("Déposé le", lambda d: d.depose_le),
         ("Lien de téléchargement", lambda d: telecharger(d.pk)),
     ]
-    return exporter(fmt, nom="documents", colonnes=colonnes, objets=_documents_filtres(request).qs)
+    champs = ["pk", "centre__nom", "type", "titre", "annee", "valide_du", "valide_au", "nom_original", "type_mime"]
+    lignes = documents.values_list(*champs, "taille", "sha256", "depose_par_id", "depose_le", named=True)
+    return exporter(fmt, nom="documents", colonnes=colonnes, objets=lignes)
 
 
 @access(read=EQUIPE, write=EQUIPE)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from centres.models import Agrement, Centre, Document
 from centres.services import PIECES_DU_DOSSIER, pieces_du_centre
+from comptes.models import User
 from comptes.permissions import (
     EQUIPE,
     LECTEURS_SUBVENTIONS,
@@ -21,7 +22,7 @@ from comptes.permissions import (
     is_responsable,
 )
 from conventions.services import aide_annuelle
-from roubaix_cs.exports import exporter
+from roubaix_cs.exports import exporter, libelles
 from roubaix_cs.history import evenements
 from roubaix_cs.lecture import lisible
 from roubaix_cs.listes import page_de_liste
@@ -30,7 +31,16 @@ from roubaix_cs.vues import enregistrer_et_rediriger, form_page
 from .. import services
 from ..filters import DemandeFilter
 from ..forms import DemandeForm, InstructionForm
-from ..models import ZERO, CompteRenduFinancier, DemandeSubvention, LigneCRF, Versement, echeance_crf
+from ..models import (
+    ZERO,
+    CompteRenduFinancier,
+    DemandeSubvention,
+    Dispositif,
+    LigneBudgetaire,
+    LigneCRF,
+    Versement,
+    echeance_crf,
+)
 from ..permissions import can_edit_demande, can_put_demande_on_deliberation
 
 S = DemandeSubvention.Statut
@@ -64,34 +74,64 @@ def demande_list(request):
     )
 
 
-EXPORT_COLONNES = [
-    ("Centre", lambda d: d.centre.nom),
-    ("Exercice", lambda d: d.annee),
-    ("Nature", lambda d: d.get_nature_display()),
-    ("Dispositif", lambda d: d.dispositif or ""),
-    ("Objet", lambda d: d.objet),
-    ("Reçue le", lambda d: d.date_reception),
-    ("Statut", lambda d: d.get_statut_display()),
-    ("Montant demandé", lambda d: d.montant_demande),
-    ("Montant proposé", lambda d: d.montant_propose),
-    ("Imputation", lambda d: d.ligne_budgetaire or ""),
-    ("Montant voté", lambda d: d.montant_vote),
-    ("Délibération", lambda d: d.deliberation_numero),
-    ("Votée le", lambda d: d.date_vote),
-    ("Exécutoire le", lambda d: d.date_executoire),
-    # A sum computed by the database: SQLite returns it unrounded.
-    ("Versé", lambda d: d.total_verse.quantize(CENTIME)),
-    ("Instruite par", lambda d: d.referent or ""),
+NATURES = dict(DemandeSubvention.Nature.choices)
+STATUTS = dict(DemandeSubvention.Statut.choices)
+# The export reads rows (values_list), not model instances: these are its fields.
+EXPORT_CHAMPS = [
+    "centre__nom",
+    "annee",
+    "nature",
+    "dispositif_id",
+    "objet",
+    "date_reception",
+    "statut",
+    "montant_demande",
+    "montant_propose",
+    "ligne_budgetaire_id",
+    "montant_vote",
+    "deliberation_numero",
+    "date_vote",
+    "date_executoire",
+    "total_verse",
+    "referent_id",
+    "note_analyse",
 ]
-EXPORT_NOTE = ("Note d'analyse (interne)", lambda d: d.note_analyse)
+
+
+def _colonnes_export(demandes, note):
+    """The columns of the export; the related objects named once each (users, schemes, budget lines)."""
+    dispositifs = libelles(Dispositif.objects.filter(pk__in=demandes.values("dispositif")))
+    lignes = libelles(LigneBudgetaire.objects.filter(pk__in=demandes.values("ligne_budgetaire")))
+    referents = libelles(User.objects.filter(pk__in=demandes.values("referent")))
+    colonnes = [
+        ("Centre", lambda d: d.centre__nom),
+        ("Exercice", lambda d: d.annee),
+        ("Nature", lambda d: NATURES[d.nature]),
+        ("Dispositif", lambda d: dispositifs.get(d.dispositif_id, "")),
+        ("Objet", lambda d: d.objet),
+        ("Reçue le", lambda d: d.date_reception),
+        ("Statut", lambda d: STATUTS[d.statut]),
+        ("Montant demandé", lambda d: d.montant_demande),
+        ("Montant proposé", lambda d: d.montant_propose),
+        ("Imputation", lambda d: lignes.get(d.ligne_budgetaire_id, "")),
+        ("Montant voté", lambda d: d.montant_vote),
+        ("Délibération", lambda d: d.deliberation_numero),
+        ("Votée le", lambda d: d.date_vote),
+        ("Exécutoire le", lambda d: d.date_executoire),
+        # A sum computed by the database: SQLite returns it unrounded.
+        ("Versé", lambda d: d.total_verse.quantize(CENTIME)),
+        ("Instruite par", lambda d: referents.get(d.referent_id, "")),
+    ]
+    return colonnes + ([("Note d'analyse (interne)", lambda d: d.note_analyse)] if note else [])
 
 
 @access(read=LECTEURS_SUBVENTIONS)
 @require_GET
 def demande_export(request, fmt):
     note = lisible(request.user, DemandeSubvention, "note_analyse")  # the rule of the page and its history
-    colonnes = EXPORT_COLONNES + ([EXPORT_NOTE] if note else [])
-    return exporter(fmt, nom="demandes-de-subvention", colonnes=colonnes, objets=_demandes_filtrees(request).qs)
+    demandes = _demandes_filtrees(request).qs
+    lignes = demandes.values_list(*EXPORT_CHAMPS, named=True)
+    return exporter(fmt, nom="demandes-de-subvention", colonnes=_colonnes_export(demandes, note), objets=lignes)
 
 
 def _annee_par_defaut(jour):

@@ -12,9 +12,10 @@ PLAFONDS = {
     "comptes:detail responsable": 8,  # + its locked logins, the history, its authors, the organisations it names
     "comptes:detail agent": 8,
     # Centres
-    "accueil agent": 22,  # + the to-dos of each app (one count each, roubaix_cs/todos.py)
+    "accueil agent": 24,  # + the to-dos of each app (one count each, roubaix_cs/todos.py); each section: count + first rows
     "accueil elu": 15,
     "accueil partenaire_caf": 15,
+    "pilotage:echeances agent": 13,  # every app's deadlines (roubaix_cs/deadlines.py) and the centres followed
     "centres:liste agent": 8,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 7,
@@ -53,10 +54,10 @@ PLAFONDS = {
     "centres:visite_export xlsx elu": 6,
     "centres:visite_export csv agent": 6,
     "centres:visite_export csv elu": 6,
-    "centres:visite_detail agent": 8,
-    "centres:visite_detail elu": 8,
-    "centres:visite_pdf agent": 7,
-    "centres:visite_pdf elu": 7,
+    "centres:visite_detail agent": 10,
+    "centres:visite_detail elu": 10,
+    "centres:visite_rapport_statut agent": 8,
+    "centres:visite_rapport_statut elu": 8,
     # Premises, works, documents
     "centres:local_liste agent": 8,
     "centres:local_liste regisseur": 8,

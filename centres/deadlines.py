@@ -2,9 +2,9 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 
 from roubaix_cs.deadlines import Deadline
+from roubaix_cs.liens import chemins
 from roubaix_cs.seuils import AGREMENT_ALERTES_MOIS, COMMISSION_SECURITE_ALERTE_JOURS, DOCUMENT_ALERTE_JOURS
 
 from .models import ActionSuivi, Agrement, Centre, Document, Local, date_limite_ag, exercices_sans_ag
@@ -37,20 +37,22 @@ def upcoming(today: datetime.date) -> list[Deadline]:
     ]
 
 
-def _onglet(centre_id, code):
-    return reverse("centres:detail", args=[centre_id]) + f"?onglet={code}"
+def _onglet(code):
+    """function(centre pk) -> the path of that tab of the centre's page, reversed once."""
+    return chemins("centres:detail", f"?onglet={code}")
 
 
 def _assemblees(today):
     """The AG approving year N is due by 30 June N+1 (governance signal of the Cellule de veille)."""
     centres = Centre.objects.exclude(statut=Centre.Statut.FERME)
     noms = dict(centres.values_list("pk", "nom_court"))
+    onglet = _onglet("assemblees")
     return [
         Deadline(
             due=date_limite_ag(exercice),
             kind="ag_non_tenue",
             label=f"{noms[pk] or 'Centre'} — assemblée générale de l'exercice {exercice} non tenue",
-            url=_onglet(pk, "assemblees"),
+            url=onglet(pk),
             threshold=str(exercice),
             object_key=f"centres.centre:{pk}",
             centre_id=pk,
@@ -62,12 +64,13 @@ def _assemblees(today):
 def _actions(today):
     """Open follow-up actions of the visits, with their due date (overdue ones included)."""
     actions = ActionSuivi.objects.ouvertes().select_related("visite__centre")
+    visite = chemins("centres:visite_detail")  # Visite.get_absolute_url
     return [
         Deadline(
             due=action.echeance,
             kind="action_visite",
             label=f"{action.visite.centre.libelle_court} — {action.libelle} ({action.visite})",
-            url=action.visite.get_absolute_url(),
+            url=visite(action.visite_id),
             threshold="echeance",
             object_key=f"centres.actionsuivi:{action.pk}",
             centre_id=action.visite.centre_id,
@@ -87,12 +90,13 @@ def _documents(today):
         .exclude(Exists(plus_recent))
         .select_related("centre")
     )
+    onglet = _onglet("documents")
     return [
         Deadline(
             due=document.valide_au,
             kind="document_expiration",
             label=f"{document.centre.libelle_court} — fin de validité : {document.get_type_display().lower()}",
-            url=_onglet(document.centre_id, "documents"),
+            url=onglet(document.centre_id),
             threshold=f"J-{DOCUMENT_ALERTE_JOURS}",
             object_key=f"centres.document:{document.pk}",
             centre_id=document.centre_id,
@@ -106,12 +110,13 @@ def _commissions(today):
     """Next visit of the safety commission (ERP) of the premises."""
     horizon = today + datetime.timedelta(days=COMMISSION_SECURITE_ALERTE_JOURS)
     locaux = Local.objects.filter(commission_prochaine__isnull=False, commission_prochaine__lte=horizon)
+    fiche = chemins("centres:local_detail")  # Local.get_absolute_url
     return [
         Deadline(
             due=local.commission_prochaine,
             kind="commission_securite",
             label=f"{local.nom} — visite de la commission de sécurité",
-            url=local.get_absolute_url(),
+            url=fiche(local.pk),
             threshold=f"J-{COMMISSION_SECURITE_ALERTE_JOURS}",
             object_key=f"centres.local:{local.pk}",
             centre_id=local.centre_id,
@@ -133,21 +138,23 @@ def _agrements(today):
         Agrement.objects.accordes()
         .exclude(centre__statut=Centre.Statut.FERME)
         .exclude(Exists(successeur))
-        .select_related("centre")
+        .values_list("pk", "type", "fin", "centre_id", "centre__nom_court", "centre__nom", named=True)
     )
+    onglet = _onglet("agrements")
     deadlines = []
     for agrement in agrements:
-        centre = agrement.centre
+        # Centre.libelle_court, from the row
+        libelle = agrement.centre__nom_court or agrement.centre__nom
 
-        def deadline(due, kind, label, threshold, agrement=agrement, centre=centre):
+        def deadline(due, kind, label, threshold, agrement=agrement, libelle=libelle):
             return Deadline(
                 due=due,
                 kind=kind,
-                label=f"{centre.libelle_court} — {label}",
-                url=_onglet(centre.pk, "agrements"),
+                label=f"{libelle} — {label}",
+                url=onglet(agrement.centre_id),
                 threshold=threshold,
                 object_key=f"centres.agrement:{agrement.pk}",
-                centre_id=centre.pk,
+                centre_id=agrement.centre_id,
             )
 
         etapes = [(agrement.fin - relativedelta(months=mois), mois) for mois in AGREMENT_ALERTES_MOIS]

@@ -6,14 +6,13 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from xlsxwriter import Workbook
 
+from . import liens
+
 # Rows read from the database per fetch: the export never holds the whole list as model instances.
 PAQUET = 2000
-# A stand-in id, reversed once to build every row's URL (see `lien_absolu`).
-_REPERE = 987654321
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -75,9 +74,7 @@ def _ecrire_xlsx(objets, titres, getters, nom, fichier):
 def lien_absolu(request, vue):
     """function(pk) -> the absolute URL of the view `vue` for that object: `reverse()` and the host are
     computed once for the whole export, not once per row."""
-    modele = request.build_absolute_uri(reverse(vue, args=[_REPERE]))
-    avant, _, apres = modele.rpartition(str(_REPERE))
-    return lambda pk: f"{avant}{pk}{apres}"
+    return liens.gabarit(request.build_absolute_uri(liens.chemin_du_repere(vue)))
 
 
 def libelles(objets):

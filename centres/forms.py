@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from comptes.models import Organisation
+from roubaix_cs.autocompletion import CasesRecherche
 from roubaix_cs.forms import ChoixModeles, dates_natives
 from roubaix_cs.locking import VersionForm
 from roubaix_cs.seuils import DOCUMENT_TAILLE_MAX_OCTETS
@@ -19,7 +20,7 @@ class CentreForm(VersionForm):
         label="Partenaires ayant accès à la fiche",
         queryset=Organisation.objects.exclude(nature=Organisation.Nature.ASSOCIATION),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CasesRecherche,
         help_text="Les comptes partenaires de ces organisations pourront consulter les données publiques du centre.",
     )
 

@@ -9,6 +9,7 @@ EXPORT = r"export\.(?P<fmt>csv|xlsx)$"
 urlpatterns = [
     # Centres, agréments, contacts
     path("", fiche.centre_list, name="liste"),
+    path("autocompletion/", fiche.centre_autocompletion, name="autocompletion"),
     re_path(rf"^{EXPORT}", fiche.centre_export, name="export"),
     path("nouveau/", fiche.centre_create, name="creer"),
     path("<int:pk>/", fiche.centre_detail, name="detail"),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("actions/<int:pk>/modifier/", visites.action_update, name="action_modifier"),
     # Locaux et travaux
     path("locaux/", locaux.local_list, name="local_liste"),
+    path("locaux/autocompletion/", locaux.local_autocompletion, name="local_autocompletion"),
     re_path(rf"^locaux/{EXPORT}", locaux.local_export, name="local_export"),
     path("locaux/nouveau/", locaux.local_create, name="local_creer"),
     path("locaux/<int:pk>/", locaux.local_detail, name="local_detail"),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("connexions-bloquees/debloquer/", views_securite.debloquer, name="debloquer"),
     # Accounts managed by the service
     path("", views.compte_list, name="liste"),
+    path("organisations/autocompletion/", views.organisation_autocompletion, name="organisation_autocompletion"),
     path("export/<str:fmt>/", views.compte_export, name="export"),
     path("nouveau/", views.compte_create, name="creer"),
     path("<int:pk>/", views.compte_detail, name="detail"),

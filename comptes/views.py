@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from roubaix_cs.autocompletion import suggestions
 from roubaix_cs.exports import exporter
 from roubaix_cs.history import evenements
 from roubaix_cs.listes import page_de_liste
@@ -13,7 +14,7 @@ from roubaix_cs.vues import form_page
 from . import services
 from .filters import CompteFilter
 from .forms import CompteCreationForm, CompteForm, MotifForm
-from .models import User
+from .models import Organisation, User
 from .permissions import GESTION_COMPTES, LECTEURS_COMPTES, TOUS, access, can_manage_comptes, public
 from .retention import est_anonymise
 from .securite import blocages_en_cours, minutes_restantes
@@ -65,6 +66,13 @@ def _comptes_filtres(request):
 def compte_list(request):
     context = page_de_liste(request, _comptes_filtres(request))
     return render(request, "comptes/compte_list.html", {**context, "peut_gerer": can_manage_comptes(request.user)})
+
+
+@access(read=LECTEURS_COMPTES)
+@require_GET
+def organisation_autocompletion(request):
+    """The organisations of a search field: the service's business, like the list of accounts."""
+    return suggestions(request, Organisation.objects.order_by("nom"))
 
 
 EXPORT_COLONNES = [

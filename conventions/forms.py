@@ -2,6 +2,7 @@ from django import forms
 
 from centres.models import Document, Local
 from comptes.models import Organisation
+from roubaix_cs.autocompletion import CasesRecherche
 from roubaix_cs.forms import ModelFormFr
 from roubaix_cs.locking import VersionForm
 from roubaix_cs.sources_legales import CIRCULAIRE_CPO
@@ -27,7 +28,7 @@ class ConventionForm(VersionForm):
             "notes_internes",
         ]
         widgets = {
-            "locaux": forms.CheckboxSelectMultiple,
+            "locaux": CasesRecherche,
             "juridique_remarques": forms.Textarea(attrs={"rows": 3}),
             "notes_internes": forms.Textarea(attrs={"rows": 3}),
         }

@@ -3,6 +3,8 @@ import django_filters.fields
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from .autocompletion import Recherche, SelectRecherche, resoudre
+
 # The largest id a database column holds (a 64-bit integer): a bigger one is no choice at all, and
 # SQLite would raise OverflowError binding it instead of finding no row.
 ID_MAX = 2**63 - 1
@@ -14,16 +16,30 @@ def _id_hors_bornes(valeur):
 
 
 class ChoixModele(forms.ModelChoiceField):
-    """A ModelChoiceField for which an id out of any database's range is an invalid choice."""
+    """A ModelChoiceField for which an id out of any database's range is an invalid choice; a big list
+    is a search field (roubaix_cs.autocompletion), whose term sent without JavaScript is resolved here."""
+
+    widget = SelectRecherche
 
     def to_python(self, value):
+        if isinstance(value, Recherche):
+            return resoudre(self.queryset, value)
         if value not in self.empty_values and _id_hors_bornes(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
 
 class ChoixModeles(forms.ModelMultipleChoiceField):
-    """A ModelMultipleChoiceField for which an id out of any database's range is an invalid choice."""
+    """A ModelMultipleChoiceField for which an id out of any database's range is an invalid choice; with
+    the CasesRecherche widget, a search term sent without JavaScript adds the one record it designates."""
+
+    def clean(self, value):
+        if isinstance(value, (list, tuple)) and any(isinstance(v, Recherche) for v in value):
+            valeurs = [v for v in value if not isinstance(v, Recherche)]
+            for terme in (v for v in value if isinstance(v, Recherche)):
+                valeurs.append(str(resoudre(self.queryset, terme).pk))
+            value = valeurs
+        return super().clean(value)
 
     def _check_values(self, value):
         for valeur in value if isinstance(value, (list, tuple)) else []:

@@ -151,6 +151,7 @@ MATRIX = {
     ),
     # Accounts managed by the service (a target account: an élu's, active or closed).
     "comptes:liste": Rule(get=STAFF_ONLY, post=NO_WRITE),
+    "comptes:organisation_autocompletion": Rule(get=STAFF_ONLY, post=NO_WRITE),
     "comptes:export": Rule(get=STAFF_ONLY, post=NO_WRITE, kwargs=_fmt),
     "comptes:detail": Rule(get=STAFF_ONLY, post=NO_WRITE, kwargs=_compte_elu),
     "comptes:creer": Rule(get=RESPONSABLE_FORM, post=RESPONSABLE_FORM),
@@ -169,6 +170,7 @@ MATRIX = {
     # The invitation link is public: a link no longer valid says so, to anyone.
     "comptes:invitation": Rule(get=(200,) * 7, post=(200,) * 7, kwargs=lambda w: {"uidb64": "MQ", "token": "perime"}),
     "centres:liste": Rule(get=READ_ALL, post=NO_WRITE),
+    "centres:autocompletion": Rule(get=READ_ALL, post=NO_WRITE),
     "centres:export": Rule(get=READ_ALL, post=NO_WRITE, kwargs=lambda w: {"fmt": "csv"}),
     "centres:creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
     "centres:detail": Rule(
@@ -224,6 +226,7 @@ MATRIX = {
     ),
     # Locaux et travaux
     "centres:local_liste": Rule(get=READ_LOCAUX, post=NO_WRITE),
+    "centres:local_autocompletion": Rule(get=READ_LOCAUX, post=NO_WRITE),
     "centres:local_export": Rule(get=READ_LOCAUX, post=NO_WRITE, kwargs=_fmt),
     "centres:local_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
     "centres:local_detail": Rule(get=READ_LOCAUX, post=NO_WRITE, kwargs=_pk(LocalFactory, centre="centre")),

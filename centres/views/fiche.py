@@ -16,6 +16,7 @@ from comptes.permissions import (
     can_see_visites,
     is_equipe,
 )
+from roubaix_cs.autocompletion import suggestions
 from roubaix_cs.exports import exporter
 from roubaix_cs.extensions import onglets_centre
 from roubaix_cs.history import evenements
@@ -63,6 +64,13 @@ def _centres_filtres(request):
 def centre_list(request):
     context = page_de_liste(request, _centres_filtres(request))
     return render(request, "centres/centre_list.html", {**context, "today": timezone.localdate()})
+
+
+@access(read=TOUS)
+@require_GET
+def centre_autocompletion(request):
+    """The centres of a search field, scoped like the list."""
+    return suggestions(request, Centre.objects.visibles_par(request.user).order_by(Lower("nom"), "pk"))
 
 
 EXPORT_COLONNES = [

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from comptes.permissions import EQUIPE, LECTEURS_LOCAUX, access, can_see_documents
+from roubaix_cs.autocompletion import suggestions
 from roubaix_cs.exports import exporter
 from roubaix_cs.history import evenements
 from roubaix_cs.listes import page_de_liste
@@ -31,6 +32,13 @@ def local_list(request):
     context = page_de_liste(request, filtre)
     context.update(totaux=filtre.qs.totaux(), today=timezone.localdate(), seuil_convention=SEUIL_CONVENTION)
     return render(request, "centres/locaux/local_list.html", context)
+
+
+@access(read=LECTEURS_LOCAUX)
+@require_GET
+def local_autocompletion(request):
+    """The premises of a search field, scoped like the list."""
+    return suggestions(request, Local.objects.visibles_par(request.user).select_related("centre").order_by("nom", "pk"))
 
 
 LOCAL_COLONNES = [

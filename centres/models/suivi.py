@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -342,11 +342,12 @@ def exercices_sans_ag(centres, jour):
     if jour <= date_limite_ag(exercice):
         exercice -= 1
     tenue = AssembleeGenerale.objects.filter(
-        centre=OuterRef("pk"),
         nature=AssembleeGenerale.Nature.ORDINAIRE,
         exercice=exercice,
         date__lte=date_limite_ag(exercice),
-    )
-    # One query, whatever the number of centres (the centre page and the AG calendar both ask).
-    sans_ag = centres.filter(statut=Centre.Statut.ACTIF).exclude(Exists(tenue)).values_list("pk", flat=True)
+    ).values("centre_id")
+    # One query, whatever the number of centres (the centre page and the AG calendar both ask). A
+    # NOT IN, which PostgreSQL runs once as a hashed subplan: the correlated NOT EXISTS it replaces
+    # was planned as a nested loop when the statistics lag (1 000 centres × 1 000 AGs, 250 ms).
+    sans_ag = centres.filter(statut=Centre.Statut.ACTIF).exclude(pk__in=tenue).order_by().values_list("pk", flat=True)
     return dict.fromkeys(sans_ag, exercice)

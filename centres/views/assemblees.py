@@ -10,6 +10,7 @@ from comptes.permissions import EQUIPE, TOUS, access
 from roubaix_cs import ics
 from roubaix_cs.exports import exporter
 from roubaix_cs.formats import valeur
+from roubaix_cs.liens import chemins
 from roubaix_cs.listes import page_de_liste
 
 from ..filters import AssembleeGeneraleFilter
@@ -28,10 +29,12 @@ def _assemblees_filtrees(request):
 
 
 def _centres_sans_ag(user, today):
-    """[(centre, exercice)] of the visible active centres whose AG was not held by 30 June N+1."""
+    """[(centre's name, its AG tab's URL, exercice)] of the visible active centres whose AG was not
+    held by 30 June N+1: a hundred at 100× the demo, so names only and one reverse() (roubaix_cs/liens.py)."""
     manquantes = exercices_sans_ag(Centre.objects.visibles_par(user), today)
-    centres = Centre.objects.filter(pk__in=manquantes).order_by(Lower("nom"))
-    return [(centre, manquantes[centre.pk]) for centre in centres]
+    centres = Centre.objects.filter(pk__in=manquantes).order_by(Lower("nom")).values_list("pk", "nom")
+    lien = chemins("centres:detail", "?onglet=assemblees")
+    return [(nom, lien(pk), manquantes[pk]) for pk, nom in centres]
 
 
 @access(read=TOUS)

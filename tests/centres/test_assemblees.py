@@ -70,7 +70,7 @@ def test_ag_the_calendar_lists_the_centres_without_ag_in_the_users_scope(client,
     CentreFactory(nom="Centre social hors périmètre")
     client.force_login(partenaire_caf)
     response = client.get(reverse("centres:ag_liste"))
-    assert response.context["sans_ag"] == [(dans, 2025)]
+    assert response.context["sans_ag"] == [(dans.nom, f"{dans.get_absolute_url()}?onglet=assemblees", 2025)]
     page = _texte(response)
     assert "Centre social du Pile: AG de l'exercice 2025 non tenue au 30/06/2026" in page
     assert "hors périmètre" not in page

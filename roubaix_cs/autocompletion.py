@@ -80,13 +80,26 @@ def _ids(valeurs):
     return [int(v) for v in valeurs if str(v).isdigit() and int(v) <= ID_MAX]
 
 
-def _options(queryset, choisis, terme, champs):
-    """The chosen records first, then up to AUTOCOMPLETION_SUGGESTIONS matches of `terme`."""
-    options = [(objet, True) for objet in queryset.filter(pk__in=choisis)] if choisis else []
+def _options(queryset, choisis, terme, champs, lus=None):
+    """The chosen records first (from the rows `lus` when the widget read them), then up to
+    AUTOCOMPLETION_SUGGESTIONS matches of `terme`."""
+    if lus is not None:
+        options = [(objet, True) for objet in lus if objet.pk in set(choisis)]
+    else:
+        options = [(objet, True) for objet in queryset.filter(pk__in=choisis)] if choisis else []
     if terme.strip():
         suggestions = filtrer(queryset.exclude(pk__in=choisis), terme, champs)[:AUTOCOMPLETION_SUGGESTIONS]
         options += [(objet, False) for objet in suggestions]
     return options
+
+
+def _choisis(value):
+    """(search term, chosen ids) of a widget's value: ids, a list of them, or a term typed in their place."""
+    if isinstance(value, Recherche):
+        return str(value), []
+    valeurs = value if isinstance(value, (list, tuple)) else [value]
+    terme = next((str(v) for v in valeurs if isinstance(v, Recherche)), "")
+    return terme, _ids(v for v in valeurs if v is not None and not isinstance(v, Recherche))
 
 
 class _ListeRecherche:
@@ -94,35 +107,40 @@ class _ListeRecherche:
 
     template_recherche = None
 
-    def _etat(self):
-        """(autocompletion, premiers): `premiers` are the choices when the list is small, None when big."""
+    def _etat(self, value=None):
+        """(autocompletion, premiers, lus): `premiers` are the choices when the list is small, None when
+        big; `lus` the rows read, among which the chosen ones.
+
+        One query whatever the list's size, so that a page costs the same with 10 or 1 000 records: the
+        first AUTOCOMPLETION_SEUIL + 1 records, and the chosen ones wherever they are in the list."""
         queryset = getattr(self.choices, "queryset", None)
         auto = autocompletion_de(queryset.model) if queryset is not None else None
         if auto is None:
-            return None, None
+            return None, None, None
+        choisis = tuple(_choisis(value)[1])
         cache = getattr(self, "_cache_etat", None)
-        if cache is None or cache[0] is not queryset:
-            premiers = list(queryset[: AUTOCOMPLETION_SEUIL + 1])
-            cache = (queryset, premiers if len(premiers) <= AUTOCOMPLETION_SEUIL else None)
+        if cache is None or cache[0] is not queryset or cache[1] != choisis:
+            premiers = queryset.values("pk")[: AUTOCOMPLETION_SEUIL + 1]
+            lus = list(
+                queryset.filter(Q(pk__in=premiers) | Q(pk__in=choisis))
+                if choisis
+                else queryset[: AUTOCOMPLETION_SEUIL + 1]
+            )
+            cache = (queryset, choisis, lus if len(lus) <= AUTOCOMPLETION_SEUIL else None, lus)
             self._cache_etat = cache
-        return auto, cache[1]
+        return auto, cache[2], cache[3]
 
     def _terme(self, data, name):
         return str(data.get(f"{name}_recherche", "")).strip()[:100]
 
-    def _contexte_recherche(self, name, value, attrs, auto, multiple):
+    def _contexte_recherche(self, name, value, attrs, auto, multiple, lus):
         queryset = self.choices.queryset
-        if isinstance(value, Recherche):
-            terme, choisis = str(value), []
-        else:
-            valeurs = value if isinstance(value, (list, tuple)) else [value]
-            terme = next((str(v) for v in valeurs if isinstance(v, Recherche)), "")
-            choisis = _ids(v for v in valeurs if v is not None and not isinstance(v, Recherche))
+        terme, choisis = _choisis(value)
         parametres = {"champ": name, **({"multiple": "1"} if multiple else {})}
         return {
             "url": f"{reverse(auto.url)}?{urlencode(parametres)}",
             "terme": terme,
-            "options": _options(queryset, choisis, terme, auto.champs),
+            "options": _options(queryset, choisis, terme, auto.champs, lus),
             "id": (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}",
             "nom": name,
             "desactive": bool((attrs or {}).get("disabled") or self.attrs.get("disabled")),
@@ -133,7 +151,7 @@ class SelectRecherche(_ListeRecherche, forms.Select):
     """A select of records; above AUTOCOMPLETION_SEUIL, the chosen option and a search box."""
 
     def get_context(self, name, value, attrs):
-        auto, premiers = self._etat()
+        auto, premiers, lus = self._etat(value)
         if auto is None:
             return super().get_context(name, value, attrs)
         iterateur = self.choices
@@ -149,7 +167,7 @@ class SelectRecherche(_ListeRecherche, forms.Select):
             context = super().get_context(name, value, attrs)
         finally:
             self.choices = iterateur
-        context["recherche"] = self._contexte_recherche(name, value, context["widget"]["attrs"], auto, False)
+        context["recherche"] = self._contexte_recherche(name, value, context["widget"]["attrs"], auto, False, lus)
         context["recherche"]["vide"] = vide[0][1] if vide else None
         return context
 
@@ -181,12 +199,12 @@ class CasesRecherche(_ListeRecherche, forms.SelectMultiple):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        auto, premiers = self._etat()
+        auto, premiers, lus = self._etat(value)
         widget = context["widget"]
         context["invalide"] = "is-invalid" in str(widget["attrs"].get("class", ""))
         context["recherche"] = None
         if auto is not None and premiers is None:
-            context["recherche"] = self._contexte_recherche(name, value, widget["attrs"], auto, True)
+            context["recherche"] = self._contexte_recherche(name, value, widget["attrs"], auto, True, lus)
             return context
         # No suggestion view for this entity: every record, as CheckboxSelectMultiple would.
         objets = premiers if premiers is not None else list(self.choices.queryset)

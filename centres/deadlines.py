@@ -7,7 +7,7 @@ from roubaix_cs.deadlines import Deadline
 from roubaix_cs.liens import chemins
 from roubaix_cs.seuils import AGREMENT_ALERTES_MOIS, COMMISSION_SECURITE_ALERTE_JOURS, DOCUMENT_ALERTE_JOURS
 
-from .models import ActionSuivi, Agrement, Centre, Document, Local, date_limite_ag, exercices_sans_ag
+from .models import ActionSuivi, Agrement, Centre, Document, Local, Travaux, date_limite_ag, exercices_sans_ag
 
 ETAPES = {
     14: "lancer le renouvellement du projet social",
@@ -24,6 +24,7 @@ TYPES = {
     "action_visite": "Action de suivi de visite",
     "document_expiration": "Fin de validité d'un document",
     "commission_securite": "Commission de sécurité",
+    "travaux_retard": "Travaux en retard",
 }
 
 
@@ -34,6 +35,7 @@ def upcoming(today: datetime.date) -> list[Deadline]:
         *_actions(today),
         *_documents(today),
         *_commissions(today),
+        *_travaux(today),
     ]
 
 
@@ -169,3 +171,29 @@ def _agrements(today):
             label = f"agrément {agrement.type} expiré, renouvellement non accordé"
             deadlines.append(deadline(agrement.fin, "agrement_expire", label, "expire"))
     return deadlines
+
+
+def _travaux(today):
+    """Works not finished (neither received nor abandoned, no real end) whose planned end has passed."""
+    travaux = (
+        Travaux.objects.en_cours()
+        .filter(fin_prevue__lt=today, fin_reelle__isnull=True)
+        .exclude(local__centre__statut=Centre.Statut.FERME)
+        .order_by("fin_prevue", "pk")
+        .values_list("pk", "objet", "fin_prevue", "phase", "local_id", "local__nom", "local__centre_id", named=True)
+    )
+    fiche = chemins("centres:local_detail", "#travaux")  # Travaux.get_absolute_url
+    phases = dict(Travaux.Phase.choices)
+    return [
+        Deadline(
+            due=ligne.fin_prevue,
+            kind="travaux_retard",
+            label=f"{ligne.local__nom} — travaux « {ligne.objet} » ({phases[ligne.phase].lower()}) : fin prévue le "
+            f"{ligne.fin_prevue:%d/%m/%Y} dépassée",
+            url=fiche(ligne.local_id),
+            threshold="retard",
+            object_key=f"centres.travaux:{ligne.pk}",
+            centre_id=ligne.local__centre_id,
+        )
+        for ligne in travaux
+    ]

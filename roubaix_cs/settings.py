@@ -19,7 +19,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from roubaix_cs.seuils import CONSEIL_MUNICIPAL_MEMBRES_ROUBAIX
+from roubaix_cs.seuils import CONSEIL_MUNICIPAL_MEMBRES_ROUBAIX, TRANSMISSION_PREFECTURE_JOURS_PRATIQUE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -259,6 +259,11 @@ VILLE_SIRET = os.environ.get("VILLE_SIRET", "")
 # The council's legal size (CGCT L2121-2 by population: roubaix_cs.seuils), the default number of
 # members in office of a new session.
 CONSEIL_MUNICIPAL_MEMBRES = int(os.environ.get("CONSEIL_MUNICIPAL_MEMBRES", CONSEIL_MUNICIPAL_MEMBRES_ROUBAIX))
+# DEL-4: a voted deliberation not transmitted to the Préfecture this many days after the vote is
+# flagged (practice of the service: roubaix_cs.seuils).
+DELAI_TRANSMISSION_PREFECTURE_JOURS = int(
+    os.environ.get("DELAI_TRANSMISSION_PREFECTURE_JOURS", TRANSMISSION_PREFECTURE_JOURS_PRATIQUE)
+)
 
 # Personal data (RGPD art. 5-1-e): how long each kind is kept, the purge job applies them
 # (`purger_donnees_personnelles`, every night), the privacy page shows them.

@@ -56,6 +56,10 @@ CPOM_DUREE_MAX_MOIS = 48
 AVANCE_MAX_PCT = 50
 # CPO-4 — Renouvellement : une évaluation doit exister au moins 3 mois avant la fin.
 EVALUATION_PREAVIS_MOIS = 3
+# Fin d'une convention signée (fin reportée par ses avenants signés) : alertes à M-6 et M-3 pour
+# préparer son renouvellement ou sa fin (pratique du service, sans valeur légale ; le M-3 rejoint
+# l'échéance de l'évaluation de CPO-4).
+CONVENTION_ALERTES_MOIS = (6, 3)
 # SUB-3 — Convention obligatoire au-delà de 23 000 € d'aide annuelle (numéraire + nature
 # valorisée), strictement supérieur (loi 2000-321 art. 10 ; décret 2001-495 art. 1).
 SEUIL_CONVENTION = Decimal("23000")
@@ -65,6 +69,11 @@ SEUIL_CONVENTION = Decimal("23000")
 CRF_DELAI_MOIS = 6
 # SUB-4 — Alerte avant l'échéance du compte rendu financier (pratique).
 CRF_ALERTE_JOURS = 30
+# Instruction des demandes (pratique du service, sans valeur légale) : une demande reçue ou en
+# instruction sans aucune modification depuis 30 jours, une proposition qui attend la validation de
+# la responsable depuis 7 jours, sont signalées.
+DEMANDE_SANS_SUITE_JOURS = 30
+PROPOSITION_EN_ATTENTE_JOURS = 7
 # SUB-5 — Écart budget / réalisé du CRF au-delà duquel une explication est attendue (pratique
 # du service, sans valeur légale).
 ECART_CRF_PCT = 15
@@ -88,6 +97,11 @@ DONNEES_ESSENTIELLES_DEPUIS = datetime.date(2017, 8, 1)
 # se prononce sur l'urgence à l'ouverture de la séance (CGCT L2121-12).
 CONVOCATION_JOURS_FRANCS = 5
 CONVOCATION_URGENCE_JOURS_FRANCS = 1
+
+# DEL-4 — Une délibération est exécutoire une fois publiée et transmise au préfet (CGCT L2131-1) ; la
+# loi ne fixe pas de délai de transmission, le service la fait dans les 15 jours du vote (pratique).
+# Réglage DELAI_TRANSMISSION_PREFECTURE_JOURS.
+TRANSMISSION_PREFECTURE_JOURS_PRATIQUE = 15
 
 # DEL-2 — Effectif légal du conseil municipal : 53 membres pour une commune de 80 000 à 99 999
 # habitants (CGCT L2121-2), Roubaix (≈ 98 000). Réglage CONSEIL_MUNICIPAL_MEMBRES ; les membres en

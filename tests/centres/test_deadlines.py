@@ -1,14 +1,23 @@
 import datetime
 
 import pytest
+import time_machine
 
+from centres import deadlines
 from centres.deadlines import _agrements as upcoming
-from centres.models import Agrement, Centre
+from centres.deadlines import _travaux
+from centres.models import Agrement, Centre, Travaux
 from roubaix_cs.deadlines import collect
 
-from ..factories import AgrementFactory
+from ..factories import AgrementFactory, LocalFactory, TravauxFactory
+from ..requetes import requetes_de
 
 pytestmark = pytest.mark.django_db
+
+COLLECTEURS = {
+    nom: getattr(deadlines, nom)
+    for nom in ("_agrements", "_assemblees", "_actions", "_documents", "_commissions", "_travaux")
+}
 
 
 def test_avs_3_renewal_milestones_at_m14_m12_m6_m3_and_the_end():
@@ -60,3 +69,47 @@ def test_a_closed_centre_raises_no_deadline():
     agrement.centre.statut = Centre.Statut.FERME
     agrement.centre.save()
     assert upcoming(datetime.date(2026, 1, 1)) == []
+
+
+def test_works_past_their_planned_end_and_not_finished_are_overdue():
+    travaux = TravauxFactory(fin_prevue=datetime.date(2026, 12, 15))
+    assert _travaux(datetime.date(2026, 12, 15)) == []
+    (deadline,) = _travaux(datetime.date(2026, 12, 16))
+    assert (deadline.kind, deadline.threshold, deadline.due) == (
+        "travaux_retard",
+        "retard",
+        datetime.date(2026, 12, 15),
+    )
+    assert deadline.object_key == f"centres.travaux:{travaux.pk}"
+    assert deadline.centre_id == travaux.local.centre_id
+    assert deadline.url == travaux.get_absolute_url()
+    assert deadline.label == (
+        f"{travaux.local.nom} — travaux « {travaux.objet} » (travaux en cours) : fin prévue le 15/12/2026 dépassée"
+    )
+
+
+def test_finished_or_abandoned_works_or_without_planned_end_are_not_overdue():
+    TravauxFactory(phase=Travaux.Phase.RECEPTIONNES)
+    TravauxFactory(phase=Travaux.Phase.ABANDONNES)
+    TravauxFactory(fin_reelle=datetime.date(2026, 12, 20))
+    TravauxFactory(fin_prevue=None)
+    linne = TravauxFactory(local=LocalFactory(linne=True), phase=Travaux.Phase.ETUDE)  # no centre: still flagged
+    assert [(d.object_key, d.centre_id) for d in _travaux(datetime.date(2027, 1, 1))] == [
+        (f"centres.travaux:{linne.pk}", None)
+    ]
+
+
+def test_the_queries_of_each_collector_do_not_grow_with_the_data():
+    jour = datetime.date(2027, 1, 1)
+
+    def creer():
+        AgrementFactory(debut=datetime.date(2024, 1, 1), fin=datetime.date(2027, 12, 31))
+        TravauxFactory()
+
+    creer()
+    with time_machine.travel(datetime.datetime(2027, 1, 1, 9), tick=False):
+        une = {nom: requetes_de(lambda f=f: f(jour)) for nom, f in COLLECTEURS.items()}
+        for _ in range(4):
+            creer()
+        assert {nom: requetes_de(lambda f=f: f(jour)) for nom, f in COLLECTEURS.items()} == une
+    assert len(_travaux(jour)) == 5

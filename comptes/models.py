@@ -89,3 +89,43 @@ class User(AbstractUser):
 def referents():
     """The users who may follow a file (a centre, a convention, a grant): the team, active ones."""
     return User.objects.filter(role__in=[Role.RESPONSABLE, Role.AGENT], is_active=True)
+
+
+class JetonCalendrier(models.Model):
+    """The secret of a user's personal calendar feed: whoever has the address reads the feed, without
+    logging in (a calendar application cannot). Stored as is, like Django's session keys, so that the
+    preferences page can show the address again; regenerating it or revoking it cuts the old one off."""
+
+    user = models.OneToOneField(
+        User, verbose_name="utilisateur", on_delete=models.CASCADE, related_name="jeton_calendrier"
+    )
+    jeton = models.CharField("jeton", max_length=64, unique=True)
+    cree_le = models.DateTimeField("créé le")
+    revoque_le = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "adresse de calendrier personnel"
+        verbose_name_plural = "adresses de calendrier personnel"
+
+    def __str__(self):
+        return f"Calendrier de {self.user}"
+
+    @property
+    def actif(self):
+        return self.revoque_le is None
+
+
+class SequenceCalendrier(models.Model):
+    """The SEQUENCE of an event of the feeds (by its UID): raised by one each time a download finds its
+    published content (dates, title, place, text) changed, so the same on every download until then."""
+
+    uid = models.CharField("UID", max_length=255, unique=True)
+    empreinte = models.CharField("empreinte du contenu", max_length=64)
+    sequence = models.PositiveIntegerField("séquence", default=0)
+
+    class Meta:
+        verbose_name = "séquence d'un événement de calendrier"
+        verbose_name_plural = "séquences des événements de calendrier"
+
+    def __str__(self):
+        return f"{self.uid} ({self.sequence})"

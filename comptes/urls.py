@@ -19,6 +19,10 @@ urlpatterns = [
     path("mot-de-passe/nouveau/fait/", views_securite.password_reset_complete, name="password_reset_complete"),
     path("connexions-bloquees/", views_securite.blocages, name="blocages"),
     path("connexions-bloquees/debloquer/", views_securite.debloquer, name="debloquer"),
+    # One's personal calendar feed: its secret address
+    path("calendrier/", views.calendrier_page, name="calendrier"),
+    path("calendrier/regenerer/", views.calendrier_regenerer, name="calendrier_regenerer"),
+    path("calendrier/revoquer/", views.calendrier_revoquer, name="calendrier_revoquer"),
     # Accounts managed by the service
     path("", views.compte_list, name="liste"),
     path("organisations/autocompletion/", views.organisation_autocompletion, name="organisation_autocompletion"),

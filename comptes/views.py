@@ -11,6 +11,7 @@ from roubaix_cs.history import evenements
 from roubaix_cs.listes import page_de_liste
 from roubaix_cs.vues import form_page
 
+from . import flux_calendrier as calendrier
 from . import services
 from .filters import CompteFilter
 from .forms import CompteCreationForm, CompteForm, MotifForm
@@ -243,3 +244,38 @@ class _InvitationView(auth_views.PasswordResetConfirmView):
 
 
 invitation = public(_InvitationView.as_view())
+
+
+# --- My personal calendar: its secret address, regenerated or revoked by its owner ------------------
+
+
+@access(read=TOUS)
+@require_GET
+def calendrier_page(request):
+    jeton = calendrier.jeton_actif(request.user)
+    adresse = ""
+    if jeton:
+        adresse = request.build_absolute_uri(reverse("pilotage:calendrier_ics", kwargs={"jeton": jeton.jeton}))
+    return render(request, "comptes/calendrier.html", {"jeton": jeton, "adresse": adresse})
+
+
+@access(read=TOUS, write=TOUS)
+@require_POST
+def calendrier_regenerer(request):
+    ancien = calendrier.jeton_actif(request.user)
+    calendrier.regenerer(user=request.user)
+    if ancien:
+        messages.success(request, "Une nouvelle adresse a été créée : l'ancienne ne fonctionne plus.")
+    else:
+        messages.success(request, "L'adresse de votre calendrier a été créée.")
+    return redirect("comptes:calendrier")
+
+
+@access(read=TOUS, write=TOUS)
+@require_POST
+def calendrier_revoquer(request):
+    if calendrier.revoquer(user=request.user):
+        messages.success(request, "L'adresse de votre calendrier a été supprimée : elle ne fonctionne plus.")
+    else:
+        messages.info(request, "Votre calendrier n'avait pas d'adresse active.")
+    return redirect("comptes:calendrier")

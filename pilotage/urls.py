@@ -7,6 +7,7 @@ app_name = "pilotage"
 urlpatterns = [
     path("echeances/", views.echeances_liste, name="echeances"),
     path("echeances/export/<str:fmt>/", views.echeances_export, name="echeances_export"),
+    path("calendrier/<str:jeton>.ics", views.calendrier_ics, name="calendrier_ics"),
     path("donnees-personnelles/", views.donnees_personnelles_page, name="donnees_personnelles"),
     path("donnees-personnelles/export/", views.donnees_personnelles_export, name="donnees_personnelles_export"),
 ]

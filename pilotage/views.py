@@ -8,15 +8,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from centres.models import Centre
+from comptes import flux_calendrier as calendrier
 from comptes.models import Role
 from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, TOUS, access, is_responsable, public
-from roubaix_cs import deadlines, todos
+from roubaix_cs import deadlines, ics, todos
 from roubaix_cs.exports import exporter
 from roubaix_cs.listes import PAR_PAGE, apercu
 from roubaix_cs.seuils import AGREMENT_HORIZON_DEFAUT_MOIS
 from roubaix_cs.todos import lien
 
 from . import donnees_personnelles, echeances
+from . import mon_calendrier as calendrier_personnel
 from .forms import EcheanceFiltre
 
 
@@ -134,3 +136,16 @@ def donnees_personnelles_export(request):
             return donnees_personnelles.en_xlsx(dossier)
         raise Http404("Format d'export inconnu.")
     return render(request, "pilotage/donnees_personnelles_export.html", {"dossier": dossier})
+
+
+@public
+@require_safe
+def calendrier_ics(request, jeton):
+    """A user's personal calendar feed, read by calendar applications at its secret address (they
+    cannot log in): an unknown or revoked address, or a closed account, answers 404."""
+    user = calendrier.titulaire(jeton)
+    if user is None or not user.role:
+        raise Http404("Adresse de calendrier inconnue ou révoquée.")
+    trouves = calendrier_personnel.evenements(user, timezone.localdate(), absolue=request.build_absolute_uri)
+    contenu = ics.calendrier(calendrier_personnel.NOM, calendrier.numeroter(trouves))
+    return ics.reponse("mon-calendrier.ics", contenu)

@@ -1,7 +1,7 @@
 """Extension points through which an app adds to the apps below it without being imported by them.
 
 Each installed app may have a module of a known name (`deadlines`, `onglets_centre`, `menu`,
-`todos`), found
+`todos`, `calendrier`), found
 the way Django autodiscovers `admin` modules: dependencies keep pointing one way.
 """
 
@@ -61,3 +61,10 @@ class EntreeMenu:
 
 def menu():
     return sorted((e for module in modules("menu") for e in module.ENTREES), key=lambda e: (e.rang, e.libelle))
+
+
+def evenements_calendrier(user, today):
+    """The events of `user`'s personal calendar feed that the apps add (module `calendrier`, function
+    `evenements(user, today) -> list[roubaix_cs.ics.EvenementIcs]`): general assemblies, and later
+    meetings and bookings. The deadlines come from `deadlines.py`, through pilotage."""
+    return [e for module in modules("calendrier") for e in module.evenements(user, today)]

@@ -1,82 +1,132 @@
-"""Calendar feeds (RFC 5545), written by hand: all-day events are all the feeds need."""
+"""Calendar feeds (RFC 5545), written with the icalendar library.
+
+An event is all-day (`debut` a date; its DTEND is the day after, exclusive) or timed (`debut` a
+datetime, shown in Europe/Paris with its VTIMEZONE block). A feed that calendars subscribe to is
+published with METHOD:PUBLISH and carries no attendee; invitations (REQUEST, CANCEL, with an
+organiser and attendees) will be written by their own function next to `calendrier`.
+
+The UID names the object (`<kind>-<key>@DOMAINE_UID`), so it stays the same across downloads.
+The SEQUENCE is given by the caller: comptes/flux_calendrier.py counts the changes of each event's
+published content, so that it rises when the event changes and not when it is downloaded again.
+"""
 
 import datetime
+import hashlib
+import zoneinfo
 from dataclasses import dataclass
 
+import icalendar
+from django.http import HttpResponse
 from django.utils import timezone
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//Ville de Roubaix//Mission Centres Sociaux//FR"
 DOMAINE_UID = "centres-sociaux.roubaix"
+FUSEAU = zoneinfo.ZoneInfo("Europe/Paris")
+PUBLISH = "PUBLISH"
+# How often subscribed calendars should fetch the feed again (RFC 7986 REFRESH-INTERVAL, and the
+# X-PUBLISHED-TTL that Outlook reads): deadlines move by the day, so a few hours is enough.
+RAFRAICHIR = datetime.timedelta(hours=4)
+DUREE_PAR_DEFAUT = datetime.timedelta(hours=1)  # a timed event given without its end
 
 
 @dataclass(frozen=True)
 class EvenementIcs:
-    """One all-day event. `uid` must stay the same for the same object across downloads."""
+    """One event. `uid` must stay the same for the same object across downloads."""
 
     uid: str
-    jour: datetime.date
+    debut: datetime.date | datetime.datetime  # a date: an all-day event
     resume: str
+    fin: datetime.date | datetime.datetime | None = None  # exclusive; by default the next day or one hour
     lieu: str = ""
     description: str = ""
     url: str = ""
     sequence: int = 0
 
+    @property
+    def journee(self):
+        return not isinstance(self.debut, datetime.datetime)
 
-def echapper(texte: str) -> str:
-    """TEXT value escaping (RFC 5545 §3.3.11)."""
-    return (
-        texte.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    @property
+    def fin_exclusive(self):
+        if self.fin is not None:
+            return self.fin
+        return self.debut + (datetime.timedelta(days=1) if self.journee else DUREE_PAR_DEFAUT)
 
-
-def plier(ligne: str) -> str:
-    """Fold a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character."""
-    morceaux, courant, taille = [], "", 0
-    for caractere in ligne:
-        octets = len(caractere.encode("utf-8"))
-        limite = 75 if not morceaux else 74  # continuation lines start with a space
-        if taille + octets > limite:
-            morceaux.append(courant)
-            courant, taille = "", 0
-        courant += caractere
-        taille += octets
-    morceaux.append(courant)
-    return "\r\n ".join(morceaux)
+    @property
+    def empreinte(self):
+        """The published content, hashed: a change of it must raise the SEQUENCE."""
+        contenu = "\x1f".join(
+            str(v) for v in (self.debut, self.fin_exclusive, self.resume, self.lieu, self.description, self.url)
+        )
+        return hashlib.sha256(contenu.encode()).hexdigest()
 
 
-def calendrier(nom: str, evenements, *, maintenant=None) -> str:
-    """The whole VCALENDAR, CRLF line endings."""
-    stamp = (maintenant or timezone.now()).astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-    lignes = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{echapper(nom)}",
-    ]
+def uid(nature: str, cle) -> str:
+    """The UID of an object: `nature` names what it is (`ag`, a deadline's kind), `cle` which one."""
+    return f"{nature}-{cle}@{DOMAINE_UID}"
+
+
+def _heure(moment):
+    """A timed event's moments in Europe/Paris (a naive one is taken as Paris time)."""
+    if timezone.is_naive(moment):
+        return moment.replace(tzinfo=FUSEAU)
+    return moment.astimezone(FUSEAU)
+
+
+def _vevent(e, stamp):
+    event = icalendar.Event()
+    event.add("uid", e.uid)
+    event.add("dtstamp", stamp)
+    if e.journee:
+        event.add("dtstart", e.debut)
+        event.add("dtend", e.fin_exclusive)
+        event.add("transp", "TRANSPARENT")  # a due date does not make anyone busy
+    else:
+        event.add("dtstart", _heure(e.debut))
+        event.add("dtend", _heure(e.fin_exclusive))
+        event.add("transp", "OPAQUE")
+    event.add("sequence", e.sequence)
+    event.add("summary", e.resume)
+    if e.lieu:
+        event.add("location", e.lieu)
+    if e.description:
+        event.add("description", e.description)
+    if e.url:
+        event.add("url", e.url)
+    return event
+
+
+def calendrier(nom: str, evenements, *, maintenant=None) -> bytes:
+    """The whole VCALENDAR of a subscribed feed (METHOD:PUBLISH, no attendee), as UTF-8 bytes."""
+    stamp = (maintenant or timezone.now()).astimezone(datetime.UTC)
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", PUBLISH)
+    cal.add("name", nom)
+    cal.add("x-wr-calname", nom)
+    cal.add("x-wr-timezone", FUSEAU.key)
+    cal.add("refresh-interval", RAFRAICHIR, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", icalendar.vDuration(RAFRAICHIR))
+    annees = set()
     for e in evenements:
-        lignes += [
-            "BEGIN:VEVENT",
-            f"UID:{e.uid}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{e.jour:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{e.jour + datetime.timedelta(days=1):%Y%m%d}",
-            f"SEQUENCE:{e.sequence}",
-            f"SUMMARY:{echapper(e.resume)}",
-        ]
-        if e.lieu:
-            lignes.append(f"LOCATION:{echapper(e.lieu)}")
-        if e.description:
-            lignes.append(f"DESCRIPTION:{echapper(e.description)}")
-        if e.url:
-            lignes.append(f"URL:{e.url}")
-        lignes += ["TRANSP:TRANSPARENT", "END:VEVENT"]
-    lignes.append("END:VCALENDAR")
-    return "".join(plier(ligne) + "\r\n" for ligne in lignes)
+        cal.add_component(_vevent(e, stamp))
+        if not e.journee:
+            annees |= {e.debut.year, e.fin_exclusive.year}
+    if annees:
+        # The VTIMEZONE of Europe/Paris, its transitions over the years of the timed events only.
+        cal.add_missing_timezones(
+            first_date=datetime.date(min(annees) - 1, 1, 1), last_date=datetime.date(max(annees) + 1, 12, 31)
+        )
+    return cal.to_ical()
+
+
+def reponse(nom_fichier: str, contenu: bytes):
+    """The feed's response: served as is (never compressed, which some calendars do not read), and
+    private (a personal feed must not sit in a shared cache)."""
+    response = HttpResponse(contenu, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{nom_fichier}"'
+    response["Cache-Control"] = "private, max-age=0"
+    return response

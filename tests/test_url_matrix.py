@@ -60,6 +60,8 @@ NO_WRITE = (LOGIN, 403, 403, 403, 403, 403, 403)
 STAFF_WRITE = (LOGIN, 200, 200, 403, 403, 403, 403)
 # The accounts: the responsable opens, edits and closes them; agents read them.
 RESPONSABLE_FORM = (LOGIN, 200, 403, 403, 403, 403, 403)
+# An action on one's own account, by every role (a POST done, then back to the page).
+OWN_ACTION = (LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
 
 
 @dataclass
@@ -169,6 +171,10 @@ MATRIX = {
     ),
     # The invitation link is public: a link no longer valid says so, to anyone.
     "comptes:invitation": Rule(get=(200,) * 7, post=(200,) * 7, kwargs=lambda w: {"uidb64": "MQ", "token": "perime"}),
+    # One's personal calendar: everyone with a role creates, regenerates and revokes its secret address.
+    "comptes:calendrier": Rule(get=(LOGIN, 200, 200, 200, 200, 200, 403), post=NO_WRITE),
+    "comptes:calendrier_regenerer": Rule(get=(LOGIN, 405, 405, 405, 405, 405, 403), post=OWN_ACTION),
+    "comptes:calendrier_revoquer": Rule(get=(LOGIN, 405, 405, 405, 405, 405, 403), post=OWN_ACTION),
     "centres:liste": Rule(get=READ_ALL, post=NO_WRITE),
     "centres:autocompletion": Rule(get=READ_ALL, post=NO_WRITE),
     "centres:export": Rule(get=READ_ALL, post=NO_WRITE, kwargs=lambda w: {"fmt": "csv"}),
@@ -358,6 +364,8 @@ MATRIX = {
     "pilotage:echeances": Rule(get=STAFF_ONLY, post=NO_WRITE),
     "pilotage:echeances_export": Rule(get=STAFF_ONLY, post=NO_WRITE, kwargs=_fmt),
     "pilotage:donnees_personnelles": Rule(get=(200,) * 7, post=(405,) * 7),
+    # The personal calendar feed is read by its secret address only, never by a login: an unknown one is 404.
+    "pilotage:calendrier_ics": Rule(get=(404,) * 7, post=(405,) * 7, kwargs=lambda w: {"jeton": "inconnu"}),
     "pilotage:donnees_personnelles_export": Rule(get=(LOGIN, 200, 403, 403, 403, 403, 403), post=NO_WRITE),
 }
 
@@ -476,6 +484,9 @@ def test_read_only_roles_get_403_on_every_business_write(client, world):
         "deliberations:mandat_liste",  # an élu declares the boards they sit on
         "deliberations:mandat_supprimer",
         "pilotage:donnees_personnelles",  # a public page: 405 to any write, whoever sends it
+        "comptes:calendrier_regenerer",  # one's own calendar address
+        "comptes:calendrier_revoquer",
+        "pilotage:calendrier_ics",  # read by its secret address: 405 to any write
     }
     for persona in ("elu", "partenaire"):
         client.force_login(world.personas[persona])

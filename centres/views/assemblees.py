@@ -1,18 +1,22 @@
 """General assemblies: the calendar of all centres, its exports and ICS feed, and the AG form."""
 
+import dataclasses
+
 from django.db.models.functions import Lower
-from django.http import HttpResponse
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from comptes.permissions import EQUIPE, TOUS, access
+from comptes import flux_calendrier as calendrier
+from comptes.permissions import EQUIPE, TOUS, Access, access, public
 from roubaix_cs import ics
 from roubaix_cs.exports import exporter
 from roubaix_cs.formats import valeur
 from roubaix_cs.liens import chemins
 from roubaix_cs.listes import page_de_liste
 
+from .. import calendrier as centres_calendrier
 from ..filters import AssembleeGeneraleFilter
 from ..forms import AssembleeGeneraleForm
 from ..models import AssembleeGenerale, Centre, exercices_sans_ag
@@ -65,31 +69,31 @@ def ag_export(request, fmt):
     return exporter(fmt, nom="assemblees-generales", colonnes=EXPORT_COLONNES, objets=objets)
 
 
-def _evenement(request, ag):
-    return ics.EvenementIcs(
-        uid=f"ag-{ag.pk}@{ics.DOMAINE_UID}",
-        jour=ag.date,
-        resume=f"AG — {ag.centre.nom}",
-        lieu=ag.lieu,
-        description=f"Assemblée générale {ag.get_nature_display().lower()}, exercice {ag.exercice}.",
-        url=request.build_absolute_uri(ag.get_absolute_url()),
-        sequence=ag.version - 1,
-    )
+REGLE_AG_ICS = Access(read=TOUS)
 
 
-@access(read=TOUS)
-@require_GET
+@public
 def ag_ics(request):
-    assemblees = (
-        AssembleeGenerale.objects.filter(centre__in=Centre.objects.visibles_par(request.user))
-        .a_venir(timezone.localdate())
-        .select_related("centre")
-        .order_by("date", "pk")
-    )
-    contenu = ics.calendrier("Assemblées générales des centres sociaux", [_evenement(request, ag) for ag in assemblees])
-    response = HttpResponse(contenu.encode("utf-8"), content_type=ics.CONTENT_TYPE)
-    response["Content-Disposition"] = 'inline; filename="assemblees-generales.ics"'
-    return response
+    """The AGs to come of the centres the user sees. A calendar application, which cannot log in, gives
+    the user's personal token instead (`?jeton=`): unknown or revoked, it answers 404."""
+    if "jeton" in request.GET and request.method == "GET":
+        user = calendrier.titulaire(request.GET["jeton"])
+        if user is None or user.role not in REGLE_AG_ICS.read:
+            raise Http404("Adresse de calendrier inconnue ou révoquée.")
+    else:
+        refus = REGLE_AG_ICS.check(request)
+        if refus is not None:
+            return refus
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        user = request.user
+    centres = Centre.objects.visibles_par(user)
+    evenements = [
+        dataclasses.replace(e, url=request.build_absolute_uri(e.url))
+        for e in centres_calendrier.assemblees(centres, timezone.localdate())
+    ]
+    contenu = ics.calendrier("Assemblées générales des centres sociaux", calendrier.numeroter(evenements))
+    return ics.reponse("assemblees-generales.ics", contenu)
 
 
 @access(read=EQUIPE, write=EQUIPE)

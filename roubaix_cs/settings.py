@@ -244,6 +244,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pilotage.tasks.purger_donnees_personnelles",
         "schedule": crontab(hour=3, minute=15),
     },
+    # The deadline alerts of the day, before the team arrives (pilotage.alertes; Europe/Paris, CELERY_TIMEZONE).
+    "alertes-du-jour": {
+        "task": "pilotage.tasks.alertes_du_jour",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 # Redis redelivers a task whose worker died (acks_late) after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))}

@@ -10,6 +10,13 @@ class AlerteQuerySet(models.QuerySet):
         """The alerts whose deadline still stands (not closed by `pilotage.alertes.synchroniser`)."""
         return self.filter(closed_at__isnull=True)
 
+    def non_lues(self):
+        return self.filter(acknowledged_at__isnull=True)
+
+    def acquitter(self, moment):
+        """Mark read those of these alerts not read yet, in one UPDATE; how many."""
+        return self.non_lues().update(acknowledged_at=moment)
+
 
 class Alerte(models.Model):
     """The stored notice, for one person, that a deadline reached one of its thresholds.
@@ -52,3 +59,50 @@ class Alerte(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.due:%d/%m/%Y})"
+
+
+class PreferenceAlerte(models.Model):
+    """How one person receives one kind of alert by e-mail. No row: the daily digest (the default)."""
+
+    class Frequence(models.TextChoices):
+        QUOTIDIENNE = "quotidienne", "Chaque jour"
+        HEBDOMADAIRE = "hebdomadaire", "Chaque lundi"
+        AUCUNE = "aucune", "Jamais (seulement dans « Mes alertes »)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="personne", on_delete=models.CASCADE, related_name="preferences_alertes"
+    )
+    kind = models.CharField("type", max_length=50)  # Deadline.kind
+    frequence = models.CharField("courriel", max_length=20, choices=Frequence.choices, default=Frequence.QUOTIDIENNE)
+
+    class Meta:
+        verbose_name = "préférence d'alerte"
+        verbose_name_plural = "préférences d'alertes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                name="preference_alerte_unique_par_personne_type",
+                violation_error_message="Cette personne a déjà une préférence pour ce type d'alerte.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.kind} : {self.get_frequence_display()}"
+
+
+class ResumeElu(models.Model):
+    """An élu's opt-in to the weekly summary of what concerns them (pilotage.digest.resume_elu), and the
+    Monday it was last sent, so that a re-run the same week sends nothing twice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="élu", on_delete=models.CASCADE, related_name="resume_elu"
+    )
+    actif = models.BooleanField("recevoir le résumé hebdomadaire", default=False)
+    envoye_le = models.DateField("dernier envoi", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "résumé hebdomadaire d'un élu"
+        verbose_name_plural = "résumés hebdomadaires des élus"
+
+    def __str__(self):
+        return f"{self.user} : {'oui' if self.actif else 'non'}"

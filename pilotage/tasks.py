@@ -1,9 +1,12 @@
+import datetime
+
 from celery import shared_task
 from django.utils import timezone
 
+from comptes.tasks import TRANSITOIRES
 from roubaix_cs import retention
 
-from . import alertes
+from . import alertes, resumes
 
 
 @shared_task(acks_late=True)
@@ -18,4 +21,31 @@ def alertes_du_jour():
     """Every morning (CELERY_BEAT_SCHEDULE): store the deadline alerts of the day, close those whose
     deadline is gone. Idempotent (pilotage.alertes.synchroniser): a re-run or a second worker creates
     nothing twice, a day missed is caught up by the next run."""
-    return alertes.synchroniser(timezone.localdate()).par_type()
+    today = timezone.localdate()
+    bilan = alertes.synchroniser(today)
+    envoyer_resumes.delay(today.isoformat())
+    return bilan.par_type()
+
+
+@shared_task(acks_late=True)
+def envoyer_resumes(jour):
+    """After the alerts of the day: one e-mail task per person with something new to read (and, on
+    Mondays, per élu who asked for their weekly summary), so that a failing send is retried alone."""
+    today = datetime.date.fromisoformat(jour)
+    for user_id in resumes.a_envoyer(today):
+        envoyer_resume.delay(user_id, jour)
+    for user_id in resumes.elus_du_jour(today):
+        envoyer_resume_elu.delay(user_id, jour)
+
+
+@shared_task(autoretry_for=TRANSITOIRES, retry_backoff=True, max_retries=5, acks_late=True)
+def envoyer_resume(user_id, jour):
+    """A person's digest of the day; a mail server that fails is retried, the alerts never marked sent
+    until it succeeds (pilotage.resumes.envoyer_resume)."""
+    return resumes.envoyer_resume(user_id=user_id, today=datetime.date.fromisoformat(jour))
+
+
+@shared_task(autoretry_for=TRANSITOIRES, retry_backoff=True, max_retries=5, acks_late=True)
+def envoyer_resume_elu(user_id, jour):
+    """An élu's weekly summary, retried like the digests."""
+    return resumes.envoyer_resume_elu(user_id=user_id, today=datetime.date.fromisoformat(jour))

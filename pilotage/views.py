@@ -1,25 +1,29 @@
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from centres.models import Centre
 from comptes import flux_calendrier as calendrier
 from comptes.models import Role
-from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, TOUS, access, is_responsable, public
+from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, SERVICE, TOUS, access, is_responsable, public
 from roubaix_cs import deadlines, ics, todos
 from roubaix_cs.exports import exporter
-from roubaix_cs.listes import PAR_PAGE, apercu
+from roubaix_cs.listes import PAR_PAGE, apercu, page_de_liste
 from roubaix_cs.seuils import AGREMENT_HORIZON_DEFAUT_MOIS
 from roubaix_cs.todos import lien
 
-from . import donnees_personnelles, echeances
+from . import alertes, donnees_personnelles, echeances, resumes
 from . import mon_calendrier as calendrier_personnel
-from .forms import EcheanceFiltre
+from .filters import AlerteFilter
+from .forms import EcheanceFiltre, PreferencesForm
+from .models import Alerte
 
 
 @access(read=TOUS)
@@ -149,3 +153,77 @@ def calendrier_ics(request, jeton):
     trouves = calendrier_personnel.evenements(user, timezone.localdate(), absolue=request.build_absolute_uri)
     contenu = ics.calendrier(calendrier_personnel.NOM, calendrier.numeroter(trouves))
     return ics.reponse("mon-calendrier.ics", contenu)
+
+
+# Who reads their alerts and chooses how they are e-mailed; élus only the weekly summary.
+LECTEURS_ALERTES = SERVICE
+LECTEURS_PREFERENCES = SERVICE | {Role.ELU}
+PK_MAX = 2**63 - 1  # an id past a bigint is no alert of anyone's
+
+
+def _mes_alertes(request):
+    """The user's open alerts, filtered: never anyone else's."""
+    queryset = Alerte.objects.ouvertes().filter(user=request.user).select_related("centre")
+    return AlerteFilter(request.GET, queryset=queryset)
+
+
+@access(read=LECTEURS_ALERTES, write=LECTEURS_ALERTES)
+@require_http_methods(["GET", "HEAD", "POST"])
+def alertes_liste(request):
+    """« Mes alertes »: the user's open alerts, filtered and paginated; ticked ones are marked read (a
+    POST; with htmx only the list is redrawn). Without a broker the page brings the alerts up to date."""
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("alertes") if v.isdigit() and int(v) <= PK_MAX]
+        with transaction.atomic():
+            n = Alerte.objects.ouvertes().filter(user=request.user, pk__in=ids).acquitter(timezone.now())
+        if n:
+            messages.success(
+                request,
+                f"{n} alerte{'s' if n > 1 else ''} marquée{'s' if n > 1 else ''} comme lue{'s' if n > 1 else ''}.",
+            )
+        else:
+            messages.warning(request, "Aucune alerte non lue n'était cochée.")
+        if not request.htmx:
+            return redirect(f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path)
+    else:
+        alertes.synchroniser_sans_planificateur(timezone.localdate())
+    context = page_de_liste(request, _mes_alertes(request)) | {"today": timezone.localdate()}
+    types = deadlines.types()
+    for alerte in context["page"]:
+        alerte.type_nom = types.get(alerte.kind, "")
+    if request.htmx:
+        return render(request, "pilotage/includes/alertes_liste.html", context)
+    return render(request, "pilotage/alertes.html", context)
+
+
+@access(read=LECTEURS_ALERTES)
+@require_safe
+def alertes_export(request, fmt):
+    types = deadlines.types()
+    today = timezone.localdate()
+    colonnes = [
+        ("Échéance", lambda a: a.due),
+        ("Type", lambda a: types.get(a.kind, "")),
+        ("Centre", lambda a: a.centre.nom if a.centre else ""),
+        ("Libellé", lambda a: a.label),
+        ("En retard", lambda a: "oui" if a.due < today else "non"),
+        ("Lue le", lambda a: a.acknowledged_at),
+        ("Lien", lambda a: request.build_absolute_uri(a.url)),
+    ]
+    return exporter(fmt, nom="alertes", colonnes=colonnes, objets=_mes_alertes(request).qs)
+
+
+@access(read=LECTEURS_PREFERENCES, write=LECTEURS_PREFERENCES)
+@require_http_methods(["GET", "HEAD", "POST"])
+def preferences(request):
+    """« Mes préférences »: how often each kind of alert is e-mailed; for an élu, the weekly summary."""
+    user = request.user
+    actuelles = resumes.preferences_de(user)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, user=user, **actuelles)
+    if request.method == "POST" and form.is_valid():
+        resumes.enregistrer_preferences(
+            user=user, frequences=form.frequences(), resume_elu=form.cleaned_data.get("resume_elu")
+        )
+        messages.success(request, "Vos préférences sont enregistrées.")
+        return redirect("pilotage:preferences")
+    return render(request, "pilotage/preferences.html", {"form": form})

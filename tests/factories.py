@@ -387,3 +387,19 @@ class VersionPdfFactory(factory.django.DjangoModelFactory):
     fichier = factory.LazyFunction(lambda: SimpleUploadedFile("deliberation.pdf", PDF_MINIMAL, "application/pdf"))
     sha256 = hashlib.sha256(PDF_MINIMAL).hexdigest()
     generee_par = factory.SubFactory(UserFactory)
+
+
+class AlerteFactory(factory.django.DjangoModelFactory):
+    """A stored alert, as pilotage.alertes.synchroniser writes them (tests that read or send alerts)."""
+
+    class Meta:
+        model = "pilotage.Alerte"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "agrement_renouvellement"
+    threshold = "M-6"
+    object_key = factory.Sequence(lambda n: f"centres.agrement:{n + 1}")
+    centre = factory.SubFactory(CentreFactory)
+    label = factory.Sequence(lambda n: f"Centre {n} — renouvellement de l'agrément")
+    url = "/centres/"
+    due = datetime.date(2026, 9, 30)

@@ -52,10 +52,16 @@ AUTORISES = {
     "comptes:password_reset": ("anonyme",),
     "comptes:password_reset_confirm": ("anonyme",),
     "comptes:invitation": ("anonyme",),
+    "pilotage:preferences": ("responsable", "elu"),  # one's own e-mails: per kind of alert, or the élu's summary
 }
 REFUSES = ("elu", "partenaire", "regisseur", "anonyme")
 # An élu writes their own mandates.
-ECRITURES_PERMISES = {(MANDATS, "elu"): {"deliberations_mandat", "deliberations_historicalmandat"}}
+ECRITURES_PERMISES = {
+    (MANDATS, "elu"): {"deliberations_mandat", "deliberations_historicalmandat"},
+    # Everyone in the service chooses their own e-mails, an élu their weekly summary.
+    ("pilotage:preferences", "regisseur"): {"pilotage_preferencealerte"},
+    ("pilotage:preferences", "elu"): {"pilotage_resumeelu"},
+}
 # One's own account: everyone logged in changes their password (only anonymous is refused), and the
 # pages of a forgotten password or an invitation answer anyone (the e-mailed link is the proof).
 ANONYME_SEUL_REFUSE = {"comptes:password_change"}

@@ -60,6 +60,7 @@ NO_WRITE = (LOGIN, 403, 403, 403, 403, 403, 403)
 STAFF_WRITE = (LOGIN, 200, 200, 403, 403, 403, 403)
 # The accounts: the responsable opens, edits and closes them; agents read them.
 RESPONSABLE_FORM = (LOGIN, 200, 403, 403, 403, 403, 403)
+READ_ALERTES = (LOGIN, 200, 200, 200, 403, 403, 403)  # the service's own alerts
 # An action on one's own account, by every role (a POST done, then back to the page).
 OWN_ACTION = (LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
 
@@ -362,6 +363,13 @@ MATRIX = {
     # data on request is gathered by the responsable alone.
     # All the deadlines, of which the home page shows the first: the team's.
     "pilotage:echeances": Rule(get=STAFF_ONLY, post=NO_WRITE),
+    # One's own alerts: the service reads them and marks them read (an action: done, then back to the list).
+    "pilotage:alertes": Rule(get=READ_ALERTES, post=(LOGIN, REDIRECT, REDIRECT, REDIRECT, 403, 403, 403)),
+    "pilotage:alertes_export": Rule(get=READ_ALERTES, post=NO_WRITE, kwargs=_fmt),
+    # One's own e-mail preferences: the service per kind of alert, an élu their weekly summary (one box).
+    "pilotage:preferences": Rule(
+        get=(LOGIN, 200, 200, 200, 200, 403, 403), post=(LOGIN, 200, 200, 200, REDIRECT, 403, 403)
+    ),
     "pilotage:echeances_export": Rule(get=STAFF_ONLY, post=NO_WRITE, kwargs=_fmt),
     "pilotage:donnees_personnelles": Rule(get=(200,) * 7, post=(405,) * 7),
     # The personal calendar feed is read by its secret address only, never by a login: an unknown one is 404.
@@ -487,6 +495,7 @@ def test_read_only_roles_get_403_on_every_business_write(client, world):
         "comptes:calendrier_regenerer",  # one's own calendar address
         "comptes:calendrier_revoquer",
         "pilotage:calendrier_ics",  # read by its secret address: 405 to any write
+        "pilotage:preferences",  # an élu chooses their own weekly summary
     }
     for persona in ("elu", "partenaire"):
         client.force_login(world.personas[persona])

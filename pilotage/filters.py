@@ -1,0 +1,41 @@
+import datetime
+
+import django_filters
+from django.utils import timezone
+
+from centres.models import Centre
+from roubaix_cs import deadlines
+from roubaix_cs.forms import FiltreChoixModele
+
+from .models import Alerte
+
+LUES = [("non", "Non lues"), ("oui", "Lues")]
+
+
+class AlerteFilter(django_filters.FilterSet):
+    """The filters of « Mes alertes »: kind, centre, due within N days (the overdue included), read or not."""
+
+    kind = django_filters.ChoiceFilter(label="Type", choices=[], empty_label="Tous les types")
+    centre = FiltreChoixModele(queryset=Centre.objects.order_by("nom"), empty_label="Tous les centres")
+    jours = django_filters.NumberFilter(
+        method="filtrer_jours",
+        label="Dues d'ici (jours)",
+        min_value=0,
+        max_value=3650,
+        help_text="Les alertes en retard sont toujours comprises.",
+    )
+    lue = django_filters.ChoiceFilter(method="filtrer_lue", label="Lues ou non", choices=LUES, empty_label="Toutes")
+
+    class Meta:
+        model = Alerte
+        fields = ["kind", "centre", "jours", "lue"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["kind"].extra["choices"] = sorted(deadlines.types().items(), key=lambda t: t[1])
+
+    def filtrer_jours(self, queryset, name, value):
+        return queryset.filter(due__lte=timezone.localdate() + datetime.timedelta(days=int(value)))
+
+    def filtrer_lue(self, queryset, name, value):
+        return queryset.filter(acknowledged_at__isnull=value != "oui")

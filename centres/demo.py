@@ -152,16 +152,17 @@ def locaux(centres, today):
             commission_prochaine=today + datetime.timedelta(days=30 * index),
             commission_avis=Local.Avis.DEFAVORABLE if index % 10 == 6 else Local.Avis.FAVORABLE,
         )
-        if index % 10 in (1, 2):  # two works in progress per 10 centres
+        if index % 10 in (1, 2):  # two works in progress per 10 centres, the boiler's past its planned end
+            toiture = index % 10 == 1
             Travaux.objects.create(
                 local=local,
-                objet="Réfection de la toiture" if index % 10 == 1 else "Remplacement de la chaudière",
+                objet="Réfection de la toiture" if toiture else "Remplacement de la chaudière",
                 nature=Travaux.Nature.GROS_ENTRETIEN,
-                budget=Decimal("85000.00") if index % 10 == 1 else Decimal("42000.00"),
+                budget=Decimal("85000.00") if toiture else Decimal("42000.00"),
                 phase=Travaux.Phase.TRAVAUX,
-                debut_prevu=today - datetime.timedelta(days=60),
-                fin_prevue=today + datetime.timedelta(days=60),
-                debut_reel=today - datetime.timedelta(days=55),
+                debut_prevu=today - datetime.timedelta(days=60 if toiture else 150),
+                fin_prevue=today + datetime.timedelta(days=60) if toiture else today - datetime.timedelta(days=20),
+                debut_reel=today - datetime.timedelta(days=55 if toiture else 140),
                 entreprise="Entreprise fictive du Nord",
             )
 

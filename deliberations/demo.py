@@ -1,7 +1,8 @@
 """Demo council sessions for seed_demo. Created once (skipped when sessions exist).
 
 - Past sessions: one per vote date of the demo grants, with the deliberation whose number the
-  grants already carry, voted and exécutoire, and its frozen PDF (v1). The grants are already
+  grants already carry, voted and exécutoire (but the one whose grants are not exécutoire yet, left
+  voted and not transmitted to the Préfecture), and its frozen PDF (v1). The grants are already
   past the vote (some paid), so the deliberation is rebuilt around them rather than voted again.
 - An upcoming session with a draft drafted by `services.rediger` from the validated grants of the
   year under instruction, plus the grants already marked "in deliberation", and its PDF v1.
@@ -75,15 +76,19 @@ def _seance_passee(cle, demandes, *, elu, par):
     interesses = services.elus_interesses(deliberation)
     if elu.pk not in interesses:
         deliberation.rapporteur = elu
-    # The vote and the exécutoire dates the grants already carry (the demo: 10 days after the vote).
-    publication = max(d.date_executoire or date_vote for d in demandes)
-    transmission = date_vote + datetime.timedelta(days=3)
     deliberation.vote_pour, deliberation.vote_contre, deliberation.vote_abstentions = 46 - len(interesses), 3, 3
-    deliberation.date_transmission, deliberation.date_publication = transmission, publication
-    deliberation.date_executoire = max(transmission, publication)
-    deliberation.ar_actes = f"059-{SIREN_VILLE}-{transmission:%Y%m%d}-{annee}_{rang:03d}-DE"
-    deliberation.statut = Deliberation.Statut.EXECUTOIRE
-    deliberation._change_reason = "Délibération de démonstration, votée et exécutoire"
+    if any(d.date_executoire for d in demandes):
+        # The vote and the exécutoire dates the grants already carry (the demo: 10 days after the vote).
+        publication = max(d.date_executoire or date_vote for d in demandes)
+        transmission = date_vote + datetime.timedelta(days=3)
+        deliberation.date_transmission, deliberation.date_publication = transmission, publication
+        deliberation.date_executoire = max(transmission, publication)
+        deliberation.ar_actes = f"059-{SIREN_VILLE}-{transmission:%Y%m%d}-{annee}_{rang:03d}-DE"
+        deliberation.statut = Deliberation.Statut.EXECUTOIRE
+        deliberation._change_reason = "Délibération de démonstration, votée et exécutoire"
+    else:  # grants not exécutoire (subventions/demo.py): still to be transmitted to the Préfecture (DEL-4)
+        deliberation.statut = Deliberation.Statut.VOTEE
+        deliberation._change_reason = "Délibération de démonstration, votée, à transmettre à la Préfecture"
     deliberation.save()
     deliberation.ne_prennent_pas_part.set(interesses)
     _generer(deliberation, par, acte=True)  # the act as voted, frozen

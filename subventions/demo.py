@@ -13,6 +13,8 @@ except one voted grant left unpaid because its convention is not signed yet (SUB
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from centres.models import Centre
 from conventions.services import aide_annuelle
 from roubaix_cs.bornes import MONTANT_MAX_BUDGET
@@ -54,6 +56,9 @@ CRF_POSTES = [
 ]
 EURO = Decimal("1")
 BLOC = 10  # the centres of one set of scenarios
+# The requests of year N whose history is dated back (by rank in the block, STATUTS_N): one received
+# and untouched for over 30 days, one proposed and waiting for the responsable for over 7 days.
+SANS_SUITE, PROPOSITION_EN_ATTENTE = 8, 7
 
 
 def annee_instruite(today):
@@ -123,7 +128,7 @@ class _Demo:
             nature=nature,
             objet=champs.pop("objet", f"Fonctionnement du centre et projet social {annee}"),
             montant_demande=(montant * Decimal("1.08")).quantize(EURO),
-            date_reception=min(datetime.date(annee - 1, 10, 1 + (index + self.bloc) % 28), self.today),
+            date_reception=champs.pop("date_reception", None) or self._recue_le(index, annee),
             statut=statut,
             referent=centre.referent or self.agent,
             montant_propose=montant if instruite else None,
@@ -136,11 +141,37 @@ class _Demo:
         demande.save()
         return demande
 
+    def _recue_le(self, index, annee):
+        return min(datetime.date(annee - 1, 10, 1 + (index + self.bloc) % 28), self.today)
+
     def non_votee(self, centre, index, annee, statut):
         return self._demande(centre, index, annee, statut)
 
     def en_cours(self, centre, index, annee, statut):
+        if index == SANS_SUITE:  # received over 30 days ago, untouched since: a deadline (DEMANDE_SANS_SUITE_JOURS)
+            recue_le = min(self._recue_le(index, annee), self.today - datetime.timedelta(days=45))
+            demande = self._demande(centre, index, annee, statut, date_reception=recue_le)
+            _dater(demande.history.all(), recue_le)
+            return demande
+        if index == PROPOSITION_EN_ATTENTE:  # proposed two weeks after its reception, not validated since
+            recue_le = min(self._recue_le(index, annee), self.today - datetime.timedelta(days=30))
+            demande = self._demande(centre, index, annee, S.RECUE, date_reception=recue_le)
+            self._faire_avancer(demande, index, S.INSTRUCTION, "Mise en instruction")
+            self._faire_avancer(demande, index, statut, "Proposition transmise pour validation")
+            lignes = demande.history.order_by("history_date", "history_id").values_list("history_id", flat=True)
+            for jours, ligne in zip((0, 7, 14), list(lignes), strict=True):
+                _dater(demande.history.filter(history_id=ligne), recue_le + datetime.timedelta(days=jours))
+            return demande
         return self._demande(centre, index, annee, statut)
+
+    def _faire_avancer(self, demande, index, statut, motif):
+        demande.statut = statut
+        if statut == S.PROPOSEE:  # the fields `_demande` gives an instructed request
+            demande.montant_propose = Decimal(30000 + 4000 * index)
+            demande.note_analyse = "Projet cohérent avec le diagnostic du quartier ; budget équilibré."
+            demande.ligne_budgetaire = self._ligne(demande.annee, demande.nature)
+        demande._change_reason = motif
+        demande.save()
 
     def votee(
         self,
@@ -153,11 +184,13 @@ class _Demo:
         nature=N.FONCTIONNEMENT,
         montant=None,
         vote=None,
+        executoire=True,
         **champs,
     ):
         """A grant voted in `annee` (February council by default), paid through the real rules:
         `versements` is "tout" (an advance then the balance; one payment for the odd centres and
-        the grants other than operating ones), "avance" (the advance only) or "aucun"."""
+        the grants other than operating ones), "avance" (the advance only) or "aucun" (the only choice
+        when not `executoire`: its deliberation is still to be transmitted to the Préfecture, DEL-4)."""
         vote = vote or datetime.date(annee, 2, 10)
         aide = aide_annuelle(centre=centre, annee=annee)
         demande = self._demande(
@@ -170,7 +203,7 @@ class _Demo:
             montant_vote=montant if montant is not None else Decimal(30000 + 4000 * index),
             deliberation_numero=f"{vote.year}/{vote.month * 10 + 5 + 100 * self.bloc:03d}",
             date_vote=vote,
-            date_executoire=vote + datetime.timedelta(days=10),
+            date_executoire=vote + datetime.timedelta(days=10) if executoire else None,
             convention=aide.convention,
             **champs,
         )
@@ -201,6 +234,11 @@ class _Demo:
                 reference=f"MDT-{date.year}-{demande.pk:04d}-{rang}",
                 par=self.agent,
             )
+
+
+def _dater(lignes, jour):
+    """Date history rows at 9 o'clock on `jour` (seed_demo writes them at the time it runs)."""
+    lignes.update(history_date=timezone.make_aware(datetime.datetime.combine(jour, datetime.time(9))))
 
 
 def _dispositifs_et_investissements(demo, centres, annees, dispositifs):
@@ -238,6 +276,7 @@ def _dispositifs_et_investissements(demo, centres, annees, dispositifs):
                 versements="aucun",
                 statut=S.VOTEE,
                 vote=datetime.date(precedente, 6, 23),
+                executoire=False,  # its deliberation is not transmitted yet (deliberations/demo.py)
                 objet="Réaménagement de l'accueil et mobilier",
                 **investissement,
             )

@@ -90,6 +90,7 @@ def test_the_follow_up_of_the_centres_is_seeded(demo):
     assert Local.objects.filter(centre__isnull=True, nom="Espace Linné").exists()
     assert set(Local.objects.values_list("centre", flat=True)) >= set(Centre.objects.values_list("pk", flat=True))
     assert Travaux.objects.filter(phase=Travaux.Phase.TRAVAUX).count() == 2
+    assert Travaux.objects.en_cours().filter(fin_prevue__lt=today, fin_reelle__isnull=True).count() == 1  # overdue
     assert [d.expire(today) for d in Document.objects.all()].count(True) == 1
     for document in Document.objects.all():
         with document.fichier.open("rb") as fichier:

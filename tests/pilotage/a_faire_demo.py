@@ -13,6 +13,7 @@ A_FAIRE = {
         "Propositions à valider": 2,
         "Conventions à approuver pour signature": 1,
         "Délibérations à marquer prêtes pour la séance": 1,
+        "Délibérations votées à transmettre et publier": 1,
         "Visites dont une action de suivi est en retard": 1,
     },
     "agent": {
@@ -21,6 +22,7 @@ A_FAIRE = {
         "Subventions validées à inscrire à une délibération": 1,
         "Subventions votées à notifier au centre": 1,
         "Comptes rendus financiers reçus à analyser": 1,
+        "Délibérations votées à transmettre et publier": 1,
         "Visites dont une action de suivi est en retard": 1,
     },
 }

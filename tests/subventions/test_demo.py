@@ -79,6 +79,19 @@ def test_financial_reports_received_with_their_lines_and_exactly_one_overdue(dem
     assert services.crf_en_retard(suivante, demo) == [demande]
 
 
+def test_one_request_waits_untouched_and_one_proposal_waits_for_validation_by_their_history(demo):
+    attentes = [d for d in upcoming(demo) if d.kind in ("demande_sans_suite", "proposition_a_valider")]
+    assert sorted(d.kind for d in attentes) == ["demande_sans_suite", "proposition_a_valider"]
+    attentes = {d.kind: d for d in attentes}
+    sans_suite = DemandeSubvention.objects.get(pk=attentes["demande_sans_suite"].object_key.split(":")[1])
+    assert sans_suite.statut == DemandeSubvention.Statut.RECUE
+    proposee = DemandeSubvention.objects.get(pk=attentes["proposition_a_valider"].object_key.split(":")[1])
+    etapes = proposee.history.order_by("history_date").values_list("history_date__date", "statut")
+    recue_le = proposee.date_reception
+    assert [(jour - recue_le).days for jour, _ in etapes] == [0, 7, 14]
+    assert [statut for _, statut in etapes] == ["recue", "instruction", "proposee"]
+
+
 def test_the_open_data_export_of_the_demo_is_valid(demo, settings):
     settings.VILLE_SIRET = "21590512800017"
     export = opendata.lignes_scdl(annee_instruite(demo) - 1)

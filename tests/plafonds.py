@@ -18,7 +18,7 @@ PLAFONDS = {
     "pilotage:echeances agent": 13,  # every app's deadlines (roubaix_cs/deadlines.py) and the centres followed
     "centres:liste agent": 8,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
-    "centres:export xlsx agent": 7,
+    "centres:export xlsx agent": 8,
     "centres:detail?onglet=identite agent": 9,
     "centres:detail?onglet=identite elu": 9,
     "centres:detail?onglet=agrements agent": 6,
@@ -87,10 +87,10 @@ PLAFONDS = {
     # Conventions
     "conventions:liste agent": 11,  # + the « suivie par » choices, the amounts (engagements, premises, avenants)
     "conventions:liste partenaire_caf": 11,
-    "conventions:export csv agent": 5,
-    "conventions:export csv partenaire_caf": 5,
-    "conventions:export xlsx agent": 5,
-    "conventions:export xlsx partenaire_caf": 5,
+    "conventions:export csv agent": 6,
+    "conventions:export csv partenaire_caf": 6,
+    "conventions:export xlsx agent": 6,
+    "conventions:export xlsx partenaire_caf": 6,
     "conventions:detail agent": 44,
     "conventions:detail partenaire_caf": 35,
     "centres:detail?onglet=conventions agent": 16,

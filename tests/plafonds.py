@@ -12,7 +12,7 @@ PLAFONDS = {
     "comptes:detail responsable": 8,  # + its locked logins, the history, its authors, the organisations it names
     "comptes:detail agent": 8,
     # Centres
-    "accueil agent": 24,  # + the to-dos of each app (one count each, roubaix_cs/todos.py); each section: count + first rows
+    "accueil agent": 24,  # + the to-dos of each app (one count each, roubaix_cs/todos.py), each section its count
     "accueil elu": 15,
     "accueil partenaire_caf": 15,
     "pilotage:echeances agent": 13,  # every app's deadlines (roubaix_cs/deadlines.py) and the centres followed

@@ -343,6 +343,7 @@ HORS_FORMULAIRES = {
     "deliberation_numero_unique": "The number is taken by deliberations.services (retry on the constraint).",
     "deliberation_executoire_apres_transmission_et_publication": "The date is computed by rendre_executoire.",
     "version_pdf_unique": "Versions are numbered by the PDF job.",
+    "version_rapport_unique": "Versions are numbered by the visit report job (roubaix_cs.generations).",
 }
 
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from centres.models import Centre, Document
-from comptes.models import Organisation
+from centres.models import Centre, Document, duree_en_mois
+from comptes.models import Organisation, User
 from comptes.permissions import (
     EQUIPE,
     LECTEURS_CONVENTIONS,
@@ -16,7 +16,7 @@ from comptes.permissions import (
     is_equipe,
     is_partenaire,
 )
-from roubaix_cs.exports import exporter
+from roubaix_cs.exports import exporter, libelles
 from roubaix_cs.history import evenements
 from roubaix_cs.listes import page_de_liste
 from roubaix_cs.sources_legales import CIRCULAIRE_CPO
@@ -81,23 +81,34 @@ def convention_list(request):
     return render(request, "conventions/convention_list.html", {**context, "today": timezone.localdate()})
 
 
-EXPORT_COLONNES = [
-    ("Centre", lambda c: c.centre.nom),
-    ("Type", lambda c: c.get_type_display()),
-    ("Objet", lambda c: c.objet),
-    ("Début", lambda c: c.debut),
-    ("Fin", lambda c: c.fin),
-    ("Durée (mois)", lambda c: c.duree_mois),
-    ("Statut", lambda c: c.get_statut_display()),
-    ("Délibération", lambda c: c.deliberation_numero),
-    ("Référent(e)", lambda c: c.referent or ""),
-]
+TYPES = dict(Convention.Type.choices)
+STATUTS = dict(Convention.Statut.choices)
+# The export reads rows (values_list), not model instances: these are its fields.
+EXPORT_CHAMPS = ["centre__nom", "type", "objet", "debut", "fin", "statut", "deliberation_numero", "referent_id"]
+
+
+def _colonnes_export(conventions):
+    """The columns of the export; the referents named in one query, not once per row."""
+    referents = libelles(User.objects.filter(pk__in=conventions.values("referent")))
+    return [
+        ("Centre", lambda c: c.centre__nom),
+        ("Type", lambda c: TYPES.get(c.type, c.type)),
+        ("Objet", lambda c: c.objet),
+        ("Début", lambda c: c.debut),
+        ("Fin", lambda c: c.fin),
+        ("Durée (mois)", lambda c: duree_en_mois(c.debut, c.fin)),  # Convention.duree_mois
+        ("Statut", lambda c: STATUTS.get(c.statut, c.statut)),
+        ("Délibération", lambda c: c.deliberation_numero),
+        ("Référent(e)", lambda c: referents.get(c.referent_id, "")),
+    ]
 
 
 @access(read=LECTEURS_CONVENTIONS)
 @require_GET
 def convention_export(request, fmt):
-    return exporter(fmt, nom="conventions", colonnes=EXPORT_COLONNES, objets=_conventions_filtrees(request).qs)
+    conventions = _conventions_filtrees(request).qs
+    lignes = conventions.values_list(*EXPORT_CHAMPS, named=True)
+    return exporter(fmt, nom="conventions", colonnes=_colonnes_export(conventions), objets=lignes)
 
 
 @access(read=LECTEURS_CONVENTIONS)

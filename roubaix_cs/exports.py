@@ -35,39 +35,53 @@ def _texte(value, fuseau):
     return str(value)
 
 
-def _ecrire_xlsx(objets, titres, getters, nom, fichier):
-    """XlsxWriter in constant-memory mode (each row goes to disk as it comes; several times as fast as
-    openpyxl's write-only mode): numbers stay numbers, dates are dates shown the French way."""
-    workbook = Workbook(fichier, {"constant_memory": True})
-    sheet = workbook.add_worksheet(nom[:31])
-    fuseau = timezone.get_current_timezone()
+def _ecrivains(workbook, sheet, fuseau):
+    """{type of a value: function(row, column, value)}, each writing its typed cell with its format,
+    the formats created once for the whole file; any other type is written as its text."""
     texte, nombre, date = sheet.write_string, sheet.write_number, sheet.write_datetime
     jour = workbook.add_format({"num_format": "dd/mm/yyyy"})
     horodatage = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
-    # type of the value -> (write method, cell format); any other type is written as its text.
-    par_type = {
-        str: (texte, None),
-        int: (nombre, None),
-        float: (nombre, None),
-        Decimal: (nombre, None),
-        bool: (sheet.write_boolean, None),
-        datetime.date: (date, jour),
-        datetime.datetime: (date, horodatage),
+    return {
+        str: texte,
+        int: nombre,
+        float: nombre,
+        Decimal: nombre,
+        bool: sheet.write_boolean,
+        datetime.date: lambda ligne, colonne, value: date(ligne, colonne, value, jour),
+        datetime.datetime: lambda ligne, colonne, value: date(
+            ligne, colonne, value.astimezone(fuseau).replace(tzinfo=None), horodatage
+        ),
     }
+
+
+def _ecrire_xlsx(objets, titres, getters, nom, fichier):
+    """XlsxWriter (several times as fast as openpyxl's write-only mode): numbers stay numbers, dates
+    are dates shown the French way. Its default mode, not constant memory: a 5 000-row list holds a few
+    MB of cells, and shared strings (each distinct text escaped once) measured about 10 % faster."""
+    workbook = Workbook(fichier)
+    sheet = workbook.add_worksheet(nom[:31])
+    ecrivains = _ecrivains(workbook, sheet, timezone.get_current_timezone())
+    texte = sheet.write_string
+
+    def autre(ligne, colonne, value):
+        texte(ligne, colonne, str(value))
+
     gras = workbook.add_format({"bold": True})
     for colonne, titre in enumerate(titres):
         texte(0, colonne, titre, gras)
+    # Each column's writer is looked up again only when the type of its values changes.
+    types = [None] * len(getters)
+    ecrire = [autre] * len(getters)
+    colonnes = list(enumerate(getters))
     for ligne, obj in enumerate(_lignes(objets), start=1):
-        for colonne, get in enumerate(getters):
+        for colonne, get in colonnes:
             value = get(obj)
-            if value is None:
+            if value is None or value == "":  # an empty cell
                 continue
-            ecrire, format_ = par_type.get(type(value)) or (texte, None)
-            if format_ is horodatage:
-                value = value.astimezone(fuseau).replace(tzinfo=None)
-            elif ecrire is texte:
-                value = str(value)
-            ecrire(ligne, colonne, value, format_)
+            if type(value) is not types[colonne]:
+                types[colonne] = type(value)
+                ecrire[colonne] = ecrivains.get(type(value), autre)
+            ecrire[colonne](ligne, colonne, value)
     workbook.close()
 
 

@@ -42,16 +42,16 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Min, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Max, Min, Prefetch, Q, prefetch_related_objects
 
 from centres.models import Centre
 from comptes.models import Organisation
-from conventions.models import Convention, Partie
+from conventions.models import AvenantMontant, Convention, EngagementAnnuel, Partie
 from conventions.services import aides_annuelles_de, consolider, valeur_locaux
 from roubaix_cs.seuils import DONNEES_ESSENTIELLES_DELAI_MOIS, DONNEES_ESSENTIELLES_DEPUIS, DONNEES_ESSENTIELLES_SEUIL
 from roubaix_cs.validators import RNA_RE, SIRET_RE, luhn_valide, valider_siret
 
-from .models import DemandeSubvention, PublicationDonnees, Versement
+from .models import DemandeSubvention, PublicationDonnees
 from .services import signature_ville
 
 SCDL_VERSION = "2.1.1"
@@ -192,7 +192,12 @@ def lignes_scdl(annee):
         .select_related("centre__organisation", "dispositif")
         .prefetch_related(
             Prefetch("convention", queryset=conventions),
-            Prefetch("versements", queryset=Versement.objects.order_by("date", "pk")),
+        )
+        # The period and conditions of payment need only these, not the payments themselves.
+        .annotate(
+            premier_versement=Min("versements__date"),
+            dernier_versement=Max("versements__date"),
+            nombre_versements=Count("versements"),
         )
         .order_by("centre__nom", "pk")
     )
@@ -264,15 +269,17 @@ def lignes_scdl(annee):
 def _numeraire(demande, aide):
     convention = demande.convention if demande.convention and signature_ville(demande.convention) else None
     convention = convention or aide.convention
-    versements = list(demande.versements.all())
-    premier, dernier = (versements[0].date, versements[-1].date) if versements else (demande.date_vote, None)
+    if demande.nombre_versements:
+        premier, dernier = demande.premier_versement, demande.dernier_versement
+    else:
+        premier, dernier = demande.date_vote, None
     return {
         "dateConvention": (signature_ville(convention) if convention else demande.date_vote).isoformat(),
         "referenceDecision": demande.deliberation_numero,
         "objet": _objet(demande.objet),
         "montant": _montant(demande.montant_vote),
         "nature": NUMERAIRE,
-        "conditionsVersement": "échelonné" if len(versements) > 1 else "unique",
+        "conditionsVersement": "échelonné" if demande.nombre_versements > 1 else "unique",
         "datesPeriodeVersement": _periode(premier, dernier),
         "dispositifAide": demande.dispositif.identifiant if demande.dispositif else "",
     }
@@ -477,7 +484,16 @@ def conventions_a_publier(*, annee=None, ouvertes=False):
         conventions = [
             c for c in conventions if not any(_couvre(p, c.signature, c.debut.year, c.fin.year) for p in publications)
         ]
-    prefetch_related_objects(conventions, "engagements__financeur", "locaux", "avenants__montants__financeur")
+    # Only the city's lines count here: its engagements and the avenants' amounts for it (a line is per
+    # year and funder, so the others change none of them); the rows read fall by the other funders'.
+    ville = Q(financeur__nature=Organisation.Nature.VILLE)
+    prefetch_related_objects(
+        conventions,
+        Prefetch("engagements", queryset=EngagementAnnuel.objects.filter(ville).select_related("financeur")),
+        "locaux",
+        "avenants",
+        Prefetch("avenants__montants", queryset=AvenantMontant.objects.filter(ville).select_related("financeur")),
+    )
     resultat = []
     for convention in conventions:
         etat = consolider(convention)
@@ -516,17 +532,20 @@ class EtatDonneesOuvertes:
         return self.export is not None and not self.erreurs
 
 
-def etat_donnees_ouvertes(annee):
-    try:
-        export, impossible = lignes_scdl(annee), None
-    except ExportImpossible as erreur:
-        export, impossible = None, erreur
+def etat_donnees_ouvertes(annee, *, fichier=True, conventions=True):
+    """The page's state; `fichier`, `conventions`: False leaves that part out (a list shown whole needs one)."""
+    export, impossible = None, None
+    if fichier:
+        try:
+            export = lignes_scdl(annee)
+        except ExportImpossible as erreur:
+            impossible = erreur
     return EtatDonneesOuvertes(
         annee=annee,
         export=export,
         impossible=impossible,
         erreurs=verifier(export.lignes) if export else [],
-        conventions=conventions_a_publier(annee=annee),
+        conventions=conventions_a_publier(annee=annee) if conventions else [],
         publications=list(
             PublicationDonnees.objects.filter(annee=annee).select_related("publiee_par").order_by("-date", "-pk")
         ),

@@ -133,6 +133,7 @@ ABSENTES_DE_LA_DEMO = {
     "conventions:avenant_modifier": "les avenants de la démonstration sont signés",
     "conventions:avenant_montant_creer": "les avenants de la démonstration sont signés",
     "centres:visite_rapport_telecharger": "la démonstration ne génère pas de rapport de visite",
+    "centres:visite_pdf": "la démonstration ne génère pas de rapport de visite",
     "deliberations:voter": "aucune délibération de la démonstration n'est prête pour la séance",
 }
 

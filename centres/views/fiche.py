@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from comptes.models import User
 from comptes.permissions import (
     EQUIPE,
     TOUS,
@@ -17,7 +18,7 @@ from comptes.permissions import (
     is_equipe,
 )
 from roubaix_cs.autocompletion import suggestions
-from roubaix_cs.exports import exporter
+from roubaix_cs.exports import exporter, libelles
 from roubaix_cs.extensions import onglets_centre
 from roubaix_cs.history import evenements
 from roubaix_cs.listes import page_de_liste
@@ -73,28 +74,61 @@ def centre_autocompletion(request):
     return suggestions(request, Centre.objects.visibles_par(request.user).order_by(Lower("nom"), "pk"))
 
 
-EXPORT_COLONNES = [
-    ("Nom", lambda c: c.nom),
-    ("Nom court", lambda c: c.nom_court),
-    ("Statut", lambda c: c.get_statut_display()),
-    ("Gestion", lambda c: c.get_gestion_display()),
-    ("Quartier", lambda c: c.get_quartier_display()),
-    ("Code QPV", lambda c: c.code_qpv),
-    ("SIRET", lambda c: c.siret),
-    ("RNA", lambda c: c.rna),
-    ("Adresse", lambda c: f"{c.adresse}, {c.code_postal} {c.commune}"),
-    ("Téléphone", lambda c: c.telephone),
-    ("E-mail", lambda c: c.email),
-    ("Direction", lambda c: ", ".join(str(d) for d in c.directeurs)),
-    ("Fin de l'agrément AGC", lambda c: c.fin_agrement),
-    ("Référent(e)", lambda c: c.referent or ""),
+STATUTS = dict(Centre.Statut.choices)
+GESTIONS = dict(Centre.Gestion.choices)
+QUARTIERS = dict(Centre._meta.get_field("quartier").choices)
+# The export reads rows (values_list), not model instances: these are its fields.
+EXPORT_CHAMPS = [
+    "pk",
+    "nom",
+    "nom_court",
+    "statut",
+    "gestion",
+    "quartier",
+    "code_qpv",
+    "siret",
+    "rna",
+    "adresse",
+    "code_postal",
+    "commune",
+    "telephone",
+    "email",
+    "fin_agrement",
+    "referent_id",
 ]
+
+
+def _colonnes_export(centres):
+    """The columns of the export; the directors and referents named in one query each, not per row."""
+    referents = libelles(User.objects.filter(pk__in=centres.values("referent")))
+    directeurs = {}
+    contacts = Contact.objects.filter(qualite=Contact.Qualite.DIRECTEUR, centre__in=centres.values("pk"))
+    for centre, prenom, nom in contacts.values_list("centre_id", "prenom", "nom"):  # Contact's order and __str__
+        directeurs.setdefault(centre, []).append(f"{prenom} {nom}")
+    return [
+        ("Nom", lambda c: c.nom),
+        ("Nom court", lambda c: c.nom_court),
+        ("Statut", lambda c: STATUTS.get(c.statut, c.statut)),
+        ("Gestion", lambda c: GESTIONS.get(c.gestion, c.gestion)),
+        ("Quartier", lambda c: QUARTIERS.get(c.quartier, c.quartier)),
+        ("Code QPV", lambda c: c.code_qpv),
+        ("SIRET", lambda c: c.siret),
+        ("RNA", lambda c: c.rna),
+        ("Adresse", lambda c: f"{c.adresse}, {c.code_postal} {c.commune}"),
+        ("Téléphone", lambda c: c.telephone),
+        ("E-mail", lambda c: c.email),
+        ("Direction", lambda c: ", ".join(directeurs.get(c.pk, ()))),
+        ("Fin de l'agrément AGC", lambda c: c.fin_agrement),
+        ("Référent(e)", lambda c: referents.get(c.referent_id, "")),
+    ]
 
 
 @access(read=TOUS)
 @require_GET
 def centre_export(request, fmt):
-    return exporter(fmt, nom="centres-sociaux", colonnes=EXPORT_COLONNES, objets=_centres_filtres(request).qs)
+    centres = _centres_filtres(request).qs.prefetch_related(None)  # rows, not instances: no prefetch
+    lignes = centres.values_list(*EXPORT_CHAMPS, named=True)
+    return exporter(fmt, nom="centres-sociaux", colonnes=_colonnes_export(centres), objets=lignes)
 
 
 def _onglets(user):

@@ -4,6 +4,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from comptes.permissions import EQUIPE, access
 from roubaix_cs.formats import montant
+from roubaix_cs.listes import PAR_PAGE, apercu
 from roubaix_cs.seuils import DONNEES_ESSENTIELLES_DELAI_MOIS, DONNEES_ESSENTIELLES_SEUIL
 
 from .. import opendata
@@ -30,6 +32,38 @@ def _url_page(annee):
     return f"{reverse('subventions:donnees_ouvertes')}?annee={annee}"
 
 
+# The page's lists shown whole, page by page, at ?liste= (issue 13): their title, and where they are in `etat`.
+LISTES = {
+    "lignes": "Lignes du fichier",
+    "ecartees": "Aides non publiées",
+    "conventions": "Conventions à publier",
+}
+
+
+def _items(etat, liste):
+    if liste == "conventions":
+        return etat.conventions
+    return getattr(etat.export, liste) if etat.export else []
+
+
+def _liste_complete(request, annee, liste):
+    """One of the page's lists, whole, PAR_PAGE rows a page: only what that list needs is computed."""
+    etat = opendata.etat_donnees_ouvertes(annee, fichier=liste != "conventions", conventions=liste == "conventions")
+    page = Paginator(_items(etat, liste), PAR_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "subventions/donnees/liste.html",
+        {
+            "etat": etat,
+            "liste": liste,
+            "titre": LISTES[liste],
+            "page": page,
+            "params": f"annee={annee}&liste={liste}",
+            "today": timezone.localdate(),
+        },
+    )
+
+
 @access(read=EQUIPE, write=EQUIPE)
 @require_http_methods(["GET", "POST"])
 def donnees_ouvertes(request):
@@ -37,6 +71,8 @@ def donnees_ouvertes(request):
     within 3 months of their signature, and the publications recorded (created here by the team)."""
     jour = timezone.localdate()
     annee = _annee(request, jour)
+    if request.method == "GET" and (liste := request.GET.get("liste")) in LISTES:
+        return _liste_complete(request, annee, liste)
     form = PublicationForm(request.POST if request.method == "POST" else None, initial={"date": jour})
     if request.method == "POST" and form.is_valid():
         try:
@@ -51,11 +87,15 @@ def donnees_ouvertes(request):
                 f"{montant(publication.total)}.",
             )
             return redirect(_url_page(annee))
+    etat = opendata.etat_donnees_ouvertes(annee)
+    # The first rows of each list, how many in all, and the list whole (the file itself: the CSV).
+    apercus = {liste: apercu(_items(etat, liste), f"{_url_page(annee)}&liste={liste}") for liste in LISTES}
     return render(
         request,
         "subventions/donnees_ouvertes.html",
         {
-            "etat": opendata.etat_donnees_ouvertes(annee),
+            "etat": etat,
+            "apercus": apercus,
             "annees": opendata.annees_publiables(jour),
             "form": form,
             "today": jour,

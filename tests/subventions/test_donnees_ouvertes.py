@@ -13,6 +13,7 @@ from centres.models import Centre
 from comptes.models import Organisation
 from conventions.models import Convention, Partie
 from roubaix_cs.formats import montant
+from roubaix_cs.listes import APERCU
 from roubaix_cs.validators import completer_siret
 from subventions import opendata
 from subventions.deadlines import upcoming
@@ -144,6 +145,35 @@ def test_the_page_lists_the_errors_of_an_invalid_file_in_french(client_of, agent
     assert "Le fichier n'est pas conforme au modèle national (version 2.1.1)" in page
     assert "Ligne 2, « Date ou période de versement » : « 10/02/2026 » : une date AAAA-MM-JJ" in page
     assert "la clé de contrôle du SIRET" in page
+
+
+def test_at_scale_the_page_shows_the_first_rows_of_each_list_and_links_to_each_whole(client_of, agent, annee_2026):
+    # Issue 13: with 1 000 beneficiaries the page gives its counts and totals, the first rows, and the whole.
+    for rang in range(APERCU + 2):
+        centre = CentreFactory(
+            nom=f"Centre {rang:02d}", organisation=_association(f"Association {rang:02d}", 10 + rang)
+        )
+        DemandeFactory(votee=True, centre=centre, montant_vote=Decimal("1000"))
+        DemandeFactory(votee=True, centre=centre, objet="Annulé", montant_vote=Decimal("0"))
+    client = client_of(agent)
+    response = _page(client)
+    lignes, ecartees = APERCU + 2 + 3, APERCU + 2 + 3
+    assert (len(response.context["etat"].export.lignes), response.context["apercus"]["lignes"].total) == (
+        lignes,
+        lignes,
+    )
+    page = contenu(response)
+    assert page.split('id="lignes"', 1)[1].split("</table>", 1)[0].count("<tr>") == APERCU + 1  # + the header
+    assert f"{APERCU} sur {lignes} lignes" in page and f"{APERCU} sur {ecartees} aides" in page
+    assert f"{lignes} lignes</strong>" in page  # the count of the whole file, above
+    assert f'href="{URL}?annee=2026&amp;liste=lignes"' in page
+    assert f'href="{URL}?annee=2026&amp;liste=ecartees"' in page
+    complete = client.get(URL, {"annee": 2026, "liste": "ecartees"})
+    assert complete.status_code == 200 and len(complete.context["page"].object_list) == ecartees
+    assert contenu(complete).count("montant nul : aucune aide à publier") == APERCU + 3
+    complete = contenu(client.get(URL, {"annee": 2026, "liste": "lignes"}))
+    assert all(f"Association {rang:02d}" in complete for rang in range(APERCU + 2))
+    assert f'href="{reverse("subventions:scdl", args=[2026])}"' in complete
 
 
 # --- Without the city's SIRET --------------------------------------------------------------------

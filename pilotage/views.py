@@ -17,7 +17,7 @@ from roubaix_cs.seuils import AGREMENT_HORIZON_DEFAUT_MOIS
 from roubaix_cs.todos import lien
 
 from . import donnees_personnelles, echeances
-from .forms import EcheanceFiltre
+from .filters import EcheanceFiltre
 
 
 @access(read=TOUS)

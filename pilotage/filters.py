@@ -1,3 +1,5 @@
+"""The filters of pilotage's lists (GET forms: the fuzz walk posts the forms of `forms.py`)."""
+
 from django import forms
 
 from roubaix_cs import deadlines

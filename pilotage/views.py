@@ -21,8 +21,8 @@ from roubaix_cs.todos import lien
 
 from . import alertes, donnees_personnelles, echeances, resumes
 from . import mon_calendrier as calendrier_personnel
-from .filters import AlerteFilter
-from .forms import EcheanceFiltre, PreferencesForm
+from .filters import AlerteFilter, EcheanceFiltre
+from .forms import PreferencesForm
 from .models import Alerte
 
 

@@ -17,7 +17,7 @@ PLAFONDS = {
     "accueil partenaire_caf": 15,
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 8,  # the alerts and their centres, the centre filter's choices, the counter
-    "pilotage:echeances agent": 19,  # + the alerts counter; every app's deadlines (roubaix_cs/deadlines.py) and the centres followed
+    "pilotage:echeances agent": 19,  # every app's deadlines, the centres followed, the alerts counter
     "pilotage.alertes.synchroniser": 22,  # the daily job, not a page: the deadlines, then bulk reads and writes
     "centres:liste agent": 8,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,

@@ -344,7 +344,7 @@ HORS_FORMULAIRES = {
     "deliberation_executoire_apres_transmission_et_publication": "The date is computed by rendre_executoire.",
     "version_pdf_unique": "Versions are numbered by the PDF job.",
     "alerte_unique_par_personne_objet_type_seuil": "Alerts are created by pilotage.alertes.synchroniser only.",
-    "preference_alerte_unique_par_personne_type": "PreferencesForm writes one row per kind (update_or_create).",
+    "preference_alerte_unique_par_personne_type": "Written by pilotage.resumes.enregistrer_preferences.",
     "version_rapport_unique": "Versions are numbered by the visit report job (roubaix_cs.generations).",
 }
 

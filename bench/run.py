@@ -10,7 +10,8 @@ with Django's test client, warm: its queries are counted once, then its time is 
 `--repetitions` requests, each right after a request of the floor page (bench/urls.py), so that
 both see the same noise. One table is printed (page, queries at each scale, p50 and p95 at the
 largest scale, p95 over the floor's p95, size) and written as JSON (bench/resultats.json) for
-comparison between runs. The deliberation PDF and the exports of 5 000 rows are measured by
+comparison between runs, with the daily alert job's time and queries at each scale (first run, then a
+second run the same day). The deliberation PDF and the exports of 5 000 rows are measured by
 bench/pdf_deliberation.py and bench/exports.py, run at the end when present.
 
 Goals (issue 13): every HTML page within 2.5× the floor's p95 and none above 5×; the same query
@@ -178,7 +179,34 @@ def mesurer(repetitions, filtre):
     return {
         "plancher": {"p50": statistics.median(plancher), "p95": _percentile(plancher, 95), "n": len(plancher)},
         "pages": resultats,
+        "alertes": mesurer_alertes(),
     }
+
+
+def mesurer_alertes():
+    """The daily alert job (pilotage.alertes.synchroniser) on the seeded data, from no alert (its first run)
+    then again (a second run the same day: nothing to create): time, queries, alerts created. Rolled back."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from pilotage import alertes
+    from pilotage.models import Alerte
+
+    today, resultat = timezone.localdate(), {}
+    with transaction.atomic():
+        Alerte.objects.all().delete()
+        for passage in ("premier", "second"):
+            requetes = Compteur()
+            debut = time.perf_counter()
+            with connection.execute_wrapper(requetes):
+                bilan = alertes.synchroniser(today)
+            resultat[passage] = {
+                "ms": (time.perf_counter() - debut) * 1000,
+                "requetes": requetes.n,
+                "creees": sum(bilan.creees.values()),
+            }
+        transaction.set_rollback(True)
+    return resultat
 
 
 # --- The table --------------------------------------------------------------------------------
@@ -259,6 +287,15 @@ def main():
         )
         mesures[echelle] = json.loads(enfant.stdout)
     print(tableau(args.echelles, mesures))
+    for echelle in args.echelles:
+        job = mesures[echelle]["alertes"]
+        print(
+            f"Tâche des alertes à {echelle}× : "
+            + " ; ".join(
+                f"{passage} passage {m['ms']:.0f} ms, {m['requetes']} requêtes, {m['creees']} alertes créées"
+                for passage, m in job.items()
+            )
+        )
     args.sortie.write_text(
         json.dumps({"echelles": args.echelles, "semis_s": semis, "mesures": mesures}, indent=1, ensure_ascii=False)
     )

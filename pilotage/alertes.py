@@ -21,8 +21,10 @@ from centres.models import Centre
 from comptes.models import Role, User
 from comptes.permissions import EQUIPE
 from roubaix_cs import deadlines
+from roubaix_cs.todos import lien
 
-from .models import Alerte
+from .echeances import types_comptes
+from .models import Alerte, ExecutionAlertes
 
 # When a deadline alerts. Its threshold names the alert; the alert date follows from it in one of two ways:
 # - "J-N" (documents J-30, safety commissions J-60, financial reports J-30): N days before the due date,
@@ -169,16 +171,38 @@ def synchroniser(today: datetime.date) -> Bilan:
             bilan.closes.update(_par_type(Alerte.objects.filter(closed_at=maintenant)))
         if a_mettre_a_jour:
             Alerte.objects.bulk_update(a_mettre_a_jour, ["closed_at", *CHAMPS_SUIVIS])
+        # One row a day, written by an upsert: two runs at once both record it, neither fails.
+        ExecutionAlertes.objects.bulk_create(
+            [ExecutionAlertes(jour=today, execute_le=maintenant)],
+            update_conflicts=True,
+            unique_fields=["jour"],
+            update_fields=["execute_le"],
+        )
     return bilan
 
 
-def synchroniser_sans_planificateur(today: datetime.date) -> Bilan | None:
-    """For the alert centre, when it is shown: in the embedded default (no broker, so no beat) it brings the
-    alerts up to date itself, so that they are right without any scheduler; with a broker the morning job
-    does it and the page only reads (None)."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return synchroniser(today)
-    return None
+def synchroniser_sans_planificateur(today: datetime.date, *, une_fois_par_jour=False) -> Bilan | None:
+    """For the pages that read the alerts, when shown: in the embedded default (no broker, so no beat) they
+    bring the alerts up to date themselves, so that they are right without any scheduler; with a broker
+    the morning job does it and the pages only read (None). The alert centre runs it at each showing (an
+    agrément renewed closes its alert at once); the home page, `une_fois_par_jour`, only when no run is
+    recorded for today (one query)."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        return None
+    if une_fois_par_jour and ExecutionAlertes.objects.filter(jour=today).exists():
+        return None
+    return synchroniser(today)
+
+
+def par_type(alertes, **filtres):
+    """The kinds of `alertes`, most frequent first, each with its count (one query) and the link to those
+    in « Mes alertes » (filtered on `filtres` too)."""
+    return types_comptes(_par_type(alertes), lambda kind: lien("pilotage:alertes", kind=kind, **filtres))
+
+
+def derniere_execution():
+    """When the alerts were last brought up to date (None: never)."""
+    return ExecutionAlertes.objects.order_by("-jour").values_list("execute_le", flat=True).first()
 
 
 def _par_type(alertes):

@@ -1,8 +1,8 @@
-"""The deadlines of the team, read by the home page (its first ones) and by « Toutes les échéances »
-(all of them, paginated and exported): one selection, so the counts of the one are the rows of the other."""
+"""The deadlines of the team, all of them, read by « Toutes les échéances » (paginated, filtered and
+exported) and the calendar feeds; the home page shows the stored alerts, those that reached their
+threshold (pilotage.alertes)."""
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -18,7 +18,7 @@ PORTEES = [(MES_CENTRES, "Les centres que je suis"), (SERVICE, "Les autres centr
 
 @dataclass(frozen=True)
 class Type:
-    """One kind of deadline in a selection: its name, how many, the full list of those."""
+    """One kind of deadline or alert in a selection: its name, how many, the full list of those."""
 
     kind: str
     nom: str
@@ -51,11 +51,10 @@ def selection(today, *, miens, portee="", kind="", jours=ACCUEIL_ECHEANCES_JOURS
     return echeances
 
 
-def par_type(echeances, *, portee):
-    """The kinds found in `echeances`, most frequent first, each with the link to exactly those."""
+def types_comptes(comptes, url):
+    """`Type`s from {kind: how many}, most frequent first, each linked to `url(kind)`."""
     noms = deadlines.types()
-    comptes = Counter(d.kind for d in echeances)
     return [
-        Type(kind=kind, nom=noms[kind], total=n, url=lien(portee=portee, type=kind))
-        for kind, n in sorted(comptes.items(), key=lambda item: (-item[1], noms[item[0]]))
+        Type(kind=kind, nom=noms.get(kind, kind), total=n, url=url(kind))
+        for kind, n in sorted(comptes.items(), key=lambda item: (-item[1], noms.get(item[0], item[0])))
     ]

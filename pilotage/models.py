@@ -61,6 +61,23 @@ class Alerte(models.Model):
         return f"{self.label} ({self.due:%d/%m/%Y})"
 
 
+class ExecutionAlertes(models.Model):
+    """The day the alerts were last brought up to date (`pilotage.alertes.synchroniser`), one row a day:
+    without a scheduler the home page runs the service when today has none, and « Mes alertes » says
+    when the alerts were computed (a stopped beat shows as an old date)."""
+
+    jour = models.DateField("jour", unique=True)
+    execute_le = models.DateTimeField("dernière mise à jour")
+
+    class Meta:
+        verbose_name = "mise à jour des alertes"
+        verbose_name_plural = "mises à jour des alertes"
+        ordering = ["-jour"]
+
+    def __str__(self):
+        return f"Alertes du {self.jour:%d/%m/%Y}"
+
+
 class PreferenceAlerte(models.Model):
     """How one person receives one kind of alert by e-mail. No row: the daily digest (the default)."""
 

@@ -30,12 +30,15 @@ def alertes_du_jour():
 @shared_task(acks_late=True)
 def envoyer_resumes(jour):
     """After the alerts of the day: one e-mail task per person with something new to read (and, on
-    Mondays, per élu who asked for their weekly summary), so that a failing send is retried alone."""
+    Mondays, per élu who asked for their weekly summary), so that a failing send is retried alone; how
+    many of each."""
     today = datetime.date.fromisoformat(jour)
-    for user_id in resumes.a_envoyer(today):
+    personnes, elus = resumes.a_envoyer(today), resumes.elus_du_jour(today)
+    for user_id in personnes:
         envoyer_resume.delay(user_id, jour)
-    for user_id in resumes.elus_du_jour(today):
+    for user_id in elus:
         envoyer_resume_elu.delay(user_id, jour)
+    return {"resumes": len(personnes), "resumes_elus": len(elus)}
 
 
 @shared_task(autoretry_for=TRANSITOIRES, retry_backoff=True, max_retries=5, acks_late=True)

@@ -41,24 +41,22 @@ def accueil(request):
         "par_statut": centres.order_by().values("statut").annotate(n=Count("id")).order_by("statut"),
     }
     if user.role in EQUIPE:
-        miens = echeances.centres_suivis(user)
-        toutes = echeances.selection(today, miens=miens)  # by date: the overdue first
+        alertes.synchroniser_sans_planificateur(today, une_fois_par_jour=True)
+        mes_alertes = Alerte.objects.ouvertes().non_lues().filter(user=user)
         context |= {
             "a_faire": todos.collect(user),
+            "mes_alertes": apercu(mes_alertes.order_by("due", "label", "pk"), lien("pilotage:alertes", lue="non")),
+            "mes_alertes_par_type": alertes.par_type(mes_alertes, lue="non"),
+            "alertes_mises_a_jour": alertes.derniere_execution(),
             "mes_centres": apercu(
                 centres.filter(referent=user).avec_fin_agrement().order_by("nom"),
                 lien("centres:liste", referent=user.pk),
-                total=len(miens),
             ),
             "sans_referent": apercu(
                 centres.filter(referent__isnull=True).exclude(statut=Centre.Statut.FERME).order_by("nom"),
                 lien("centres:liste", referent="null", statut="ouverts"),
             ),
         }
-        for cle, portee in (("mes_echeances", echeances.MES_CENTRES), ("echeances_service", echeances.SERVICE)):
-            selection = [d for d in toutes if (d.centre_id in miens) == (portee == echeances.MES_CENTRES)]
-            context[cle] = apercu(selection, echeances.lien(portee=portee))
-            context[f"{cle}_par_type"] = echeances.par_type(selection, portee=portee)
     else:
         horizon = today + relativedelta(months=AGREMENT_HORIZON_DEFAUT_MOIS)
         context["centres"] = apercu(
@@ -187,7 +185,10 @@ def alertes_liste(request):
             return redirect(f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path)
     else:
         alertes.synchroniser_sans_planificateur(timezone.localdate())
-    context = page_de_liste(request, _mes_alertes(request)) | {"today": timezone.localdate()}
+    context = page_de_liste(request, _mes_alertes(request)) | {
+        "today": timezone.localdate(),
+        "alertes_mises_a_jour": alertes.derniere_execution(),
+    }
     types = deadlines.types()
     for alerte in context["page"]:
         alerte.type_nom = types.get(alerte.kind, "")

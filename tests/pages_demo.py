@@ -155,7 +155,7 @@ class Page:
 
     @property
     def export(self):
-        return "export" in self.nom or self.nom in {"subventions:scdl", "centres:ag_ics"}
+        return "export" in self.nom or self.nom in {"subventions:scdl", "centres:ag_ics", *FLUX_PERSONNELS}
 
 
 def parametres(nom):
@@ -221,13 +221,31 @@ class Choix:
 
 def pages(users):
     """Every page opened on the data now in the database, for the demo `users` {username: User}."""
-    choix = Choix({persona: users[nom] for persona, nom in LECTEURS.items()})
+    lecteurs = {persona: users[nom] for persona, nom in LECTEURS.items()}
+    choix = Choix(lecteurs)
     trouvees = []
     for nom, persona in lisibles():
         kwargs = choix.kwargs(nom, persona)
         if kwargs is not None:
             trouvees.append(Page(nom, persona, kwargs))
-    return trouvees
+    return trouvees + flux_personnels(lecteurs)
+
+
+# The feeds read at a secret address, not by a logged-in reader (the matrix sees them answer 404 to an
+# unknown address): opened at the address of the demo readers who have one (pilotage/demo.py).
+FLUX_PERSONNELS = {"pilotage:calendrier_ics": ["responsable"]}
+
+
+def flux_personnels(lecteurs):
+    """The pages of the personal feeds, each at its reader's secret address."""
+    jetons = apps.get_model("comptes.JetonCalendrier")._default_manager.filter(revoque_le__isnull=True)
+    par_user = dict(jetons.values_list("user_id", "jeton"))
+    return [
+        Page(nom, persona, {"jeton": par_user[lecteurs[persona].pk]})
+        for nom, personas in FLUX_PERSONNELS.items()
+        for persona in personas
+        if lecteurs[persona].pk in par_user
+    ]
 
 
 def jour_de_la_demo():

@@ -17,9 +17,9 @@ PLAFONDS = {
     "accueil elu": 15,
     "accueil partenaire_caf": 15,
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
-    "pilotage:alertes agent": 8,  # the alerts and their centres, the centre filter's choices, the counter
+    "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
     "pilotage:echeances agent": 19,  # every app's deadlines, the centres followed, the alerts counter
-    "pilotage.alertes.synchroniser": 22,  # the daily job, not a page: the deadlines, then bulk reads and writes
+    "pilotage.alertes.synchroniser": 23,  # the daily job, not a page: the deadlines, bulk reads and writes, the day run
     "centres:liste agent": 9,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 8,
@@ -137,7 +137,7 @@ PLAFONDS = {
     "démo accueil caf": 10,
     "démo accueil elu": 10,
     "démo accueil regisseur": 10,
-    "démo accueil responsable": 39,
+    "démo accueil responsable": 26,  # the stored alerts read (39 when every deadline was computed)
     "démo centres:action_creer responsable": 9,
     "démo centres:action_modifier responsable": 8,
     "démo centres:ag_creer responsable": 8,
@@ -303,10 +303,11 @@ PLAFONDS = {
     "démo deliberations:seance_liste elu": 7,
     "démo deliberations:seance_liste responsable": 8,
     "démo deliberations:seance_modifier responsable": 7,
-    "démo pilotage:alertes regisseur": 33,
+    "démo pilotage:alertes regisseur": 35,
     "démo pilotage:alertes responsable": 37,
     "démo pilotage:alertes_export regisseur": 5,
     "démo pilotage:alertes_export responsable": 5,
+    "démo pilotage:calendrier_ics responsable": 28,  # at its secret address: every app's deadlines, the AGs
     "démo pilotage:donnees_personnelles caf": 5,
     "démo pilotage:donnees_personnelles elu": 5,
     "démo pilotage:donnees_personnelles regisseur": 5,

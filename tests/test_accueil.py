@@ -22,10 +22,8 @@ def reseau(caf, agent):
 def test_the_team_lands_on_what_needs_doing(client, agent, reseau):
     client.force_login(agent)
     response = client.get(reverse("accueil"))
-    assert [d.threshold for d in response.context["mes_echeances"].items if d.kind.startswith("agrement")] == [
-        "M-3",
-        "fin",
-    ]
+    # The agrément's back-planning has reached its step M-3 (28/11/2026): alerted; its end is to come.
+    assert [a.threshold for a in response.context["mes_alertes"].items if a.kind.startswith("agrement")] == ["M-3"]
     assert [c.nom for c in response.context["mes_centres"].items] == ["CS Alma"]
     assert [c.nom for c in response.context["sans_referent"].items] == ["CS Pile"]
     page = response.content.decode()

@@ -16,7 +16,17 @@ from django.test.utils import CaptureQueriesContext
 
 from comptes.models import User
 
-from .pages_demo import CONSTANTES, LECTEURS, OBJETS, SIRET_DE_DEMO, jour_de_la_demo, lisibles, pages, parametres
+from .pages_demo import (
+    CONSTANTES,
+    FLUX_PERSONNELS,
+    LECTEURS,
+    OBJETS,
+    SIRET_DE_DEMO,
+    jour_de_la_demo,
+    lisibles,
+    pages,
+    parametres,
+)
 from .partage import calcule_une_fois
 from .plafonds import PLAFONDS
 
@@ -58,7 +68,10 @@ def comptes_demo():
     return comptes
 
 
-CLES = sorted({f"démo {nom} {LECTEURS[persona]}" for nom, persona in lisibles()})
+CLES = sorted(
+    {f"démo {nom} {LECTEURS[persona]}" for nom, persona in lisibles()}
+    | {f"démo {nom} {LECTEURS[persona]}" for nom, personas in FLUX_PERSONNELS.items() for persona in personas}
+)
 
 
 @pytest.mark.parametrize("cle", CLES)

@@ -4,6 +4,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from pilotage import alertes
 
 from ..factories import (
     ActionSuiviFactory,
@@ -26,11 +29,14 @@ from ..requetes import Page, mesurer, verifier
 pytestmark = pytest.mark.django_db
 
 
-def _grow_network(n, caf):
+def _grow_network(n, caf, referent=None):
+    """n more centres with their agrément and a contact; then the day's alerts stored, as the morning job
+    does, so that the home pages read them (and never bring them up to date while counted)."""
     for _ in range(n):
-        centre = CentreFactory(partenaires=[caf])
+        centre = CentreFactory(partenaires=[caf], referent=referent)
         AgrementFactory(centre=centre)
         ContactFactory(centre=centre)
+    alertes.synchroniser(timezone.localdate())
 
 
 def _grow_centre(centre, n):
@@ -63,7 +69,8 @@ def reseau():
         Page("centres:export xlsx agent", reverse("centres:export", kwargs={"fmt": "xlsx"})),
         *(Page(f"accueil {persona}", reverse("accueil")) for persona in ["agent", "elu", "partenaire_caf"]),
     ]
-    return mesurer(pages, lambda n: _grow_network(n, caf), lecteurs("agent", "elu", "partenaire_caf", organisation=caf))
+    personas = lecteurs("agent", "elu", "partenaire_caf", organisation=caf)
+    return mesurer(pages, lambda n: _grow_network(n, caf, referent=personas["agent"]), personas)
 
 
 @pytest.mark.parametrize("cle", ["centres:liste agent", "centres:liste partenaire_caf"])

@@ -69,7 +69,7 @@ def test_the_responsable_drafts_gets_signed_and_amends_a_cpom(live_server, page,
     _enregistrer(page, "La convention a été créée (projet).")
     expect(page).to_have_url(re.compile(r"/conventions/\d+/$"))
     convention = Convention.objects.get()
-    expect(page.locator(".badge").first).to_have_text("Projet")
+    expect(page.locator("main .badge").first).to_have_text("Projet")
 
     # The city as party, a yearly commitment.
     page.get_by_role("link", name="Ajouter une partie").click()

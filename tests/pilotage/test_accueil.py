@@ -2,7 +2,6 @@
 the demo scenario implies (written in a_faire_demo.py, not recomputed), each link listing that many rows; then its
 deadlines, its own centres' first."""
 
-import datetime
 import re
 
 import pytest
@@ -11,10 +10,12 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from comptes.models import User
-from roubaix_cs.deadlines import collect
+from pilotage.demo import LUES_PAR_LA_RESPONSABLE
+from pilotage.models import Alerte
 
 from ..partage import donnees_partagees
 from .a_faire_demo import A_FAIRE, JOUR
+from .test_alertes_demo import DESTINATAIRES_DEMO
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(JOUR)]
 
@@ -62,25 +63,25 @@ def test_the_user_s_own_files_come_first(client, demo_du_jour):
     assert all("referent=" in t.url for t in todos if t.mine)
 
 
-def test_the_agent_s_deadlines_are_those_of_his_centres_first_then_the_service_s(client, demo_du_jour):
-    agent = demo_du_jour["agent"]
-    client.force_login(agent)
-    context = client.get("/").context
-    miens = set(agent.centres_suivis.values_list("pk", flat=True))
-    mes_echeances, echeances_service = context["mes_echeances"], context["echeances_service"]
-    assert mes_echeances.items and {d.centre_id for d in mes_echeances.items} <= miens
-    assert not {d.centre_id for d in echeances_service.items} & miens
-    for liste in (mes_echeances.items, echeances_service.items):
-        assert [d.due for d in liste] == sorted(d.due for d in liste)  # by date: the overdue first
-    tout = mes_echeances.total + echeances_service.total
-    assert tout == len([d for d in collect(JOUR.date()) if d.due <= JOUR.date() + datetime.timedelta(days=120)])
+def test_the_team_s_home_page_shows_its_unread_alerts_soonest_first(client, demo_du_jour):
+    # The demo's alerts of each (test_alertes_demo), less those the responsable has read (pilotage/demo.py).
+    lues = Alerte.objects.filter(user=demo_du_jour["responsable"], kind=LUES_PAR_LA_RESPONSABLE).count()
+    assert lues > 0
+    attendues = {"responsable": DESTINATAIRES_DEMO["responsable"] - lues, "agent": DESTINATAIRES_DEMO["agent"]}
+    for persona, total in attendues.items():
+        user = demo_du_jour[persona]
+        client.force_login(user)
+        mes_alertes = client.get("/").context["mes_alertes"]
+        assert mes_alertes.total == total
+        assert all(a.user_id == user.pk and a.acknowledged_at is None for a in mes_alertes.items)
+        assert [a.due for a in mes_alertes.items] == sorted(a.due for a in mes_alertes.items)  # the overdue first
 
 
-def test_the_responsable_and_the_agent_do_not_see_the_same_deadlines_first(client, demo_du_jour):
+def test_the_responsable_and_the_agent_do_not_see_the_same_alerts(client, demo_du_jour):
     vus = {}
     for persona in ("responsable", "agent"):
         client.force_login(demo_du_jour[persona])
-        vus[persona] = [d.label for d in client.get("/").context["mes_echeances"].items]
+        vus[persona] = [a.label for a in client.get("/").context["mes_alertes"].items]
     assert vus["responsable"] != vus["agent"]
 
 

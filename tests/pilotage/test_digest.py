@@ -3,19 +3,21 @@ urgency, none when nothing is; marked sent only once sent, a failed send retried
 (every day, Mondays, never) and the élus' weekly summary."""
 
 import datetime
+import io
 from smtplib import SMTPServerDisconnected
 
 import pytest
 import time_machine
 from celery.exceptions import Retry
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from comptes.models import Role
 from pilotage import tasks
 from pilotage.models import Alerte, PreferenceAlerte, ResumeElu
 
-from ..factories import AlerteFactory, ConventionFactory, UserFactory
+from ..factories import AgrementFactory, AlerteFactory, CentreFactory, ConventionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 LUNDI = datetime.date(2026, 9, 21)
@@ -190,3 +192,24 @@ def test_an_elu_who_did_not_opt_in_gets_nothing():
     ConventionFactory(statut="signee", debut=datetime.date(2024, 1, 1), fin=datetime.date(2026, 12, 31))
     _envoyer(LUNDI)
     assert mail.outbox == []
+
+
+def test_the_command_for_cron_sends_the_digests_as_the_job_does_and_once():
+    agent = _personne()
+    AgrementFactory(centre=CentreFactory(referent=agent), debut=datetime.date(2023, 1, 1), fin=MARDI)
+    sortie = io.StringIO()
+    with time_machine.travel(datetime.datetime.combine(MARDI, datetime.time(6, 30)), tick=False):
+        call_command("alertes", stdout=sortie)
+        assert [m.to for m in mail.outbox] == [[agent.email]]
+        assert "Résumés par courriel : 1 de l'équipe, 0 hebdomadaire(s) d'élus." in sortie.getvalue()
+        call_command("alertes", stdout=io.StringIO())  # the same morning again: nothing new to send
+    assert len(mail.outbox) == 1
+    assert not Alerte.objects.filter(user=agent, sent_at__isnull=True).exists()
+
+
+def test_the_command_may_store_the_alerts_without_sending():
+    agent = _personne()
+    AgrementFactory(centre=CentreFactory(referent=agent), debut=datetime.date(2023, 1, 1), fin=MARDI)
+    with time_machine.travel(datetime.datetime.combine(MARDI, datetime.time(6, 30)), tick=False):
+        call_command("alertes", "--sans-courriels", stdout=io.StringIO())
+    assert Alerte.objects.filter(user=agent).exists() and not mail.outbox

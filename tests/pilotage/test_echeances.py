@@ -2,10 +2,14 @@
 (issue 13); « Toutes les échéances » is that list for the deadlines, paginated, filtered and exported."""
 
 import datetime
+import zoneinfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
+from pilotage.models import ExecutionAlertes
+from pilotage.tasks import alertes_du_jour
 from roubaix_cs.listes import APERCU
 
 from ..factories import AgrementFactory, CentreFactory, DocumentFactory
@@ -15,6 +19,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(datetime.date(2026
 JOUR = datetime.date(2026, 11, 29)
 SUIVIS = APERCU + 2  # more than a section shows
 PAR_CENTRE = 3
+ALERTES_PAR_CENTRE = 2  # those already reached: the step M-3 and the AG not held
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 def _centres_finissant(n, **champs):
@@ -36,30 +42,27 @@ def _total(client, url):
     return response.context["page"].paginator.count
 
 
-def test_the_agent_s_deadlines_show_the_first_ones_their_total_and_the_full_list(client, agent):
+def test_the_agent_s_alerts_show_the_first_ones_their_total_and_the_full_list(client, agent):
     _centres_finissant(SUIVIS, referent=agent)
-    _centres_finissant(1)  # the service's
+    _centres_finissant(1)  # the service's: its alerts go to the responsable
     client.force_login(agent)
     response = client.get(reverse("accueil"))
     page = response.content.decode()
-    mes_echeances = response.context["mes_echeances"]
-    assert len(mes_echeances.items) == APERCU and mes_echeances.total == PAR_CENTRE * SUIVIS
-    assert page.split('id="mes-echeances"', 1)[1].split("</ul>", 1)[0].count("<li") == APERCU
-    assert f"{APERCU} sur {PAR_CENTRE * SUIVIS} échéances" in page
-    assert _total(client, _lien(page, "mes-echeances")) == PAR_CENTRE * SUIVIS
-    assert _total(client, _lien(page, "echeances-service")) == PAR_CENTRE
-    assert f"{PAR_CENTRE} échéances" in page
+    mes_alertes = response.context["mes_alertes"]
+    assert len(mes_alertes.items) == APERCU and mes_alertes.total == ALERTES_PAR_CENTRE * SUIVIS
+    assert page.split('id="mes-alertes"', 1)[1].split("</ul>", 1)[0].count("<li") == APERCU
+    assert f"{APERCU} sur {ALERTES_PAR_CENTRE * SUIVIS} alertes" in page
+    assert _total(client, _lien(page, "mes-alertes")) == ALERTES_PAR_CENTRE * SUIVIS
 
 
-def test_each_kind_of_deadline_links_to_exactly_those(client, agent):
+def test_each_kind_of_alert_links_to_exactly_those(client, agent):
     _centres_finissant(SUIVIS, referent=agent)
     DocumentFactory(centre=CentreFactory(referent=agent), valide_au=JOUR + datetime.timedelta(days=10))
     client.force_login(agent)
     response = client.get(reverse("accueil"))
-    types = {t.kind: t for t in response.context["mes_echeances_par_type"]}
+    types = {t.kind: t for t in response.context["mes_alertes_par_type"]}
     assert {kind: t.total for kind, t in types.items()} == {
-        "agrement_renouvellement": SUIVIS,
-        "agrement_fin": SUIVIS,
+        "agrement_renouvellement": SUIVIS,  # M-3 reached; the end, in 60 days, does not alert yet
         "ag_non_tenue": SUIVIS + 1,
         "document_expiration": 1,
     }
@@ -67,7 +70,41 @@ def test_each_kind_of_deadline_links_to_exactly_those(client, agent):
         assert f'href="{t.url.replace("&", "&amp;")}"' in response.content.decode()
         liste = client.get(t.url)
         assert liste.context["page"].paginator.count == t.total
-        assert {d.kind for d, _ in liste.context["page"]} == {t.kind}
+        assert {a.kind for a in liste.context["page"]} == {t.kind}
+
+
+def test_a_read_alert_leaves_the_home_page(client, agent):
+    _centres_finissant(2, referent=agent)
+    client.force_login(agent)
+    premiere = client.get(reverse("accueil")).context["mes_alertes"].items[0]
+    client.post(reverse("pilotage:alertes"), {"alertes": [premiere.pk]})
+    mes_alertes = client.get(reverse("accueil")).context["mes_alertes"]
+    assert mes_alertes.total == 2 * ALERTES_PAR_CENTRE - 1 and premiere not in mes_alertes.items
+
+
+def test_without_a_scheduler_the_home_page_brings_the_alerts_up_to_date_once_a_day(client, agent):
+    _centres_finissant(2, referent=agent)
+    client.force_login(agent)
+    assert client.get(reverse("accueil")).context["mes_alertes"].total == 2 * ALERTES_PAR_CENTRE
+    assert ExecutionAlertes.objects.get().jour == JOUR
+    _centres_finissant(1, referent=agent)  # later the same day: the alert centre shows them, the home page tomorrow
+    assert client.get(reverse("accueil")).context["mes_alertes"].total == 2 * ALERTES_PAR_CENTRE
+    client.get(reverse("pilotage:alertes"))
+    assert client.get(reverse("accueil")).context["mes_alertes"].total == 3 * ALERTES_PAR_CENTRE
+
+
+def test_with_a_scheduler_the_home_page_only_reads_the_alerts_and_says_when_they_were_computed(client, agent, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    _centres_finissant(2, referent=agent)
+    client.force_login(agent)
+    response = client.get(reverse("accueil"))
+    assert response.context["mes_alertes"].total == 0
+    assert "Les alertes n'ont pas encore été calculées." in response.content.decode()
+    with time_machine.travel(datetime.datetime(2026, 11, 29, 6, 30, tzinfo=PARIS), tick=False):
+        alertes_du_jour()
+    response = client.get(reverse("accueil"))
+    assert response.context["mes_alertes"].total == 2 * ALERTES_PAR_CENTRE
+    assert "Alertes mises à jour le 29/11/2026 à 06:30." in response.content.decode()
 
 
 def test_the_team_s_centres_show_the_first_ones_and_link_to_the_filtered_list(client, agent):
@@ -100,7 +137,7 @@ def test_a_short_section_says_its_total_without_truncating(client, agent):
     _centres_finissant(2, referent=agent)
     client.force_login(agent)
     page = client.get(reverse("accueil")).content.decode()
-    assert f"{2 * PAR_CENTRE} échéances" in page and " sur " not in page
+    assert f"{2 * ALERTES_PAR_CENTRE} alertes" in page and " sur " not in page
 
 
 def test_the_full_list_is_paginated_and_filtered(client, agent):

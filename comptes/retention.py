@@ -4,6 +4,12 @@ An account deactivated for `RETENTION_COMPTES_DESACTIVES_ANS` years is anonymise
 the records and history rows that name it as their author (grants instructed, documents filed,
 payments recorded…) keep pointing at it and now read « Compte supprimé »; its role and
 organisation stay for the statistics. Its own history rows, which hold its names and e-mail, go.
+
+Its personal calendar address (`JetonCalendrier`) is revoked when the account is deactivated
+(`services.desactiver_compte`), and its row goes with the anonymisation: kept until then, it says
+when the address was cut off. The SEQUENCE rows of the feeds' events (`SequenceCalendrier`) are no
+account's: keyed by the UID of an object (a deadline, an AG), shared by every feed that shows it, they
+hold nothing about a person and stay, so that the other feeds' SEQUENCE keeps rising.
 """
 
 import datetime
@@ -11,11 +17,12 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from roubaix_cs.retention import MOTIF_ANONYMISATION, Purge, depuis, effacer_historique
 
-from .models import User
+from .models import JetonCalendrier, User
 
 PREFIXE_ANONYME = "compte-supprime-"
 
@@ -65,12 +72,31 @@ def _tentatives_de_connexion(today: datetime.date, *, simuler: bool) -> Purge:
     return purge
 
 
+def _adresses_de_calendrier(comptes, *, simuler: bool) -> Purge:
+    """The calendar addresses of the accounts anonymised, in this run (`comptes`) or before."""
+    purge = Purge("Adresses de calendrier personnel des comptes anonymisés, supprimées")
+    jetons = JetonCalendrier.objects.filter(
+        Q(user__in=[user.pk for user in comptes]) | Q(user__username__startswith=PREFIXE_ANONYME)
+    ).order_by("pk")
+    purge.objets += [
+        f"Adresse de calendrier du compte n° {user_id}" for user_id in jetons.values_list("user_id", flat=True)
+    ]
+    if not simuler:
+        jetons.delete()
+    return purge
+
+
 def purger(today: datetime.date, *, simuler: bool = False) -> list[Purge]:
     ans = settings.RETENTION_COMPTES_DESACTIVES_ANS
     purge = Purge(f"Comptes désactivés depuis {ans} an(s) ou plus, anonymisés")
-    for user in comptes_a_anonymiser(today):
+    comptes = comptes_a_anonymiser(today)
+    for user in comptes:
         purge.objets.append(f"{user} ({user.username}, {user.get_role_display() or 'compte technique'})")
         purge.historique += User.history.filter(id=user.pk).count()
         if not simuler:
             anonymiser_compte(user)
-    return [purge, _tentatives_de_connexion(today, simuler=simuler)]
+    return [
+        purge,
+        _adresses_de_calendrier(comptes, simuler=simuler),
+        _tentatives_de_connexion(today, simuler=simuler),
+    ]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from . import flux_calendrier
 from .models import Role, User
 from .retention import est_anonymise
 
@@ -115,7 +116,8 @@ def inviter(*, compte, par, origine) -> User:
 
 @transaction.atomic
 def desactiver_compte(*, compte, par, motif) -> User:
-    """A leaver: login refused and open sessions ended; the account and its history stay."""
+    """A leaver: login refused, open sessions ended and the calendar address revoked (a reactivated
+    account makes a new one); the account and its history stay."""
     if compte.pk == par.pk:
         raise ValidationError("Vous ne pouvez pas désactiver votre propre compte.")
     compte = _verrouiller(compte)
@@ -126,6 +128,7 @@ def desactiver_compte(*, compte, par, motif) -> User:
     compte.is_active = False
     _enregistrer(compte, par=par, motif=motif)
     fermer_sessions(compte)
+    flux_calendrier.revoquer(user=compte)
     return compte
 
 

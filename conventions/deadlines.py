@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from centres.models import Centre
 from roubaix_cs.deadlines import Deadline
 from roubaix_cs.liens import chemins
-from roubaix_cs.seuils import CONVENTION_ALERTES_MOIS, EVALUATION_PREAVIS_MOIS
+from roubaix_cs.seuils import CONVENTION_ALERTES_MOIS, EVALUATION_ALERTE_JOURS, EVALUATION_PREAVIS_MOIS
 
 from .models import Avenant, Convention, Evaluation
 
@@ -99,7 +99,10 @@ def _fins(conventions, today):
 
 def _evaluations(conventions, today):
     """CPO-4: a CPOM is renewed only after an evaluation dated at least 3 months before its end (avenants
-    applied); due on that date until one exists, overdue past it (the renewal is then blocked)."""
+    applied); due on that limit until one exists, overdue past it (the renewal is then blocked).
+
+    Alerts about 3 months before the limit ("J-92", so the alert keeps the limit as its due date), then
+    from the limit day on ("M-3"), the first giving way to the second, like the financial report's."""
     fiche = chemins("conventions:detail")
     deadlines = []
     for convention in conventions:
@@ -108,17 +111,21 @@ def _evaluations(conventions, today):
         limite = convention.fin_consolidee - relativedelta(months=EVALUATION_PREAVIS_MOIS)
         if convention.premiere_evaluation is not None and convention.premiere_evaluation <= limite:
             continue
+        threshold = f"M-{EVALUATION_PREAVIS_MOIS}"
         if limite < today:
             suite = f"pas d'évaluation avant le {limite:%d/%m/%Y}, le renouvellement est bloqué"
+        elif limite == today:
+            suite = f"dernier jour pour l'évaluation (le {limite:%d/%m/%Y}), sans elle pas de renouvellement"
         else:
-            suite = f"évaluation à faire avant le {limite:%d/%m/%Y}, sans elle pas de renouvellement"
+            threshold = f"J-{EVALUATION_ALERTE_JOURS}"
+            suite = f"évaluation à faire au plus tard le {limite:%d/%m/%Y}, sans elle pas de renouvellement"
         deadlines.append(
             Deadline(
                 due=limite,
                 kind="evaluation_cpom",
                 label=f"{_libelle(convention)} : {suite}",
                 url=fiche(convention.pk),
-                threshold=f"M-{EVALUATION_PREAVIS_MOIS}",
+                threshold=threshold,
                 object_key=f"conventions.convention:{convention.pk}",
                 centre_id=convention.centre_id,
             )

@@ -27,12 +27,14 @@ from .echeances import types_comptes
 from .models import Alerte, ExecutionAlertes
 
 # When a deadline alerts. Its threshold names the alert; the alert date follows from it in one of two ways:
-# - "J-N" (documents J-30, safety commissions J-60, financial reports J-30): N days before the due date,
-#   the threshold carrying its own lead;
+# - "J-N" (documents J-30, safety commissions J-60, financial reports J-30, SUB-9 publications J-30, CPO-4
+#   evaluations J-92): N days before the due date, the threshold carrying its own lead, so that the alert
+#   keeps the real due date (a warning ahead of a limit gives way to the limit's own threshold on that day);
 # - any other threshold: on the due date itself. The steps of a back-planning (agrément M-14 … M-3,
-#   convention M-6 and M-3, CPO-4 evaluation M-3) are deadlines dated at their step, the delays counted
-#   from an event (J+15 after a vote, J+7 of a waiting proposal) are dated at their end, and the overdue
-#   ones ("retard", "expire", a past AG year) are past already.
+#   convention M-6 and M-3) are deadlines dated at their step, the limits reached (CPO-4 evaluation M-3,
+#   SUB-9 publication M+3) are dated on their day, the delays counted from an event (J+15 after a vote,
+#   J+7 of a waiting proposal) are dated at their end, and the overdue ones ("retard", "expire", a past AG
+#   year) are past already.
 # An alert exists once today >= its alert date, not on that day only: a day the job did not run is caught
 # up by the next run, and the unique constraint makes it alert once.
 AVANCE_EN_JOURS = re.compile(r"^J-(\d+)$")

@@ -48,6 +48,11 @@ def conservations():
             "le compte est alors anonymisé (« Compte supprimé »)",
         ),
         Conservation(
+            "Adresse secrète du calendrier personnel (dates de création et de révocation)",
+            "jusqu'à ce que son titulaire la supprime ou la remplace ; révoquée dès la désactivation du compte, "
+            f"effacée quand il est anonymisé ({s.RETENTION_COMPTES_DESACTIVES_ANS} an(s) après)",
+        ),
+        Conservation(
             "Traces des tentatives de connexion (identifiant, adresse IP, navigateur)",
             f"{s.RETENTION_TENTATIVES_CONNEXION_JOURS} jour(s)",
         ),

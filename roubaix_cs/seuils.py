@@ -56,6 +56,10 @@ CPOM_DUREE_MAX_MOIS = 48
 AVANCE_MAX_PCT = 50
 # CPO-4 — Renouvellement : une évaluation doit exister au moins 3 mois avant la fin.
 EVALUATION_PREAVIS_MOIS = 3
+# CPO-4 — Alerte avant cette date limite, 3 mois plus tôt (vers M-6 de la fin ; pratique du service). Comptée
+# en jours (seuil « J-N ») pour que l'alerte garde la date limite pour échéance ; 92 jours, les trois mois
+# les plus longs (juillet-septembre), pour qu'elle arrive toujours au moins 3 mois avant la limite.
+EVALUATION_ALERTE_JOURS = 92
 # Fin d'une convention signée (fin reportée par ses avenants signés) : alertes à M-6 et M-3 pour
 # préparer son renouvellement ou sa fin (pratique du service, sans valeur légale ; le M-3 rejoint
 # l'échéance de l'évaluation de CPO-4).
@@ -91,6 +95,9 @@ CAC_SEUIL_SUBVENTIONS = Decimal("153000")
 DONNEES_ESSENTIELLES_SEUIL = Decimal("23000")
 DONNEES_ESSENTIELLES_DELAI_MOIS = 3
 DONNEES_ESSENTIELLES_DEPUIS = datetime.date(2017, 8, 1)
+# SUB-9 — Alerte 30 jours avant la fin de ce délai, comme pour le compte rendu financier (pratique), pour
+# publier à temps plutôt qu'apprendre le retard le dernier jour.
+DONNEES_ESSENTIELLES_ALERTE_JOURS = 30
 
 # DEL-1 — Convocation du conseil municipal au moins 5 jours francs avant la séance ; en cas
 # d'urgence, le maire peut abréger ce délai sans qu'il soit inférieur à un jour franc, et le conseil

@@ -12,6 +12,7 @@ from roubaix_cs.liens import chemins
 from roubaix_cs.seuils import (
     CRF_ALERTE_JOURS,
     DEMANDE_SANS_SUITE_JOURS,
+    DONNEES_ESSENTIELLES_ALERTE_JOURS,
     DONNEES_ESSENTIELLES_DELAI_MOIS,
     PROPOSITION_EN_ATTENTE_JOURS,
 )
@@ -149,18 +150,23 @@ def _propositions(today):
 def _donnees_essentielles(today):
     """SUB-9: a convention above 23 000 € signed by the city has its data published within 3 months of
     the signature; due from the signature until a publication of one of its years, recorded on or after
-    the signature, covers it (OD-5)."""
+    the signature, covers it (OD-5). Alerts 30 days before the limit ("J-30"), then from the limit day
+    on ("M+3": the last day, then overdue), like the financial report below."""
     deadlines = []
     for item in conventions_a_publier(ouvertes=True):
-        retard = item.echeance < today
+        if item.echeance > today:
+            threshold, suite = f"J-{DONNEES_ESSENTIELLES_ALERTE_JOURS}", f" au plus tard le {item.echeance:%d/%m/%Y}"
+        else:
+            threshold = f"M+{DONNEES_ESSENTIELLES_DELAI_MOIS}"
+            suite = " — dernier jour" if item.echeance == today else " — en retard"
         deadlines.append(
             Deadline(
                 due=item.echeance,
                 kind="donnees_essentielles",
                 label=f"Publier les données de la convention {item.convention} ({montant(item.montant)}, "
-                f"signée le {item.signature:%d/%m/%Y}){' — en retard' if retard else ''}",
+                f"signée le {item.signature:%d/%m/%Y}){suite}",
                 url=f"{reverse('subventions:donnees_ouvertes')}?annee={item.annee_a_publier}",
-                threshold=f"M+{DONNEES_ESSENTIELLES_DELAI_MOIS}",
+                threshold=threshold,
                 object_key=f"conventions.convention:{item.convention.pk}",
                 centre_id=item.convention.centre_id,
             )

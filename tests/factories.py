@@ -278,6 +278,18 @@ class EngagementFactory(factory.django.DjangoModelFactory):
     montant = Decimal("20000.00")
 
 
+def convention_signee_par_la_ville(
+    centre, *, signature, montant_ville, debut=datetime.date(2026, 1, 1), fin=datetime.date(2028, 12, 31)
+):
+    """A running convention the city signed on `signature`, with its aid for the year `debut` (SUB-9:
+    its data published within 3 months of the signature when the aid is above 23 000 €)."""
+    convention = ConventionFactory(centre=centre, statut=Convention.Statut.EN_COURS, debut=debut, fin=fin)
+    ville = OrganisationFactory(nom="Ville de Roubaix", nature=Organisation.Nature.VILLE)
+    EngagementFactory(convention=convention, financeur=ville, annee=debut.year, montant=montant_ville)
+    Partie.objects.create(convention=convention, organisation=ville, date_signature=signature)
+    return convention
+
+
 class LigneBudgetaireFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LigneBudgetaire

@@ -14,10 +14,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from centres.models import Centre, Contact
-from comptes.models import Role, User
+from comptes import flux_calendrier as calendrier
+from comptes import services
+from comptes.models import JetonCalendrier, Role, SequenceCalendrier, User
 from deliberations.models import Mandat
 from pilotage import tasks
-from roubaix_cs import retention
+from roubaix_cs import ics, retention
 
 from .factories import CentreFactory, ContactFactory, OrganisationFactory, UserFactory
 from .outils import contenu
@@ -72,7 +74,13 @@ def test_privacy_page_shows_the_retention_settings_current_values(client, settin
     settings.DPO_CONTACT = "Madame la déléguée, 1 rue de l'Exemple"
     settings.DPO_EMAIL = "dpo@exemple.fr"
     page = contenu(client.get(reverse("pilotage:donnees_personnelles")))
-    for attendu in ("puis 7 an(s) après sa fermeture", "puis 4 an(s) après sa désactivation", "6 an(s)", "18 mois"):
+    for attendu in (
+        "puis 7 an(s) après sa fermeture",
+        "puis 4 an(s) après sa désactivation",
+        "effacée quand il est anonymisé (4 an(s) après)",
+        "6 an(s)",
+        "18 mois",
+    ):
         assert attendu in page
     assert "Madame la déléguée, 1 rue de l&#x27;Exemple" in page
     assert 'href="mailto:dpo@exemple.fr"' in page
@@ -189,6 +197,31 @@ def test_deactivated_accounts_are_anonymised_after_the_retention_period(decalage
     assert User.objects.filter(role=Role.AGENT).count() == agents  # the statistics stay
     actif.refresh_from_db()
     assert actif.last_name == "Actif"
+
+
+@pytest.mark.parametrize(("decalage", "supprimee"), [(-1, False), (0, True), (1, True)])
+def test_the_calendar_address_of_a_deactivated_account_goes_with_its_anonymisation(decalage, supprimee):
+    desactivation = datetime.date(2023, 9, 1)
+    with time_machine.travel(_a(desactivation - datetime.timedelta(days=300)), tick=False):
+        ancien = UserFactory(role=Role.AGENT)
+        calendrier.regenerer(user=ancien)
+    with time_machine.travel(_a(desactivation), tick=False):
+        services.desactiver_compte(compte=ancien, par=UserFactory(role=Role.RESPONSABLE), motif="Départ")
+    actif = UserFactory(role=Role.AGENT)
+    calendrier.regenerer(user=actif)
+    # The SEQUENCE of an event is no account's: shared by every feed showing it, it stays.
+    SequenceCalendrier.objects.create(uid=ics.uid("ag", 1), empreinte="x", sequence=3)
+    jour = _an(desactivation, settings.RETENTION_COMPTES_DESACTIVES_ANS) + datetime.timedelta(days=decalage)
+
+    resultats = {p.libelle: p.nombre for p in retention.purger(jour)}
+    assert JetonCalendrier.objects.filter(user=ancien).exists() is not supprimee
+    assert resultats["Adresses de calendrier personnel des comptes anonymisés, supprimées"] == int(supprimee)
+    assert JetonCalendrier.objects.filter(user=actif, revoque_le__isnull=True).exists()
+    assert SequenceCalendrier.objects.get().sequence == 3
+
+    second = {p.libelle: p.nombre for p in retention.purger(jour)}  # a second run removes nothing more
+    assert second["Adresses de calendrier personnel des comptes anonymisés, supprimées"] == 0
+    assert JetonCalendrier.objects.filter(user=actif).exists() and SequenceCalendrier.objects.exists()
 
 
 def test_an_account_without_history_counts_from_its_last_login():

@@ -99,11 +99,21 @@ def test_a_closed_centre_raises_no_convention_deadline():
 def test_cpo_4_evaluation_due_3_months_before_the_end_until_one_exists():
     convention = ConventionFactory(statut=EN_COURS, fin=datetime.date(2028, 12, 31))
     (deadline,) = [d for d in upcoming(datetime.date(2027, 1, 1)) if d.kind == "evaluation_cpom"]
-    assert (deadline.threshold, deadline.due) == ("M-3", datetime.date(2028, 9, 30))
+    assert (deadline.threshold, deadline.due) == ("J-92", datetime.date(2028, 9, 30))
     assert deadline.object_key == f"conventions.convention:{convention.pk}"
-    assert "évaluation à faire avant le 30/09/2028" in deadline.label
+    assert "évaluation à faire au plus tard le 30/09/2028" in deadline.label
     EvaluationFactory(convention=convention, date=datetime.date(2028, 9, 30))
     assert _evaluations(datetime.date(2027, 1, 1)) == []
+
+
+def test_cpo_4_a_warning_before_the_limit_gives_way_to_the_limit_on_its_day():
+    ConventionFactory(statut=EN_COURS, fin=datetime.date(2028, 12, 31))  # limit on 30/09/2028
+    assert _evaluations(datetime.date(2028, 9, 29)) == [("J-92", datetime.date(2028, 9, 30))]
+    ((threshold, due),) = _evaluations(datetime.date(2028, 9, 30))
+    assert (threshold, due) == ("M-3", datetime.date(2028, 9, 30))
+    (le_jour,) = [d for d in upcoming(datetime.date(2028, 9, 30)) if d.kind == "evaluation_cpom"]
+    assert "dernier jour pour l'évaluation (le 30/09/2028)" in le_jour.label
+    assert _evaluations(datetime.date(2028, 10, 1)) == [("M-3", datetime.date(2028, 9, 30))]
 
 
 def test_cpo_4_an_evaluation_after_the_limit_does_not_count_and_the_renewal_is_blocked():

@@ -5,8 +5,10 @@ people who follow the object. On the demo data: test_alertes_demo.py."""
 import datetime
 import re
 import threading
+from decimal import Decimal
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +21,15 @@ from pilotage.models import Alerte
 from pilotage.tasks import alertes_du_jour
 from roubaix_cs.deadlines import Deadline
 
-from ..factories import AgrementFactory, CentreFactory, ConventionFactory, DemandeFactory, LocalFactory, UserFactory
+from ..factories import (
+    AgrementFactory,
+    CentreFactory,
+    ConventionFactory,
+    DemandeFactory,
+    LocalFactory,
+    UserFactory,
+    convention_signee_par_la_ville,
+)
 from ..requetes import GRAND, PETIT, verifier
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +141,53 @@ def test_sub_4_the_financial_report_alerts_30_days_before_then_once_overdue():
     assert (ouverte.threshold, ouverte.user, "en retard" in ouverte.label) == ("retard", responsable, True)
 
 
+def _le_matin_du(jour, kind):
+    """The morning job run on `jour`, the date pinned: (alerts of `kind` created, closed)."""
+    with time_machine.travel(datetime.datetime.combine(jour, datetime.time(6, 30)), tick=False):
+        compte = alertes_du_jour().get(kind, {})
+    return compte.get("creees", 0), compte.get("closes", 0)
+
+
+def test_sub_9_the_publication_alerts_30_days_before_the_limit_then_on_the_limit_day():
+    responsable = UserFactory(role=Role.RESPONSABLE)
+    convention = convention_signee_par_la_ville(
+        CentreFactory(), signature=datetime.date(2026, 1, 15), montant_ville=Decimal("30000")
+    )  # to publish by 15/04/2026: warned from 16/03/2026
+    assert _le_matin_du(datetime.date(2026, 3, 15), "donnees_essentielles") == (0, 0)
+    assert _le_matin_du(datetime.date(2026, 3, 16), "donnees_essentielles") == (1, 0)
+    avant = Alerte.objects.ouvertes().get(kind="donnees_essentielles")
+    assert (avant.threshold, avant.due, avant.user) == ("J-30", datetime.date(2026, 4, 15), responsable)
+    assert "au plus tard le 15/04/2026" in avant.label
+
+    assert _le_matin_du(datetime.date(2026, 4, 14), "donnees_essentielles") == (0, 0)
+    # On the limit day « J-30 » gives way to the limit itself: a second alert, read as the last day.
+    assert _le_matin_du(datetime.date(2026, 4, 15), "donnees_essentielles") == (1, 1)
+    limite = Alerte.objects.ouvertes().get(kind="donnees_essentielles")
+    assert (limite.threshold, limite.object_key) == ("M+3", f"conventions.convention:{convention.pk}")
+    assert limite.label.endswith("— dernier jour")
+    assert _le_matin_du(datetime.date(2026, 4, 16), "donnees_essentielles") == (0, 0)  # the same alert, overdue
+    assert Alerte.objects.ouvertes().get(kind="donnees_essentielles").label.endswith("— en retard")
+
+
+def test_cpo_4_the_evaluation_alerts_3_months_before_the_limit_then_on_the_limit_day():
+    UserFactory(role=Role.RESPONSABLE)
+    ConventionFactory(statut=Convention.Statut.EN_COURS, fin=datetime.date(2028, 12, 31))
+    # The evaluation is due by 30/09/2028 (3 months before the end): warned 92 days before, on 30/06/2028.
+    assert _le_matin_du(datetime.date(2028, 6, 29), "evaluation_cpom") == (0, 0)
+    assert _le_matin_du(datetime.date(2028, 6, 30), "evaluation_cpom") == (1, 0)
+    avant = Alerte.objects.ouvertes().get(kind="evaluation_cpom")
+    assert (avant.threshold, avant.due) == ("J-92", datetime.date(2028, 9, 30))
+    assert "évaluation à faire au plus tard le 30/09/2028" in avant.label
+
+    assert _le_matin_du(datetime.date(2028, 9, 29), "evaluation_cpom") == (0, 0)
+    assert _le_matin_du(datetime.date(2028, 9, 30), "evaluation_cpom") == (1, 1)
+    limite = Alerte.objects.ouvertes().get(kind="evaluation_cpom")
+    assert limite.threshold == "M-3"
+    assert "dernier jour pour l'évaluation (le 30/09/2028)" in limite.label
+    assert _le_matin_du(datetime.date(2028, 10, 1), "evaluation_cpom") == (0, 0)
+    assert "le renouvellement est bloqué" in Alerte.objects.ouvertes().get(kind="evaluation_cpom").label
+
+
 # --- Who gets what ----------------------------------------------------------------------------------
 
 
@@ -186,7 +243,7 @@ def test_the_alert_centre_brings_the_alerts_up_to_date_only_without_a_broker(sui
 
 def _grandir(n):
     """n more centres, each with its referent, its AG of 2025 not held, an agrément at its M-12 step and a
-    convention at M-6 with its own referent, on 1 January 2027."""
+    CPOM at M-6 with its own referent, its evaluation (due by 28/02/2027) warned, on 1 January 2027."""
     for _ in range(n):
         centre = CentreFactory(referent=UserFactory(role=Role.AGENT))
         AgrementFactory(centre=centre, debut=datetime.date(2024, 1, 1))
@@ -222,8 +279,8 @@ def test_the_job_costs_the_same_queries_whatever_the_number_of_deadlines():
         Alerte.objects.all().delete()
         premier.append(_requetes(lambda: alertes.synchroniser(jour)))  # creates them all
         second.append(_requetes(lambda: alertes.synchroniser(jour)))  # finds them all
-    # Three alerts a centre (its AG too), each to a referent and the responsable.
-    assert Alerte.objects.count() == GRAND * 3 * 2
+    # Four alerts a centre (its AG and its CPOM's evaluation too), each to a referent and the responsable.
+    assert Alerte.objects.count() == GRAND * 4 * 2
     verifier({"pilotage.alertes.synchroniser": premier}, "pilotage.alertes.synchroniser")
     verifier({"pilotage.alertes.synchroniser": second}, "pilotage.alertes.synchroniser")
 

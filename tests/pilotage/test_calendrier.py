@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 
 from comptes import flux_calendrier as calendrier
+from comptes import services
+from comptes.models import Role
 from roubaix_cs import ics
 
-from ..factories import AgrementFactory, AssembleeGeneraleFactory, CentreFactory
+from ..factories import AgrementFactory, AssembleeGeneraleFactory, CentreFactory, UserFactory
 from ..requetes import garde
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(datetime.date(2026, 11, 29))]
@@ -142,6 +144,21 @@ def test_a_closed_account_s_address_answers_404(client, agent):
     agent.is_active = False
     agent.save()
     _flux(client, jeton, 404)
+
+
+def test_deactivating_an_account_revokes_its_address_at_once_and_for_good(client, agent, responsable):
+    jeton = calendrier.regenerer(user=agent)
+    autre = calendrier.regenerer(user=UserFactory(role=Role.AGENT))
+    client.force_login(responsable)
+    assert client.post(reverse("comptes:desactiver", args=[agent.pk]), {"motif": "Départ"}).status_code == 302
+    _flux(client, jeton, 404)
+    jeton.refresh_from_db()
+    assert jeton.revoque_le is not None
+    # Back in the service, the account does not get the old address back: it makes a new one.
+    services.reactiver_compte(compte=agent, par=responsable, motif="Retour")
+    _flux(client, jeton, 404)
+    assert calendrier.jeton_actif(agent) is None
+    _flux(client, autre, 200)  # the others' addresses still work
 
 
 def test_the_ag_feed_takes_the_token_instead_of_a_login(client, partenaire_caf, centre_caf, centre_hors_caf):

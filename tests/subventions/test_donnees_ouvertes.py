@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from centres.models import Centre
 from comptes.models import Organisation
-from conventions.models import Convention, Partie
+from conventions.models import Convention
 from roubaix_cs.formats import montant
 from roubaix_cs.listes import APERCU
 from roubaix_cs.validators import completer_siret
@@ -23,10 +23,10 @@ from ..factories import (
     CentreFactory,
     ConventionFactory,
     DemandeFactory,
-    EngagementFactory,
     LocalFactory,
     OrganisationFactory,
     VersementFactory,
+    convention_signee_par_la_ville,
 )
 from ..outils import contenu, messages_de
 from ..requetes import garde
@@ -260,20 +260,14 @@ def test_od_5_no_publication_without_the_citys_siret(client_of, agent, annee_202
 # --- SUB-9: conventions above 23 000 €, published within 3 months of their signature -------------
 
 
-def _convention(centre, *, signature, montant_ville, debut=datetime.date(2026, 1, 1), fin=datetime.date(2028, 12, 31)):
-    convention = ConventionFactory(centre=centre, statut=Convention.Statut.EN_COURS, debut=debut, fin=fin)
-    ville = OrganisationFactory(nom="Ville de Roubaix", nature=Organisation.Nature.VILLE)
-    EngagementFactory(convention=convention, financeur=ville, annee=debut.year, montant=montant_ville)
-    Partie.objects.create(convention=convention, organisation=ville, date_signature=signature)
-    return convention
-
-
 def _a_publier(today):
     return [d for d in upcoming(today) if d.kind == "donnees_essentielles"]
 
 
 def test_sub_9_a_convention_above_23000_is_due_3_months_after_its_signature(annee_2026):
-    convention = _convention(annee_2026["alma"], signature=datetime.date(2026, 1, 15), montant_ville=Decimal("30000"))
+    convention = convention_signee_par_la_ville(
+        annee_2026["alma"], signature=datetime.date(2026, 1, 15), montant_ville=Decimal("30000")
+    )
     (deadline,) = _a_publier(datetime.date(2026, 3, 1))
     assert deadline.due == datetime.date(2026, 4, 15)
     assert deadline.label.startswith(f"Publier les données de la convention {convention} (")
@@ -284,15 +278,31 @@ def test_sub_9_a_convention_above_23000_is_due_3_months_after_its_signature(anne
     assert "en retard" in _a_publier(datetime.date(2026, 4, 16))[0].label
 
 
+def test_sub_9_a_warning_30_days_before_the_limit_then_the_limit_from_its_day(annee_2026):
+    convention_signee_par_la_ville(
+        annee_2026["alma"], signature=datetime.date(2026, 1, 15), montant_ville=Decimal("30000")
+    )  # to publish by 15/04/2026
+    (avant,) = _a_publier(datetime.date(2026, 4, 14))
+    assert (avant.threshold, avant.due) == ("J-30", datetime.date(2026, 4, 15))
+    assert avant.label.endswith("signée le 15/01/2026) au plus tard le 15/04/2026")
+    (le_jour,) = _a_publier(datetime.date(2026, 4, 15))
+    assert (le_jour.threshold, le_jour.due) == ("M+3", datetime.date(2026, 4, 15))
+    assert le_jour.label.endswith("— dernier jour")
+    (apres,) = _a_publier(datetime.date(2026, 4, 16))
+    assert (apres.threshold, apres.label.endswith("— en retard")) == ("M+3", True)
+
+
 @pytest.mark.parametrize(("montant_ville", "due"), [(Decimal("23000"), False), (Decimal("23000.01"), True)])
 def test_sub_9_only_above_23000(annee_2026, montant_ville, due):
     # The city's aid the convention states: its cash, plus the premises it lends (none here).
-    _convention(annee_2026["epeule"], signature=datetime.date(2026, 1, 15), montant_ville=montant_ville)
+    convention_signee_par_la_ville(
+        annee_2026["epeule"], signature=datetime.date(2026, 1, 15), montant_ville=montant_ville
+    )
     assert bool(_a_publier(datetime.date(2026, 3, 1))) is due
 
 
 def test_sub_9_not_before_1_august_2017_nor_unsigned_by_the_city(annee_2026):
-    _convention(
+    convention_signee_par_la_ville(
         annee_2026["alma"],
         signature=datetime.date(2017, 7, 31),
         montant_ville=Decimal("90000"),
@@ -304,7 +314,9 @@ def test_sub_9_not_before_1_august_2017_nor_unsigned_by_the_city(annee_2026):
 
 
 def test_sub_9_od_5_a_publication_of_its_year_after_the_signature_closes_the_deadline(client_of, agent, annee_2026):
-    _convention(annee_2026["alma"], signature=datetime.date(2026, 1, 15), montant_ville=Decimal("30000"))
+    convention_signee_par_la_ville(
+        annee_2026["alma"], signature=datetime.date(2026, 1, 15), montant_ville=Decimal("30000")
+    )
     client = client_of(agent)
     # Not closed by a publication of another year, nor by one before the signature.
     for annee, date in ((2025, "2026-02-01"), (2026, "2026-01-10")):
@@ -316,11 +328,13 @@ def test_sub_9_od_5_a_publication_of_its_year_after_the_signature_closes_the_dea
 
 
 def test_sub_9_the_page_lists_the_conventions_with_their_deadline(client_of, agent, annee_2026):
-    en_retard = _convention(
+    en_retard = convention_signee_par_la_ville(
         annee_2026["alma"], signature=datetime.date(2025, 11, 5), montant_ville=Decimal("30000"),
         debut=datetime.date(2025, 1, 1),
     )  # fmt: skip
-    a_temps = _convention(annee_2026["epeule"], signature=datetime.date(2026, 1, 15), montant_ville=Decimal("25000"))
+    a_temps = convention_signee_par_la_ville(
+        annee_2026["epeule"], signature=datetime.date(2026, 1, 15), montant_ville=Decimal("25000")
+    )
     client = client_of(agent)
     conventions = _page(client).context["etat"].conventions
     assert [(c.convention, c.echeance, c.publication) for c in conventions] == [
@@ -349,7 +363,7 @@ def test_the_page_does_not_grow_with_grants_payments_conventions_and_publication
             demande = DemandeFactory(votee=True, centre=centre, montant_vote=Decimal("1000"))
             VersementFactory.create_batch(2, demande=demande, montant=Decimal("1"), cree_par=agent)
             annee = 2000 + PublicationDonnees.objects.count()
-            _convention(centre, signature=datetime.date(2026, 1, 1), montant_ville=Decimal("30000"))
+            convention_signee_par_la_ville(centre, signature=datetime.date(2026, 1, 1), montant_ville=Decimal("30000"))
             PublicationDonnees.objects.create(
                 annee=annee, date=datetime.date(2026, 1, 2), adresse="https://x.fr", publiee_par=agent,
                 nombre_lignes=1, total=Decimal("1"), sha256="0" * 64,

@@ -17,13 +17,11 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from centres.models import Contact
 from comptes.models import User
 from deliberations.models import Mandat
+from roubaix_cs import xlsx
 from roubaix_cs.formats import valeur
 from roubaix_cs.history import ACTIONS
 
@@ -223,19 +221,13 @@ def en_json(d: Dossier) -> HttpResponse:
 
 
 def en_xlsx(d: Dossier) -> HttpResponse:
-    workbook = Workbook(write_only=True)
+    feuilles = []
     for section in d.sections:
-        sheet = workbook.create_sheet(section.titre[:31])
         colonnes = list(dict.fromkeys(k for ligne in section.lignes for k in ligne))
-        entetes = []
-        for titre in colonnes:
-            cell = WriteOnlyCell(sheet, value=titre)
-            cell.font = Font(bold=True)
-            entetes.append(cell)
-        sheet.append(entetes)
-        for ligne in section.lignes:
-            sheet.append([ligne.get(c, "") for c in colonnes])
+        feuilles.append(
+            xlsx.Feuille(section.titre, colonnes, [[ligne.get(c, "") for c in colonnes] for ligne in section.lignes])
+        )
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{_nom_de_fichier("xlsx")}"'
-    workbook.save(response)
+    xlsx.ecrire(response, feuilles)
     return response

@@ -186,3 +186,16 @@ def test_the_feed_costs_the_same_queries_with_more_centres(client, responsable):
             _ag(centre, datetime.date(2027, 3, 12))
 
     garde(client, "pilotage:calendrier_ics responsable", _url(jeton), grandir)
+
+
+def test_an_account_deactivated_in_the_django_admin_loses_its_address_too(admin_client, agent):
+    jeton = calendrier.regenerer(user=agent)
+    url = reverse("admin:comptes_user_change", args=[agent.pk])
+    form = admin_client.get(url).context["adminform"].form
+    donnees = {nom: form[nom].value() for nom in form.fields if nom != "password" and form[nom].value() is not None}
+    donnees |= {"is_active": "", "date_joined_0": agent.date_joined.strftime("%d/%m/%Y"), "date_joined_1": "12:00:00"}
+    donnees = {k: v for k, v in donnees.items() if k not in ("date_joined", "last_login") and v is not False}
+    assert admin_client.post(url, donnees).status_code == 302
+    agent.refresh_from_db()
+    jeton.refresh_from_db()
+    assert not agent.is_active and jeton.revoque_le is not None

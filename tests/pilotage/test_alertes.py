@@ -241,6 +241,9 @@ def test_the_alert_centre_brings_the_alerts_up_to_date_only_without_a_broker(sui
 # --- Cost and concurrency -----------------------------------------------------------------------------
 
 
+ALERTES_PAR_CENTRE = 4  # what _grandir gives each centre on 1 January 2027, each to two people
+
+
 def _grandir(n):
     """n more centres, each with its referent, its AG of 2025 not held, an agrément at its M-12 step and a
     CPOM at M-6 with its own referent, its evaluation (due by 28/02/2027) warned, on 1 January 2027."""
@@ -279,8 +282,7 @@ def test_the_job_costs_the_same_queries_whatever_the_number_of_deadlines():
         Alerte.objects.all().delete()
         premier.append(_requetes(lambda: alertes.synchroniser(jour)))  # creates them all
         second.append(_requetes(lambda: alertes.synchroniser(jour)))  # finds them all
-    # Four alerts a centre (its AG and its CPOM's evaluation too), each to a referent and the responsable.
-    assert Alerte.objects.count() == GRAND * 4 * 2
+    assert Alerte.objects.count() == GRAND * ALERTES_PAR_CENTRE * 2
     verifier({"pilotage.alertes.synchroniser": premier}, "pilotage.alertes.synchroniser")
     verifier({"pilotage.alertes.synchroniser": second}, "pilotage.alertes.synchroniser")
 
@@ -311,5 +313,7 @@ def test_two_workers_running_the_job_at_once_create_each_alert_once():
         thread.join(timeout=60)
 
     assert erreurs == []
-    assert Alerte.objects.count() == 5 * 3 * 2
-    assert sum(sum(b.creees.values()) for b in bilans) == 5 * 3 * 2  # each counted by the run that created it
+    assert Alerte.objects.count() == 5 * ALERTES_PAR_CENTRE * 2
+    assert (
+        sum(sum(b.creees.values()) for b in bilans) == 5 * ALERTES_PAR_CENTRE * 2
+    )  # each counted by the run that created it

@@ -234,9 +234,20 @@ def contexte_pdf(deliberation):
         "avenants": list(deliberation.avenants.select_related("convention__centre")),
         "total": sum((d.montant_propose or 0 for d in demandes), 0),
         "exercice": exercice(deliberation, demandes),
+        "imputation_commune": imputation_commune(demandes),
         "ne_prennent_pas_part": list(deliberation.ne_prennent_pas_part.all()),
         "presence": presence(deliberation),
     }
+
+
+def imputation_commune(demandes):
+    """The budget line of every grant when they share one (chapter, account and function), else None.
+    The annex then states it once above the table instead of in a column: a column costs each row a
+    cell, and a cell is what the PDF renderer pays for."""
+    imputations = {
+        (ligne.chapitre, ligne.compte, ligne.fonction) if (ligne := d.ligne_budgetaire) else None for d in demandes
+    }
+    return demandes[0].ligne_budgetaire if len(imputations) == 1 and None not in imputations else None
 
 
 def presence(deliberation):

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from deliberations import services
 from deliberations.models import Deliberation, GenerationPdf, VersionPdf
 from roubaix_cs import formats
+from subventions.models import DemandeSubvention, LigneBudgetaire
 from tests.factories import (
     CentreFactory,
     DeliberationFactory,
@@ -85,6 +86,39 @@ def test_generation_creates_a_pdf_version_with_the_grants(deliberation, agent, g
         assert nom in lu
         assert normalise(formats.montant(montant)) in lu
     assert normalise(formats.montant(sum(m for _, m in BENEFICIAIRES))) in lu
+
+
+def test_the_annex_states_the_budget_line_once_when_the_grants_share_it(deliberation, agent, generer):
+    lu = texte(octets(generer(deliberation, agent).version))
+
+    assert "Imputation budgétaire de chaque subvention : chapitre 65, compte 65748, fonction 524." in lu
+    assert "65 / 65748 / 524" not in lu
+
+
+def test_the_annex_gives_each_grant_its_budget_line_when_they_differ(deliberation, agent, generer):
+    autre = LigneBudgetaireFactory(compte="6574", fonction="520")
+    deliberation.demandes.filter(centre__organisation__nom="Association Epeule").update(ligne_budgetaire=autre)
+
+    lu = texte(octets(generer(deliberation, agent).version))
+
+    assert "Imputation budgétaire de chaque subvention" not in lu
+    assert "65 / 65748 / 524" in lu
+    assert "65 / 6574 / 520" in lu
+
+
+@pytest.mark.parametrize(
+    ("lignes", "commune"),
+    [((("65", "65748", "524"), ("65", "65748", "524")), True), ((("65", "65748", "524"), None), False)],
+)
+def test_a_grant_without_budget_line_keeps_the_column(lignes, commune):
+    demandes = [
+        DemandeSubvention(
+            ligne_budgetaire=ligne and LigneBudgetaire(chapitre=ligne[0], compte=ligne[1], fonction=ligne[2])
+        )
+        for ligne in lignes
+    ]
+
+    assert (services.imputation_commune(demandes) is not None) is commune
 
 
 def test_a_second_generation_makes_version_2(deliberation, agent, responsable, generer):

@@ -53,7 +53,6 @@ CONSTANTES = {
     "subventions:scdl": lambda: {"annee": timezone.localdate().year - 1},
     "subventions:budget": _annee,
     "subventions:annexe_xlsx": _annee,
-    "subventions:annexe_pdf": _annee,
 }
 
 CENTRE = Objet("centres.Centre")

@@ -323,8 +323,6 @@ PLAFONDS = {
     "démo pilotage:preferences responsable": 8,
     "démo subventions:annexe elu": 22,
     "démo subventions:annexe responsable": 23,
-    "démo subventions:annexe_pdf elu": 20,
-    "démo subventions:annexe_pdf responsable": 20,
     "démo subventions:annexe_xlsx elu": 20,
     "démo subventions:annexe_xlsx responsable": 20,
     "démo subventions:budget elu": 7,

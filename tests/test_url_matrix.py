@@ -321,7 +321,6 @@ MATRIX = {
     # The budget annex of the year's aid (L2313-1): the team and the élus, as the grants.
     "subventions:annexe": Rule(get=READ_SUBVENTIONS, post=NO_WRITE),
     "subventions:annexe_xlsx": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
-    "subventions:annexe_pdf": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
     "subventions:budget": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
     "subventions:ligne_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
     "subventions:ligne_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(LigneBudgetaireFactory)),

@@ -1,5 +1,5 @@
-"""The budget annex of the grants and in-kind aid of a year (subventions.annexe): the page, its XLSX
-file and its PDF, for the team and the élus; the three from the same `Annexe`."""
+"""The budget annex of the grants and in-kind aid of a year (subventions.annexe): the page and its XLSX
+file, for the team and the élus; both from the same `Annexe`."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET
 from comptes.permissions import LECTEURS_SUBVENTIONS, access
 from roubaix_cs import xlsx
 from roubaix_cs.exports import FORMATS
-from roubaix_cs.pdf import render_pdf
 from roubaix_cs.telechargements import disposition_piece_jointe
 
 from .. import annexe as annexes
@@ -49,15 +48,4 @@ def annexe_xlsx(request, annee):
             xlsx.Feuille("Détail", annexes.TITRES_DETAIL, annexes.lignes_detail(annexe)),
         ],
     )
-    return response
-
-
-@access(read=LECTEURS_SUBVENTIONS)
-@require_GET
-def annexe_pdf(request, annee):
-    """The annex to print and attach to the budget or the accounts (a landscape table)."""
-    annexe = annexes.annexe_de(int(annee))
-    contenu = render_pdf("pdf/annexe_budgetaire.html", {"annexe": annexe, "edite_le": timezone.localdate()})
-    response = _telechargement("application/pdf", f"annexe-concours-{annee}.pdf")
-    response.write(contenu)
     return response

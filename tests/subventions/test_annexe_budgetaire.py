@@ -1,15 +1,13 @@
 """The budget annex of CGCT L2313-1 (SUB-7): the grants voted and the valued in-kind aid of a year, by
-beneficiary, as a page, an XLSX file and a PDF, with the figures of the open-data file and of the
+beneficiary, as a page and an XLSX file, with the figures of the open-data file and of the
 23 000 € rule."""
 
 import io
-import time
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from comptes.models import Organisation
 from conventions.services import aides_annuelles
@@ -121,7 +119,6 @@ def test_the_page_lists_beneficiaries_lines_subtotals_and_totals(client_of, elu,
     assert montant(Decimal("36000.50")) in page
     assert montant(Decimal("40000.50")) in page  # 36 000,50 + 4 000
     assert f"?annee={ANNEE}&amp;centre={reseau['alma_nord'].pk}" in page
-    assert reverse("subventions:annexe_pdf", args=[ANNEE]) in page
     assert "Demande ajournée" not in page
 
 
@@ -142,23 +139,10 @@ def test_the_xlsx_file_reads_back_with_the_same_figures(client_of, agent, reseau
     assert details[-1][0] == "Total général" and details[-1][8] == 40000.5
 
 
-def test_the_pdf_holds_every_beneficiary_and_the_totals(client_of, elu, reseau):
-    response = client_of(elu).get(reverse("subventions:annexe_pdf", args=[ANNEE]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    texte = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    assert "Liste des concours attribués à des tiers en nature ou en subventions" in texte
-    assert "Association Alma" in texte and "Association Épeule" in texte
-    assert "Maison Alma-Nord" in texte
-    assert "40\u202f000,50\u00a0€" in texte or "40 000,50 €" in texte.replace("\u202f", " ").replace("\u00a0", " ")
-    assert "Demande ajournée" not in texte
-
-
-@pytest.mark.parametrize("nom", ["subventions:annexe_xlsx", "subventions:annexe_pdf"])
-def test_partners_and_regisseurs_are_refused(client, partenaire_caf, regisseur, reseau, nom):
+def test_partners_and_regisseurs_are_refused(client, partenaire_caf, regisseur, reseau):
     for user in (partenaire_caf, regisseur):
         client.force_login(user)
-        assert client.get(reverse(nom, args=[ANNEE])).status_code == 403
+        assert client.get(reverse("subventions:annexe_xlsx", args=[ANNEE])).status_code == 403
     assert client.get(reverse("subventions:annexe")).status_code == 403
 
 
@@ -180,21 +164,9 @@ def _beneficiaires():
 
 
 @pytest.mark.parametrize("nom", ["page", "xlsx"])
-def test_sub_7_the_annex_does_not_grow_with_the_beneficiaries(client_of, elu, nom):
+def test_sub_7_the_annex_queries_do_not_grow_with_the_beneficiaries(client_of, elu, nom):
     if nom == "page":
         cle, url, params = "subventions:annexe elu", reverse("subventions:annexe"), {"annee": ANNEE}
     else:
         cle, url, params = "subventions:annexe_xlsx elu", reverse("subventions:annexe_xlsx", args=[ANNEE]), None
     garde(client_of(elu), cle, url, _beneficiaires(), params)
-
-
-def test_the_pdf_of_100_beneficiaries_renders_within_a_second(client_of, elu):
-    _beneficiaires()(100)
-    client = client_of(elu)
-    client.get(reverse("subventions:annexe_pdf", args=[ANNEE]))  # fonts loaded once per process
-    debut = time.perf_counter()
-    response = client.get(reverse("subventions:annexe_pdf", args=[ANNEE]))
-    duree = time.perf_counter() - debut
-    assert response.status_code == 200
-    assert len(PdfReader(io.BytesIO(response.content)).pages) >= 2
-    print(f"PDF de l'annexe, 100 bénéficiaires : {duree:.2f} s")  # noqa: T201

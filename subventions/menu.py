@@ -6,4 +6,5 @@ from roubaix_cs.extensions import EntreeMenu
 ENTREES = [
     EntreeMenu("Subventions", "subventions:liste", LECTEURS_SUBVENTIONS, 30),
     EntreeMenu("Données ouvertes", "subventions:donnees_ouvertes", EQUIPE, 35),
+    EntreeMenu("Annexe budgétaire", "subventions:annexe", LECTEURS_SUBVENTIONS, 36),
 ]

@@ -42,15 +42,16 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Min, Prefetch, Q, prefetch_related_objects
+from django.db.models import Min, Prefetch, Q, prefetch_related_objects
 
 from centres.models import Centre
 from comptes.models import Organisation
 from conventions.models import AvenantMontant, Convention, EngagementAnnuel, Partie
-from conventions.services import aides_annuelles_de, consolider, valeur_locaux
+from conventions.services import consolider, valeur_locaux
 from roubaix_cs.seuils import DONNEES_ESSENTIELLES_DELAI_MOIS, DONNEES_ESSENTIELLES_DEPUIS, DONNEES_ESSENTIELLES_SEUIL
 from roubaix_cs.validators import RNA_RE, SIRET_RE, luhn_valide, valider_siret
 
+from .concours import cle_beneficiaire, concours_de_l_annee
 from .models import DemandeSubvention, PublicationDonnees
 from .services import signature_ville
 
@@ -185,49 +186,12 @@ def lignes_scdl(annee):
     whatever the number of beneficiaries, grants or payments."""
     nom, siret = attribuant()
     export = ExportSCDL(annee=annee)
-    conventions = Convention.objects.prefetch_related("parties__organisation")
-    demandes = (
-        DemandeSubvention.objects.votees()
-        .filter(annee=annee)
-        .select_related("centre__organisation", "dispositif")
-        .prefetch_related(
-            Prefetch("convention", queryset=conventions),
-        )
-        # The period and conditions of payment need only these, not the payments themselves.
-        .annotate(
-            premier_versement=Min("versements__date"),
-            dernier_versement=Max("versements__date"),
-            nombre_versements=Count("versements"),
-        )
-        .order_by("centre__nom", "pk")
-    )
-    demandes = list(demandes)
-    centres = (
-        Centre.objects.filter(
-            Q(locaux__isnull=False) | Q(conventions__isnull=False) | Q(pk__in={d.centre_id for d in demandes})
-        )
-        .distinct()
-        .select_related("organisation")
-        .prefetch_related("locaux")
-        .order_by("nom")
-    )
-    # One beneficiary per association (all the centres it runs), else per centre: SUB-3 and the in-kind
-    # row count per beneficiary (OD-3).
-    groupes = {}
-    for centre in centres:
-        groupes.setdefault(_cle_beneficiaire(centre), []).append(centre)
-    numeraire = dict.fromkeys(groupes, ZERO)
+    concours = concours_de_l_annee(annee)
+    groupes = {cle: beneficiaire.membres for cle, beneficiaire in concours.beneficiaires.items()}
+    aides = {cle: beneficiaire.aide for cle, beneficiaire in concours.beneficiaires.items()}
+    demandes = concours.demandes
     for demande in demandes:
-        numeraire[_cle_beneficiaire(demande.centre)] += demande.montant_vote or ZERO
-    # The yearly aid of every beneficiary at once: a fixed number of queries, whatever their number.
-    par_centre = aides_annuelles_de(
-        [membres[0] for membres in groupes.values()],
-        [annee],
-        {membres[0].pk: {annee: numeraire[cle]} for cle, membres in groupes.items()},
-    )
-    aides = {cle: par_centre[membres[0].pk][annee] for cle, membres in groupes.items()}
-    for demande in demandes:
-        membres = groupes[_cle_beneficiaire(demande.centre)]
+        membres = groupes[cle_beneficiaire(demande.centre)]
         beneficiaire, identifiants = demande.centre.nom_beneficiaire, _identifiants(membres)
         if motif := _motif_ecart(membres, *identifiants, demande.montant_vote or ZERO):
             export.ecartees.append(
@@ -241,7 +205,7 @@ def lignes_scdl(annee):
                 )
             )
             continue
-        aide = aides[_cle_beneficiaire(demande.centre)]
+        aide = aides[cle_beneficiaire(demande.centre)]
         export.lignes.append(_ligne(nom, siret, beneficiaire, identifiants, **_numeraire(demande, aide)))
     for cle, membres in groupes.items():
         aide = aides[cle]
@@ -283,11 +247,6 @@ def _numeraire(demande, aide):
         "datesPeriodeVersement": _periode(premier, dernier),
         "dispositifAide": demande.dispositif.identifiant if demande.dispositif else "",
     }
-
-
-def _cle_beneficiaire(centre):
-    """The same key for the centres of one association (Centre.objects.du_beneficiaire)."""
-    return ("organisation", centre.organisation_id) if centre.organisation_id else ("centre", centre.pk)
 
 
 def _nature(locaux, aide, annee):

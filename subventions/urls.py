@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import budget, demandes, donnees, suivi
+from .views import annexe, budget, demandes, donnees, suivi
 
 app_name = "subventions"
 
@@ -23,6 +23,9 @@ urlpatterns = [
     # Données ouvertes
     path("donnees-ouvertes/", donnees.donnees_ouvertes, name="donnees_ouvertes"),
     re_path(r"^open-data/(?P<annee>\d{4})\.csv$", donnees.scdl_export, name="scdl"),
+    # Annexe budgétaire : les concours attribués à des tiers
+    path("annexe-budgetaire/", annexe.annexe_budgetaire, name="annexe"),
+    re_path(r"^annexe-budgetaire/(?P<annee>\d{4})\.xlsx$", annexe.annexe_xlsx, name="annexe_xlsx"),
     # Budget et dispositifs
     path("budget/<int:annee>/", budget.budget_detail, name="budget"),
     path("budget/lignes/nouvelle/", budget.ligne_create, name="ligne_creer"),

@@ -52,6 +52,7 @@ CONSTANTES = {
     "comptes:password_reset_confirm": _lien_perime,
     "subventions:scdl": lambda: {"annee": timezone.localdate().year - 1},
     "subventions:budget": _annee,
+    "subventions:annexe_xlsx": _annee,
 }
 
 CENTRE = Objet("centres.Centre")

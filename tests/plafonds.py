@@ -122,6 +122,9 @@ PLAFONDS = {
     "subventions:donnees_ouvertes?annee agent": 24,  # the file, then its conventions and publications
     "subventions:scdl?beneficiaires agent": 16,  # conventions and premises of 3 or 30 beneficiaries
     "subventions:donnees_ouvertes?beneficiaires agent": 24,
+    # The budget annex (L2313-1): the same reading of the year's aid as the open-data file.
+    "subventions:annexe elu": 10,
+    "subventions:annexe_xlsx elu": 9,
     # Délibérations
     "deliberations:liste agent": 8,
     "deliberations:liste elu": 8,
@@ -318,6 +321,10 @@ PLAFONDS = {
     "démo pilotage:preferences elu": 7,
     "démo pilotage:preferences regisseur": 7,
     "démo pilotage:preferences responsable": 8,
+    "démo subventions:annexe elu": 22,
+    "démo subventions:annexe responsable": 23,
+    "démo subventions:annexe_xlsx elu": 20,
+    "démo subventions:annexe_xlsx responsable": 20,
     "démo subventions:budget elu": 7,
     "démo subventions:budget responsable": 8,
     "démo subventions:creer responsable": 9,

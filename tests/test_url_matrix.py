@@ -318,6 +318,9 @@ MATRIX = {
     ),
     # The open-data page of the team; an empty POST redisplays the publication form with its errors.
     "subventions:donnees_ouvertes": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
+    # The budget annex of the year's aid (L2313-1): the team and the élus, as the grants.
+    "subventions:annexe": Rule(get=READ_SUBVENTIONS, post=NO_WRITE),
+    "subventions:annexe_xlsx": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
     "subventions:budget": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
     "subventions:ligne_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
     "subventions:ligne_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(LigneBudgetaireFactory)),

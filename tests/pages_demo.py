@@ -52,6 +52,7 @@ CONSTANTES = {
     "comptes:password_reset_confirm": _lien_perime,
     "subventions:scdl": lambda: {"annee": timezone.localdate().year - 1},
     "subventions:budget": _annee,
+    "centres:indicateurs_modele": lambda: {"fmt": FORMAT_EXPORT},
 }
 
 CENTRE = Objet("centres.Centre")
@@ -75,6 +76,8 @@ OBJETS = {
     "centres:ag_creer": CENTRE,
     "centres:visite_creer": CENTRE,
     "centres:document_deposer": CENTRE,
+    "centres:indicateurs_creer": CENTRE,
+    "centres:indicateurs_modifier": Objet("centres.IndicateursAnnuels"),
     "centres:agrement_modifier": Objet("centres.Agrement"),
     "centres:contact_modifier": Objet("centres.Contact"),
     "centres:contact_supprimer": Objet("centres.Contact"),
@@ -135,6 +138,8 @@ ABSENTES_DE_LA_DEMO = {
     "centres:visite_rapport_telecharger": "la démonstration ne génère pas de rapport de visite",
     "centres:visite_pdf": "la démonstration ne génère pas de rapport de visite",
     "deliberations:voter": "aucune délibération de la démonstration n'est prête pour la séance",
+    "centres:indicateurs_import": "la démonstration ne dépose pas de fichier d'import",
+    "centres:indicateurs_import_statut": "la démonstration ne dépose pas de fichier d'import",
 }
 
 
@@ -155,7 +160,12 @@ class Page:
 
     @property
     def export(self):
-        return "export" in self.nom or self.nom in {"subventions:scdl", "centres:ag_ics", *FLUX_PERSONNELS}
+        return "export" in self.nom or self.nom in {
+            "subventions:scdl",
+            "centres:ag_ics",
+            "centres:indicateurs_modele",
+            *FLUX_PERSONNELS,
+        }
 
 
 def parametres(nom):

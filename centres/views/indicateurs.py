@@ -89,8 +89,6 @@ def indicateurs_update(request, pk):
 def indicateurs_modele(request, fmt):
     """The import's template: the columns, their units and one example row (a real centre, so that the
     template imports as it is)."""
-    if fmt not in FORMATS:
-        return HttpResponse(status=404)
     centre = Centre.objects.visibles_par(request.user).order_by("pk").first()
     annee = timezone.localdate().year - 1
     response = HttpResponse(content_type=FORMATS[fmt])

@@ -394,6 +394,30 @@ def analyser_import(import_, progression=None):
         return analyser(flux, format_du_nom(import_.nom_original), import_.deposee_par, progression)
 
 
+def deposer(*, fichier, par):
+    """Store an uploaded file (private storage) and analyse it: the import waits for its confirmation,
+    or for a corrected file when it has errors."""
+    import_ = ImportIndicateurs(nom_original=fichier.name, deposee_par=par)
+    import_.fichier.save(fichier.name, fichier, save=False)
+    analyse = analyser_import(import_)
+    import_.lignes = len(analyse.lignes)
+    import_.rapport = analyse.rapport()
+    import_.statut = ImportIndicateurs.Statut.A_CORRIGER if analyse.erreurs else ImportIndicateurs.Statut.A_CONFIRMER
+    import_.save()
+    return import_
+
+
+def mettre_en_file(*, import_id, tache):
+    """Queue a confirmed import for the background (`tache`, a Celery task taking its id), after commit;
+    a second confirmation queues nothing more."""
+    en_file = ImportIndicateurs.objects.filter(pk=import_id, statut=ImportIndicateurs.Statut.A_CONFIRMER).update(
+        statut=ImportIndicateurs.Statut.EN_ATTENTE
+    )
+    if en_file:
+        transaction.on_commit(lambda: tache.delay(import_id))
+    return bool(en_file)
+
+
 def ecrire(analyse, *, par, motif):
     """Write every row of a file without errors in one transaction; rows locked, existing figures replaced
     (their version moved on, so an edit form open on them meets a conflict). Returns (created, updated)."""

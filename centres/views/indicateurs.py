@@ -5,7 +5,6 @@ import io
 from operator import attrgetter
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -108,16 +107,7 @@ def indicateurs_import_create(request):
     """Upload: the file is stored (privately) and analysed; the preview lists what it would do."""
     form = ImportIndicateursForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        fichier = form.cleaned_data["fichier"]
-        import_ = ImportIndicateurs(nom_original=fichier.name, deposee_par=request.user)
-        import_.fichier.save(fichier.name, fichier, save=False)
-        analyse = imports.analyser_import(import_)
-        import_.lignes = len(analyse.lignes)
-        import_.rapport = analyse.rapport()
-        import_.statut = (
-            ImportIndicateurs.Statut.A_CORRIGER if analyse.erreurs else ImportIndicateurs.Statut.A_CONFIRMER
-        )
-        import_.save()
+        import_ = imports.deposer(fichier=form.cleaned_data["fichier"], par=request.user)
         return redirect(import_)
     return render(
         request,
@@ -145,17 +135,14 @@ def indicateurs_import_detail(request, pk):
 @require_POST
 def indicateurs_import_confirm(request, pk):
     """All or nothing: in the request for a small file, in the background (its progress shown) for a large one."""
-    with transaction.atomic():
-        import_ = get_object_or_404(ImportIndicateurs.objects.select_for_update(), pk=pk)
-        if import_.statut != ImportIndicateurs.Statut.A_CONFIRMER:
-            messages.error(request, "Cet import n'est plus à confirmer.")
-            return redirect(import_)
-        if import_.lignes > IMPORT_SYNCHRONE_MAX_LIGNES:
-            import_.statut = ImportIndicateurs.Statut.EN_ATTENTE
-            import_.save(update_fields=["statut"])
-            transaction.on_commit(lambda: importer_indicateurs.delay(import_.pk))
-            messages.info(request, "L'import est lancé : sa progression s'affiche ci-dessous.")
-            return redirect(import_)
+    import_ = get_object_or_404(ImportIndicateurs, pk=pk)
+    if import_.statut != ImportIndicateurs.Statut.A_CONFIRMER:
+        messages.error(request, "Cet import n'est plus à confirmer.")
+        return redirect(import_)
+    if import_.lignes > IMPORT_SYNCHRONE_MAX_LIGNES:
+        imports.mettre_en_file(import_id=import_.pk, tache=importer_indicateurs)
+        messages.info(request, "L'import est lancé : sa progression s'affiche ci-dessous.")
+        return redirect(import_)
     import_ = imports.executer(import_.pk)
     if import_.statut == ImportIndicateurs.Statut.TERMINE:
         messages.success(request, f"{import_.lignes} ligne(s) importée(s).")

@@ -9,10 +9,11 @@ import hashlib
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from simple_history.utils import bulk_create_with_history
 
 from roubaix_cs.pdf import render_pdf
 
-from .models import ActionSuivi, AssembleeGenerale, Centre, Document, Local, Travaux, Visite
+from .models import ActionSuivi, AssembleeGenerale, Centre, Document, IndicateursAnnuels, Local, Travaux, Visite
 
 
 def charger(contexte):
@@ -23,6 +24,7 @@ def charger(contexte):
     visites(centres, today, service)
     locaux(centres, today)
     documents(centres, today, depose_par=users["agent"])
+    indicateurs(centres, today)
 
 
 def exercice_clos(today):
@@ -202,3 +204,77 @@ def documents(centres, today, depose_par):
             )
             document.fichier.save(f"{type_}.pdf", ContentFile(pdf), save=False)
             document.save()
+
+
+# The centre whose finances degrade over the three years (rank in each block of ten): falling cash, a
+# deficit, overdue social debts, which the Cellule de Veille's ratios will flag.
+EN_DIFFICULTE = 1
+EURO = Decimal("1")
+
+
+def _subvention_ville(rang):
+    """The city's operating grant of the demo (subventions/demo.py, by rank among the active centres in
+    each block of ten): what the centre's accounts record as the city's produits."""
+    return Decimal(30000 + 4000 * rang)
+
+
+def indicateurs(centres, today):
+    """Three closed years of figures for every centre (`seed_demo --scale N` grows them), one centre in
+    ten in difficulty; the years a centre already has are left as they are."""
+    fin = exercice_clos(today)
+    annees = [fin - 2, fin - 1, fin]
+    existants = set(IndicateursAnnuels.objects.filter(annee__in=annees).values_list("centre_id", "annee"))
+    actifs = [c.pk for c in centres if c.statut == Centre.Statut.ACTIF]
+    rang_actif = {pk: rang % 10 for rang, pk in enumerate(actifs)}
+    nouveaux = []
+    for index, centre in enumerate(centres):
+        for k, annee in enumerate(annees):
+            if (centre.pk, annee) not in existants:
+                nouveaux.append(_chiffres(centre, index, rang_actif.get(centre.pk, 0), k, annee))
+    bulk_create_with_history(nouveaux, IndicateursAnnuels, batch_size=500)
+
+
+def _chiffres(centre, index, rang, k, annee):
+    difficile = index % 10 == EN_DIFFICULTE
+    charges = Decimal(600000 + 35000 * (index % 10) + 2000 * (index // 10 % 5)) * (1 + Decimal("0.03") * k)
+    marge = (Decimal("1.005"), Decimal("0.97"), Decimal("0.93"))[k] if difficile else Decimal("1.01")
+    produits = (charges * marge).quantize(EURO)
+    charges = charges.quantize(EURO)
+    ville = _subvention_ville(rang)
+    caf = (produits * Decimal("0.45")).quantize(EURO)
+    departement = (produits * Decimal("0.08")).quantize(EURO)
+    etat = (produits * Decimal("0.07")).quantize(EURO)
+    salaries = 18 + index % 10
+    usagers = 900 + 80 * (index % 10) + 20 * k
+    tresorerie = (Decimal("0.12"), Decimal("0.05"), Decimal("-0.01"))[k] if difficile else Decimal("0.2")
+    fonds_propres = (Decimal("0.15"), Decimal("0.10"), Decimal("0.03"))[k] if difficile else Decimal("0.25")
+    fonds_propres = (charges * fonds_propres).quantize(EURO)
+    return IndicateursAnnuels(
+        centre=centre,
+        annee=annee,
+        usagers=usagers,
+        familles_adherentes=usagers * 3 // 10,
+        administrateurs=9 + index % 5,
+        benevoles=30 + 3 * (index % 10),
+        salaries=salaries,
+        etp=(Decimal(salaries) * Decimal("0.7")).quantize(Decimal("0.01")),
+        charges_total=charges,
+        charges_exploitation=(charges * Decimal("0.96")).quantize(EURO),
+        dotations_amortissements=(charges * Decimal("0.03")).quantize(EURO),
+        masse_salariale=(charges * Decimal("0.62")).quantize(EURO),
+        produits_total=produits,
+        produits_ville=ville,
+        produits_caf=caf,
+        produits_departement=departement,
+        produits_etat=etat,
+        produits_autres=produits - ville - caf - departement - etat,
+        contributions_nature=Decimal(20000 + 1000 * (index % 10)),
+        tresorerie=(charges * tresorerie).quantize(EURO),
+        decouverts_bancaires=Decimal("25000") if difficile and k == 2 else Decimal("0"),
+        fonds_propres=fonds_propres,
+        ressources_stables=fonds_propres + Decimal("50000"),
+        immobilisations_nettes=Decimal(60000 + 1000 * (index % 10)),
+        dettes_sociales_echues=(Decimal("0"), Decimal("12000"), Decimal("38000"))[k] if difficile else Decimal("0"),
+        subventions_a_recevoir=(produits * Decimal("0.10")).quantize(EURO),
+        notes_internes="Situation financière à suivre en Cellule de Veille." if difficile and k == 2 else "",
+    )

@@ -7,7 +7,7 @@ from comptes.models import Role, referents
 from roubaix_cs.forms import FiltreChoixModele
 from roubaix_cs.seuils import DOCUMENT_ALERTE_JOURS
 
-from .models import AssembleeGenerale, Centre, Document, Local, Quartier, Travaux, Visite
+from .models import AssembleeGenerale, Centre, Document, IndicateursAnnuels, Local, Quartier, Travaux, Visite
 
 
 class CentreFilter(django_filters.FilterSet):
@@ -269,3 +269,23 @@ class DocumentFilter(django_filters.FilterSet):
         if value == "expire_bientot":
             return queryset.expirant_entre(today, today + relativedelta(days=DOCUMENT_ALERTE_JOURS))
         return queryset.expires_le(today)
+
+
+class IndicateursAnnuelsFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="rechercher", label="Centre (nom ou SIRET)")
+    annee = django_filters.NumberFilter(label="Année", min_value=1900, max_value=2999)
+    tri = django_filters.OrderingFilter(
+        fields=(("annee", "annee"), ("centre__nom", "centre"), ("produits_total", "produits")),
+        field_labels={"annee": "Année", "centre__nom": "Centre", "produits_total": "Total des produits"},
+        label="Trier par",
+        empty_label="Année (récentes d'abord)",
+    )
+
+    class Meta:
+        model = IndicateursAnnuels
+        fields = ["q", "annee"]
+
+    def rechercher(self, queryset, name, value):
+        return queryset.filter(
+            Q(centre__nom__icontains=value) | Q(centre__nom_court__icontains=value) | Q(centre__siret__icontains=value)
+        )

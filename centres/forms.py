@@ -10,9 +10,20 @@ from roubaix_cs.autocompletion import CasesRecherche
 from roubaix_cs.forms import ChoixModeles, dates_natives
 from roubaix_cs.locking import VersionForm
 from roubaix_cs.seuils import DOCUMENT_TAILLE_MAX_OCTETS
-from roubaix_cs.uploads import EXTENSIONS_ACCEPTEES, verifier_fichier
+from roubaix_cs.uploads import EXTENSIONS_ACCEPTEES, XLSX, detecter_genre, nom_sur, verifier_fichier
 
-from .models import ActionSuivi, Agrement, AssembleeGenerale, Centre, Contact, Document, Local, Travaux, Visite
+from .models import (
+    ActionSuivi,
+    Agrement,
+    AssembleeGenerale,
+    Centre,
+    Contact,
+    Document,
+    IndicateursAnnuels,
+    Local,
+    Travaux,
+    Visite,
+)
 
 
 class CentreForm(VersionForm):
@@ -289,3 +300,51 @@ class DocumentMetaForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         dates_natives(self)
+
+
+class IndicateursAnnuelsForm(VersionForm):
+    """One centre's figures for one year; the view sets the centre (SEN-1 checked here, next to the year)."""
+
+    champs_du_parent = ("centre",)
+
+    class Meta(VersionForm.Meta):
+        model = IndicateursAnnuels
+        fields = ["annee", *IndicateursAnnuels.CHIFFRES, "notes_internes"]
+        widgets = {"notes_internes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ImportIndicateursForm(forms.Form):
+    """The spreadsheet to import: an XLSX workbook (checked by its content) or a CSV text file."""
+
+    fichier = forms.FileField(
+        label="Fichier XLSX ou CSV",
+        help_text=f"Le modèle rempli, {DOCUMENT_TAILLE_MAX_OCTETS // (1024 * 1024)} Mo au plus. "
+        "Rien n'est enregistré avant votre confirmation.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        if fichier.size > DOCUMENT_TAILLE_MAX_OCTETS:
+            raise forms.ValidationError(
+                f"Le fichier dépasse la taille maximale de {DOCUMENT_TAILLE_MAX_OCTETS // (1024 * 1024)} Mo."
+            )
+        nom = nom_sur(fichier.name)
+        extension = nom.rsplit(".", 1)[-1].lower() if "." in nom else ""
+        genre = detecter_genre(fichier)
+        classeur = extension == "xlsx" and genre == XLSX
+        texte = extension == "csv" and genre is None and _texte_seul(fichier)
+        if not (classeur or texte):
+            raise forms.ValidationError(
+                "Déposez le modèle rempli, enregistré en XLSX (classeur Excel ou LibreOffice) ou en CSV (texte)."
+            )
+        fichier.name = nom
+        return fichier
+
+
+def _texte_seul(fichier):
+    """A CSV is text: no NUL byte in its first kilobytes."""
+    fichier.seek(0)
+    tete = fichier.read(65536)
+    fichier.seek(0)
+    return b"\x00" not in tete

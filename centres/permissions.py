@@ -1,10 +1,26 @@
 """What each reader may read of a centre's records (`roubaix_cs.lecture`): one rule per model, that
 the centre's page, its tabs, the premises' page and their history tables follow alike."""
 
-from comptes.permissions import can_see_documents, can_see_internal_notes, can_see_locaux, can_see_visites
+from comptes.permissions import (
+    can_see_documents,
+    can_see_indicateurs,
+    can_see_internal_notes,
+    can_see_locaux,
+    can_see_visites,
+)
 from roubaix_cs.lecture import TOUT, caches_sauf_pour
 
-from .models import ActionSuivi, Agrement, AssembleeGenerale, Centre, Document, Local, Travaux, Visite
+from .models import (
+    ActionSuivi,
+    Agrement,
+    AssembleeGenerale,
+    Centre,
+    Document,
+    IndicateursAnnuels,
+    Local,
+    Travaux,
+    Visite,
+)
 
 
 def _travaux(user):
@@ -12,6 +28,13 @@ def _travaux(user):
     if not can_see_locaux(user):
         return frozenset({TOUT})
     return frozenset() if can_see_internal_notes(user) else frozenset({"observations"})
+
+
+def _indicateurs(user):
+    """The yearly figures: the team, the élus and the partners (their centres); the notes are the team's."""
+    if not can_see_indicateurs(user):
+        return frozenset({TOUT})
+    return frozenset() if can_see_internal_notes(user) else frozenset({"notes_internes"})
 
 
 CHAMPS_CACHES = {
@@ -28,6 +51,7 @@ CHAMPS_CACHES = {
     # works a document belongs to).
     Local: caches_sauf_pour(can_see_locaux, TOUT),
     Travaux: _travaux,
+    IndicateursAnnuels: _indicateurs,
     # The vault: the team, and the élus and partners for its public documents (Document.visibles_par).
     Document: caches_sauf_pour(can_see_documents, TOUT),
 }

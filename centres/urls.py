@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import assemblees, documents, fiche, locaux, visites
+from .views import assemblees, documents, fiche, indicateurs, locaux, visites
 
 app_name = "centres"
 
@@ -25,6 +25,22 @@ urlpatterns = [
     path("assemblees/calendrier.ics", assemblees.ag_ics, name="ag_ics"),
     path("<int:pk>/assemblees/nouvelle/", assemblees.ag_create, name="ag_creer"),
     path("assemblees/<int:pk>/modifier/", assemblees.ag_update, name="ag_modifier"),
+    # Indicateurs annuels et leur import
+    path("indicateurs/", indicateurs.indicateurs_list, name="indicateurs_liste"),
+    re_path(rf"^indicateurs/{EXPORT}", indicateurs.indicateurs_export, name="indicateurs_export"),
+    path("<int:pk>/indicateurs/nouveaux/", indicateurs.indicateurs_create, name="indicateurs_creer"),
+    path("indicateurs/<int:pk>/modifier/", indicateurs.indicateurs_update, name="indicateurs_modifier"),
+    re_path(r"^indicateurs/modele\.(?P<fmt>csv|xlsx)$", indicateurs.indicateurs_modele, name="indicateurs_modele"),
+    path("indicateurs/import/", indicateurs.indicateurs_import_create, name="indicateurs_importer"),
+    path("indicateurs/import/<int:pk>/", indicateurs.indicateurs_import_detail, name="indicateurs_import"),
+    path(
+        "indicateurs/import/<int:pk>/confirmer/",
+        indicateurs.indicateurs_import_confirm,
+        name="indicateurs_import_confirmer",
+    ),
+    path(
+        "indicateurs/import/<int:pk>/statut/", indicateurs.indicateurs_import_status, name="indicateurs_import_statut"
+    ),
     # Visites ACM / LALP et actions de suivi
     path("visites/", visites.visite_list, name="visite_liste"),
     re_path(rf"^visites/{EXPORT}", visites.visite_export, name="visite_export"),

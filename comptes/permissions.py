@@ -26,6 +26,7 @@ LECTEURS_VISITES = EQUIPE | {Role.ELU}  # ACM/LALP visits: the team and the élu
 LECTEURS_LOCAUX = SERVICE | {Role.ELU}  # premises and works: the service, Linné included, and the élus
 LECTEURS_DOCUMENTS = EQUIPE | LECTURE_SEULE  # élus and partners see the public documents only
 LECTEURS_CONVENTIONS = EQUIPE | LECTURE_SEULE  # partners: the conventions their organisation is party to
+LECTEURS_INDICATEURS = EQUIPE | LECTURE_SEULE  # partners: the centres in their scope; never the régisseurs
 LECTEURS_SUBVENTIONS = EQUIPE | {Role.ELU}  # élus see proposals and amounts, never the analysis note
 LECTEURS_DELIBERATIONS = EQUIPE | {Role.ELU}  # élus also declare their own mandates (SUB-13)
 LECTEURS_COMPTES = EQUIPE  # agents see every account, read-only
@@ -118,6 +119,12 @@ def can_see_locaux(user) -> bool:
 def can_see_documents(user) -> bool:
     """The documents vault: the team sees all; élus and partners the public documents (see Document)."""
     return user.is_authenticated and user.role in LECTEURS_DOCUMENTS
+
+
+def can_see_indicateurs(user) -> bool:
+    """A centre's yearly figures (finances included): the team, the élus, and the partners for the centres
+    in their scope; not the régisseurs, who follow Espace Linné, not the centres' finances."""
+    return user.is_authenticated and user.role in LECTEURS_INDICATEURS
 
 
 def can_see_internal_notes(user) -> bool:

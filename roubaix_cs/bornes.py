@@ -60,6 +60,10 @@ MONTANT_MAX_TRAVAUX = Decimal("20000000")
 # What an organisation declares for a year (its revenue, its other public grants, the lines of its
 # financial report): 100 M€, far above any social centre or federation of centres.
 MONTANT_MAX_ORGANISME = Decimal("100000000")
+# A social centre's yearly figures (its charges, produits, cash, own funds, debts): 100 M€, like
+# what an organisation declares for a year (MONTANT_MAX_ORGANISME); own funds and cash may be
+# negative (a centre in difficulty), down to the same bound.
+MONTANT_MAX_INDICATEUR = MONTANT_MAX_ORGANISME
 # A surface: 50 000 m², far above any social centre's premises.
 SURFACE_MAX_M2 = Decimal("50000")
 
@@ -69,6 +73,11 @@ SURFACE_MAX_M2 = Decimal("50000")
 CONSEIL_MEMBRES_MIN = 1
 # Minors and staff counted at an inspection of a holiday centre: 1 000, far above any centre's.
 EFFECTIF_ACCUEIL_MAX = 1000
+# The people a social centre counts in a year (distinct users, member families, volunteers,
+# administrators, employees): 100 000, more than the city's population (98 000), so a typing error.
+PERSONNES_CENTRE_MAX = 100_000
+# A centre's full-time equivalents: 1 000, far above the largest centre's few dozen.
+ETP_CENTRE_MAX = Decimal("1000")
 
 
 def aujourdhui():
@@ -199,6 +208,24 @@ BUDGET = montant(MONTANT_MAX_BUDGET, "une ligne budgétaire")
 DECISION_MODIFICATIVE = [
     MinValueValidator(-MONTANT_MAX_BUDGET, message=plafond(MONTANT_MAX_BUDGET, "une décision modificative").message),
     plafond(MONTANT_MAX_BUDGET, "une décision modificative"),
+]
+INDICATEUR = montant(MONTANT_MAX_INDICATEUR, "un chiffre annuel d'un centre")
+INDICATEUR_SIGNE = [
+    MinValueValidator(
+        -MONTANT_MAX_INDICATEUR, message=plafond(MONTANT_MAX_INDICATEUR, "un chiffre annuel d'un centre").message
+    ),
+    plafond(MONTANT_MAX_INDICATEUR, "un chiffre annuel d'un centre"),
+]
+PERSONNES_CENTRE = [
+    MaxValueValidator(
+        PERSONNES_CENTRE_MAX,
+        message=f"Au-delà de {PERSONNES_CENTRE_MAX:_} personnes".replace("_", " ")
+        + ", plus que la population de la ville : vérifiez le nombre saisi.",
+    )
+]
+ETP_CENTRE = [
+    MinValueValidator(Decimal("0"), message="Le nombre d'équivalents temps plein ne peut pas être négatif."),
+    MaxValueValidator(ETP_CENTRE_MAX, message=f"Au-delà de {ETP_CENTRE_MAX} ETP, vérifiez le nombre saisi."),
 ]
 TRAVAUX = montant(MONTANT_MAX_TRAVAUX, "une opération de travaux")
 SURFACE = [

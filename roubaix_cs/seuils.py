@@ -40,6 +40,16 @@ ACM_NON_QUALIFIES_MAX_PCT = 20
 ACM_EQUIPE_PETITE = (3, 4)
 ACM_DIRECTEUR_COMPTE_JUSQUA = 50
 
+# SEN-2 — Indicateurs annuels (SENACS) : la somme des produits par financeur égale le total des
+# produits, à 1 € près (arrondis) (domain-rules §2). Avertissement, non bloquant.
+ECART_PRODUITS_MAX = Decimal("1")
+# SEN-4 — Indicateurs annuels (SENACS) : une variation de plus de 30 % d'une année sur l'autre des
+# charges totales, des ETP ou des usagers est signalée (domain-rules §2, `VAR_MAX`) ; strictement
+# plus : une variation de 30 % tout juste ne l'est pas. Avertissement, non bloquant.
+VAR_MAX = 30
+# Import des indicateurs : au-delà de ce nombre de lignes, l'import se fait en tâche de fond avec sa
+# progression affichée (choix du service : une centaine de lignes s'écrit en moins d'une seconde).
+IMPORT_SYNCHRONE_MAX_LIGNES = 200
 
 # Coffre-fort de documents : taille maximale d'un fichier déposé (choix du service).
 DOCUMENT_TAILLE_MAX_OCTETS = 10 * 1024 * 1024

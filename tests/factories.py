@@ -6,6 +6,7 @@ import factory
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from centres import imports
 from centres.models import (
     ActionSuivi,
     Agrement,
@@ -14,6 +15,8 @@ from centres.models import (
     CentrePartenaire,
     Contact,
     Document,
+    ImportIndicateurs,
+    IndicateursAnnuels,
     Local,
     Quartier,
     Travaux,
@@ -415,3 +418,69 @@ class AlerteFactory(factory.django.DjangoModelFactory):
     label = factory.Sequence(lambda n: f"Centre {n} — renouvellement de l'agrément")
     url = "/centres/"
     due = datetime.date(2026, 9, 30)
+
+
+def _annee_libre(indicateurs):
+    """2025, or the latest earlier year without indicators for this centre (one per year, SEN-1)."""
+    annee = 2025
+    if indicateurs.centre is None or indicateurs.centre.pk is None:  # built, not saved
+        return annee
+    prises = set(IndicateursAnnuels.objects.filter(centre=indicateurs.centre).values_list("annee", flat=True))
+    while annee in prises:
+        annee -= 1
+    return annee
+
+
+class IndicateursAnnuelsFactory(factory.django.DjangoModelFactory):
+    """A centre's year without any warning: the produits by funder add up, fewer ETP than employees."""
+
+    class Meta:
+        model = IndicateursAnnuels
+
+    centre = factory.SubFactory(CentreFactory)
+    annee = factory.LazyAttribute(_annee_libre)
+    usagers = 1000
+    familles_adherentes = 300
+    administrateurs = 10
+    benevoles = 40
+    salaries = 20
+    etp = Decimal("14.00")
+    charges_total = Decimal("800000.00")
+    charges_exploitation = Decimal("770000.00")
+    dotations_amortissements = Decimal("24000.00")
+    masse_salariale = Decimal("500000.00")
+    produits_total = Decimal("810000.00")
+    produits_ville = Decimal("150000.00")
+    produits_caf = Decimal("360000.00")
+    produits_departement = Decimal("80000.00")
+    produits_etat = Decimal("60000.00")
+    produits_autres = Decimal("160000.00")
+    tresorerie = Decimal("150000.00")
+    fonds_propres = Decimal("200000.00")
+    ressources_stables = Decimal("250000.00")
+    immobilisations_nettes = Decimal("60000.00")
+    subventions_a_recevoir = Decimal("80000.00")
+    notes_internes = "Note interne du service"
+
+
+def _csv_indicateurs(import_):
+    """One valid row for a centre named in `centre` (a factory parameter), in the import's CSV template."""
+    centre = import_.centre
+    lignes = [imports.TITRES, imports.ligne_exemple(centre, 2024)]
+    texte = "\n".join(";".join(str(v).replace(".", ",") for v in ligne) for ligne in lignes)
+    return SimpleUploadedFile("indicateurs.csv", texte.encode(), "text/csv")
+
+
+class ImportIndicateursFactory(factory.django.DjangoModelFactory):
+    """A file analysed without errors, waiting for its confirmation."""
+
+    class Meta:
+        model = ImportIndicateurs
+        exclude = ["centre"]
+
+    centre = factory.SubFactory(CentreFactory)
+    fichier = factory.LazyAttribute(_csv_indicateurs)
+    nom_original = "indicateurs.csv"
+    deposee_par = factory.SubFactory(UserFactory, role=Role.AGENT)
+    lignes = 1
+    rapport = factory.LazyFunction(lambda: {"erreurs": [], "avertissements": [], "mises_a_jour": []})

@@ -53,6 +53,7 @@ CONSTANTES = {
     "subventions:scdl": lambda: {"annee": timezone.localdate().year - 1},
     "subventions:budget": _annee,
     "subventions:annexe_xlsx": _annee,
+    "centres:indicateurs_modele": lambda: {"fmt": FORMAT_EXPORT},
 }
 
 CENTRE = Objet("centres.Centre")
@@ -76,6 +77,8 @@ OBJETS = {
     "centres:ag_creer": CENTRE,
     "centres:visite_creer": CENTRE,
     "centres:document_deposer": CENTRE,
+    "centres:indicateurs_creer": CENTRE,
+    "centres:indicateurs_modifier": Objet("centres.IndicateursAnnuels"),
     "centres:agrement_modifier": Objet("centres.Agrement"),
     "centres:contact_modifier": Objet("centres.Contact"),
     "centres:contact_supprimer": Objet("centres.Contact"),
@@ -136,6 +139,8 @@ ABSENTES_DE_LA_DEMO = {
     "centres:visite_rapport_telecharger": "la démonstration ne génère pas de rapport de visite",
     "centres:visite_pdf": "la démonstration ne génère pas de rapport de visite",
     "deliberations:voter": "aucune délibération de la démonstration n'est prête pour la séance",
+    "centres:indicateurs_import": "la démonstration ne dépose pas de fichier d'import",
+    "centres:indicateurs_import_statut": "la démonstration ne dépose pas de fichier d'import",
 }
 
 
@@ -156,7 +161,12 @@ class Page:
 
     @property
     def export(self):
-        return "export" in self.nom or self.nom in {"subventions:scdl", "centres:ag_ics", *FLUX_PERSONNELS}
+        return "export" in self.nom or self.nom in {
+            "subventions:scdl",
+            "centres:ag_ics",
+            "centres:indicateurs_modele",
+            *FLUX_PERSONNELS,
+        }
 
 
 def parametres(nom):

@@ -29,6 +29,8 @@ from .factories import (
     DispositifFactory,
     DocumentFactory,
     EngagementFactory,
+    ImportIndicateursFactory,
+    IndicateursAnnuelsFactory,
     LigneBudgetaireFactory,
     LocalFactory,
     OrganisationFactory,
@@ -51,6 +53,7 @@ READ_LOCAUX = (LOGIN, 200, 200, 200, 200, 403, 403)  # the service (régisseurs 
 READ_DOCUMENTS = (LOGIN, 200, 200, 403, 200, 200, 403)  # public documents for élus and partners
 READ_CONVENTIONS = (LOGIN, 200, 200, 403, 200, 200, 403)  # partners: those their organisation is party to
 POST_ONLY = (LOGIN, 405, 405, 403, 403, 403, 403)
+READ_INDICATEURS = (LOGIN, 200, 200, 403, 200, 200, 403)  # partners: their centres'; never the régisseurs
 READ_SUBVENTIONS = (LOGIN, 200, 200, 403, 200, 403, 403)
 READ_DELIBERATIONS = (LOGIN, 200, 200, 403, 200, 403, 403)  # the team and the élus; instruction is internal
 STAFF_ACTION = (LOGIN, REDIRECT, REDIRECT, 403, 403, 403, 403)  # a POST action: done or refused with a message
@@ -208,6 +211,24 @@ MATRIX = {
     "centres:ag_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_centre),
     "centres:ag_modifier": Rule(
         get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(AssembleeGeneraleFactory, centre="centre")
+    ),
+    # Indicateurs annuels et leur import
+    "centres:indicateurs_liste": Rule(get=READ_INDICATEURS, post=NO_WRITE),
+    "centres:indicateurs_export": Rule(get=READ_INDICATEURS, post=NO_WRITE, kwargs=_fmt),
+    "centres:indicateurs_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_centre),
+    "centres:indicateurs_modifier": Rule(
+        get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(IndicateursAnnuelsFactory, centre="centre")
+    ),
+    "centres:indicateurs_modele": Rule(get=STAFF_ONLY, post=NO_WRITE, kwargs=_fmt),
+    "centres:indicateurs_importer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
+    "centres:indicateurs_import": Rule(
+        get=STAFF_ONLY, post=NO_WRITE, kwargs=_pk(ImportIndicateursFactory, centre="centre")
+    ),
+    "centres:indicateurs_import_confirmer": Rule(
+        get=POST_ONLY, post=STAFF_ACTION, kwargs=_pk(ImportIndicateursFactory, centre="centre")
+    ),
+    "centres:indicateurs_import_statut": Rule(
+        get=STAFF_ONLY, post=NO_WRITE, kwargs=_pk(ImportIndicateursFactory, centre="centre")
     ),
     # Visites et actions de suivi
     "centres:visite_liste": Rule(get=READ_VISITES, post=NO_WRITE),

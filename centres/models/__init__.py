@@ -1,5 +1,6 @@
 from .centres import Agrement, Centre, CentrePartenaire, Contact, Quartier, duree_en_mois
 from .documents import Document
+from .indicateurs import ImportIndicateurs, IndicateursAnnuels, variation_excessive
 from .locaux import Local, Travaux
 from .suivi import (
     ActionSuivi,
@@ -22,6 +23,8 @@ __all__ = [
     "ControleEncadrement",
     "Document",
     "GenerationRapport",
+    "ImportIndicateurs",
+    "IndicateursAnnuels",
     "Local",
     "Quartier",
     "Travaux",
@@ -30,4 +33,5 @@ __all__ = [
     "date_limite_ag",
     "exercices_sans_ag",
     "duree_en_mois",
+    "variation_excessive",
 ]

@@ -13,6 +13,7 @@ from comptes.permissions import (
     TOUS,
     access,
     can_see_documents,
+    can_see_indicateurs,
     can_see_locaux,
     can_see_visites,
     is_equipe,
@@ -35,6 +36,7 @@ from ..models import (
     CentrePartenaire,
     Contact,
     Document,
+    IndicateursAnnuels,
     Local,
     Travaux,
     Visite,
@@ -141,6 +143,8 @@ def _onglets(user):
     ]
     if can_see_visites(user):
         onglets.append(("visites", "Visites ACM / LALP"))
+    if can_see_indicateurs(user):
+        onglets.append(("indicateurs", "Indicateurs annuels"))
     if can_see_locaux(user):
         onglets.append(("locaux", "Locaux et travaux"))
     if can_see_documents(user):
@@ -180,6 +184,8 @@ def centre_detail(request, pk):
         )
     if onglet == "visites":
         context["visites"] = centre.visites.prefetch_related("actions", "visiteurs")
+    if onglet == "indicateurs":
+        context["indicateurs"] = _indicateurs_et_avertissements(centre)
     if onglet == "locaux":
         locaux = list(centre.locaux.prefetch_related("travaux"))
         context["locaux"] = locaux
@@ -202,6 +208,13 @@ def centre_detail(request, pk):
     )
 
 
+def _indicateurs_et_avertissements(centre):
+    """[(indicators, their warnings)], latest year first; each year compared with the one before."""
+    annees = list(IndicateursAnnuels.objects.filter(centre=centre).order_by("annee"))
+    par_annee = {i.annee: i for i in annees}
+    return [(i, [m for _, m in i.avertissements(par_annee.get(i.annee - 1))]) for i in reversed(annees)]
+
+
 def _historique(centre, user):
     """The centre's timeline, limited to what this user may read: each model's rule
     (`centres.permissions.CHAMPS_CACHES`) drops the models and fields hidden from this reader."""
@@ -217,6 +230,7 @@ def _historique(centre, user):
         (AssembleeGenerale.history.filter(centre_id=centre.pk), lambda r: f"AG du {r.date:%d/%m/%Y}"),
         (Visite.history.filter(centre_id=centre.pk), lambda r: f"Visite {r.type.upper()} du {r.date:%d/%m/%Y}"),
         (ActionSuivi.history.filter(visite__centre_id=centre.pk), lambda r: f"Action de suivi « {r.libelle} »"),
+        (IndicateursAnnuels.history.filter(centre_id=centre.pk), lambda r: f"Indicateurs {r.annee}"),
         (Local.history.filter(centre_id=centre.pk), lambda r: f"Local « {r.nom} »"),
         (Travaux.history.filter(local__centre_id=centre.pk), lambda r: f"Travaux « {r.objet} »"),
         (Document.history.filter(centre_id=centre.pk, id__in=visibles), lambda r: f"Document « {r.titre} »"),

@@ -44,6 +44,7 @@ TABLES_METIER = [
     "centres.Visite",
     "centres.Travaux",
     "centres.Document",
+    "centres.IndicateursAnnuels",
     "conventions.Convention",
     "subventions.DemandeSubvention",
     "subventions.Versement",

@@ -53,6 +53,7 @@ CONSTANTES = {
     "subventions:scdl": lambda: {"annee": timezone.localdate().year - 1},
     "subventions:budget": _annee,
     "subventions:annexe_xlsx": _annee,
+    "subventions:annexe_pdf_statut": _annee,
 }
 
 CENTRE = Objet("centres.Centre")
@@ -125,6 +126,7 @@ OBJETS = {
     "deliberations:voter": Objet("deliberations.Deliberation", {"statut": "prete"}),
     "deliberations:executoire": Objet("deliberations.Deliberation", {"statut": "votee"}),
     "deliberations:pdf_telecharger": Objet("deliberations.VersionPdf"),
+    "subventions:annexe_pdf_telecharger": Objet("subventions.VersionAnnexe"),
 }
 
 
@@ -135,6 +137,7 @@ ABSENTES_DE_LA_DEMO = {
     "conventions:avenant_montant_creer": "les avenants de la démonstration sont signés",
     "centres:visite_rapport_telecharger": "la démonstration ne génère pas de rapport de visite",
     "centres:visite_pdf": "la démonstration ne génère pas de rapport de visite",
+    "subventions:annexe_pdf_telecharger": "la démonstration ne génère pas d'annexe budgétaire en PDF",
     "deliberations:voter": "aucune délibération de la démonstration n'est prête pour la séance",
 }
 

@@ -323,8 +323,10 @@ PLAFONDS = {
     "démo pilotage:preferences elu": 7,
     "démo pilotage:preferences regisseur": 7,
     "démo pilotage:preferences responsable": 8,
-    "démo subventions:annexe elu": 22,
-    "démo subventions:annexe responsable": 23,
+    "démo subventions:annexe elu": 24,  # + its PDF panel: the last generation and the versions
+    "démo subventions:annexe responsable": 25,
+    "démo subventions:annexe_pdf_statut elu": 6,
+    "démo subventions:annexe_pdf_statut responsable": 6,
     "démo subventions:annexe_xlsx elu": 20,
     "démo subventions:annexe_xlsx responsable": 20,
     "démo subventions:budget elu": 7,

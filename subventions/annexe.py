@@ -11,7 +11,7 @@ conventions. Unlike the open-data file, a beneficiary without SIRET or RNA is li
 lists every aid granted; the number is shown as missing); the centres the city runs itself are not
 third parties, and an aid of 0 € is no aid.
 
-The page, the XLSX file and the PDF are built from one `Annexe`.
+The page, the XLSX file and the PDF (rendered by a Celery task, subventions.services) are built from one `Annexe`.
 """
 
 from dataclasses import dataclass

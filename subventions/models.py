@@ -14,6 +14,7 @@ from centres.models import Centre
 from comptes.models import Role
 from conventions.models import Convention
 from roubaix_cs import bornes, formats
+from roubaix_cs.generations import Generation
 from roubaix_cs.locking import Versionne
 from roubaix_cs.seuils import CRF_DELAI_MOIS, ECART_CRF_PCT
 from roubaix_cs.sources_legales import CCOM_L612_4, CGCT_L2313_1
@@ -485,3 +486,44 @@ class PublicationDonnees(models.Model):
 
     def __str__(self):
         return f"Données ouvertes {self.annee} publiées le {self.date:%d/%m/%Y}"
+
+
+def chemin_annexe(instance, filename):
+    return f"annexes/{instance.annee}/annexe-concours-{instance.annee}-v{instance.numero}.pdf"
+
+
+class VersionAnnexe(models.Model):
+    """One generation of a year's budget annex PDF (CGCT L2313-1): each one kept, numbered, with its date
+    and author, so that the annex attached to the budget or the accounts can be found again."""
+
+    annee = models.PositiveIntegerField("exercice", validators=bornes.EXERCICE)
+    numero = models.PositiveIntegerField("version")
+    fichier = models.FileField("fichier", upload_to=chemin_annexe, max_length=255)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    generee_le = models.DateTimeField("générée le", auto_now_add=True)
+    generee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-annee", "-numero"]
+        verbose_name = "version de l'annexe budgétaire"
+        verbose_name_plural = "versions de l'annexe budgétaire"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["annee", "numero"], name="version_annexe_unique", violation_error_message="Version en double."
+            )
+        ]
+
+    def __str__(self):
+        return f"Annexe budgétaire {self.annee} v{self.numero}"
+
+
+class GenerationAnnexe(Generation):
+    """A budget annex PDF generation job of a year and its visible status."""
+
+    annee = models.PositiveIntegerField("exercice", validators=bornes.EXERCICE)
+    version = models.OneToOneField(
+        VersionAnnexe, on_delete=models.SET_NULL, null=True, blank=True, related_name="generation"
+    )
+
+    class Meta(Generation.Meta):
+        verbose_name = "génération de l'annexe budgétaire"

@@ -13,8 +13,10 @@ from centres.models import Centre
 from comptes.models import Organisation
 from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, qui
 from conventions.services import aide_annuelle
+from roubaix_cs import bornes, generations
 from roubaix_cs.extensions import reagir
 from roubaix_cs.formats import montant
+from roubaix_cs.pdf import render_pdf
 from roubaix_cs.seuils import (
     BILAN_CERTIFIE_PART_PRODUITS_PCT,
     BILAN_CERTIFIE_SEUIL,
@@ -24,7 +26,15 @@ from roubaix_cs.seuils import (
 from roubaix_cs.sources_legales import CGCT_L2131_1, LOI_2000_321_ART_10, LOI_2000_321_ART_10_1
 from roubaix_cs.workflow import Circuit, Transition, enregistrer
 
-from .models import DemandeSubvention, LigneBudgetaire, Versement, echeance_crf
+from . import annexe as annexes
+from .models import (
+    DemandeSubvention,
+    GenerationAnnexe,
+    LigneBudgetaire,
+    Versement,
+    VersionAnnexe,
+    echeance_crf,
+)
 
 ZERO = Decimal("0")
 S = DemandeSubvention.Statut
@@ -398,3 +408,42 @@ def reconduire(*, demande, par, jour=None):
         loyers_charges_justifies=demande.loyers_charges_justifies,
         precedente=demande,
     )
+
+
+# --- The budget annex PDF (CGCT L2313-1) ------------------------------------------------------
+
+
+@transaction.atomic
+def demander_annexe_pdf(*, annee, par):
+    """Queue the PDF of the annex of `annee` (after commit): the web request renders nothing. A year out
+    of the service's window is refused (ValidationError). A request while another runs is not merged
+    into it: that one may have read the grants before the change this one follows."""
+    for valider in bornes.EXERCICE:
+        valider(annee)
+    generation = GenerationAnnexe.objects.create(annee=annee, demandee_par=par)
+    from .tasks import generer_annexe_pdf  # the task module imports this one
+
+    transaction.on_commit(lambda: generer_annexe_pdf.delay(generation.pk))
+    return generation
+
+
+def generer_annexe_pdf(generation_id):
+    """Render and store a new version of the annex. Idempotent: a finished generation is not redone."""
+    generation = generations.commencer(GenerationAnnexe, generation_id)
+    if generation is None:
+        return GenerationAnnexe.objects.get(pk=generation_id)
+    annee = generation.annee
+    contexte = {"annexe": annexes.annexe_de(annee), "edite_le": timezone.localdate()}
+    pdf = render_pdf("pdf/annexe_budgetaire.html", contexte)
+    with transaction.atomic():
+        # Every job of the year locked, in one order: two finishing at once number their versions in turn.
+        jobs = {g.pk: g for g in GenerationAnnexe.objects.select_for_update().filter(annee=annee).order_by("pk")}
+        generation = jobs[generation_id]
+        if generation.statut == GenerationAnnexe.Statut.TERMINEE:  # a redelivered duplicate finished first
+            return generation
+        version = generations.enregistrer_version(
+            VersionAnnexe(annee=annee, generee_par=generation.demandee_par),
+            VersionAnnexe.objects.filter(annee=annee),
+            pdf,
+        )
+        return generations.terminer(generation, version)

@@ -26,6 +26,9 @@ urlpatterns = [
     # Annexe budgétaire : les concours attribués à des tiers
     path("annexe-budgetaire/", annexe.annexe_budgetaire, name="annexe"),
     re_path(r"^annexe-budgetaire/(?P<annee>\d{4})\.xlsx$", annexe.annexe_xlsx, name="annexe_xlsx"),
+    re_path(r"^annexe-budgetaire/(?P<annee>\d{4})/pdf/$", annexe.annexe_pdf_generate, name="annexe_pdf_generer"),
+    re_path(r"^annexe-budgetaire/(?P<annee>\d{4})/pdf/statut/$", annexe.annexe_pdf_status, name="annexe_pdf_statut"),
+    path("annexe-budgetaire/pdf/<int:pk>/", annexe.annexe_pdf_download, name="annexe_pdf_telecharger"),
     # Budget et dispositifs
     path("budget/<int:annee>/", budget.budget_detail, name="budget"),
     path("budget/lignes/nouvelle/", budget.ligne_create, name="ligne_creer"),

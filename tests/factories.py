@@ -27,7 +27,7 @@ from comptes.models import Organisation, Role, User
 from conventions.models import Convention, EngagementAnnuel, Partie
 from deliberations.models import Deliberation, Seance, VersionPdf
 from roubaix_cs.validators import completer_siret
-from subventions.models import DemandeSubvention, Dispositif, LigneBudgetaire, Versement
+from subventions.models import DemandeSubvention, Dispositif, LigneBudgetaire, Versement, VersionAnnexe
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -389,6 +389,17 @@ class VersionRapportFactory(factory.django.DjangoModelFactory):
     visite = factory.SubFactory(VisiteFactory)
     numero = 1
     fichier = factory.LazyFunction(lambda: SimpleUploadedFile("rapport.pdf", PDF_MINIMAL, "application/pdf"))
+    sha256 = hashlib.sha256(PDF_MINIMAL).hexdigest()
+    generee_par = factory.SubFactory(UserFactory)
+
+
+class VersionAnnexeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VersionAnnexe
+
+    annee = 2026
+    numero = factory.Sequence(lambda n: n + 1)  # one year, many versions
+    fichier = factory.LazyFunction(lambda: SimpleUploadedFile("annexe.pdf", PDF_MINIMAL, "application/pdf"))
     sha256 = hashlib.sha256(PDF_MINIMAL).hexdigest()
     generee_par = factory.SubFactory(UserFactory)
 

@@ -54,6 +54,7 @@ CONSTANTES = {
     "subventions:budget": _annee,
     "subventions:annexe_xlsx": _annee,
     "centres:indicateurs_modele": lambda: {"fmt": FORMAT_EXPORT},
+    "subventions:annexe_pdf_statut": _annee,
 }
 
 CENTRE = Objet("centres.Centre")
@@ -128,6 +129,7 @@ OBJETS = {
     "deliberations:voter": Objet("deliberations.Deliberation", {"statut": "prete"}),
     "deliberations:executoire": Objet("deliberations.Deliberation", {"statut": "votee"}),
     "deliberations:pdf_telecharger": Objet("deliberations.VersionPdf"),
+    "subventions:annexe_pdf_telecharger": Objet("subventions.VersionAnnexe"),
 }
 
 
@@ -138,6 +140,7 @@ ABSENTES_DE_LA_DEMO = {
     "conventions:avenant_montant_creer": "les avenants de la démonstration sont signés",
     "centres:visite_rapport_telecharger": "la démonstration ne génère pas de rapport de visite",
     "centres:visite_pdf": "la démonstration ne génère pas de rapport de visite",
+    "subventions:annexe_pdf_telecharger": "la démonstration ne génère pas d'annexe budgétaire en PDF",
     "deliberations:voter": "aucune délibération de la démonstration n'est prête pour la séance",
     "centres:indicateurs_import": "la démonstration ne dépose pas de fichier d'import",
     "centres:indicateurs_import_statut": "la démonstration ne dépose pas de fichier d'import",

@@ -141,8 +141,10 @@ PLAFONDS = {
     "subventions:scdl?beneficiaires agent": 16,  # conventions and premises of 3 or 30 beneficiaries
     "subventions:donnees_ouvertes?beneficiaires agent": 24,
     # The budget annex (L2313-1): the same reading of the year's aid as the open-data file.
-    "subventions:annexe elu": 10,
+    "subventions:annexe elu": 12,  # + its PDF panel: the last generation and the versions
     "subventions:annexe_xlsx elu": 9,
+    # Its PDF panel: the year's last generation and its versions, two queries whatever their number.
+    "subventions:annexe_pdf_statut elu": 6,
     # Délibérations
     "deliberations:liste agent": 8,
     "deliberations:liste elu": 8,
@@ -349,8 +351,10 @@ PLAFONDS = {
     "démo pilotage:preferences elu": 7,
     "démo pilotage:preferences regisseur": 7,
     "démo pilotage:preferences responsable": 8,
-    "démo subventions:annexe elu": 22,
-    "démo subventions:annexe responsable": 23,
+    "démo subventions:annexe elu": 24,  # + its PDF panel: the last generation and the versions
+    "démo subventions:annexe responsable": 25,
+    "démo subventions:annexe_pdf_statut elu": 6,
+    "démo subventions:annexe_pdf_statut responsable": 6,
     "démo subventions:annexe_xlsx elu": 20,
     "démo subventions:annexe_xlsx responsable": 20,
     "démo subventions:budget elu": 7,

@@ -37,6 +37,7 @@ from .factories import (
     SeanceFactory,
     TravauxFactory,
     UserFactory,
+    VersionAnnexeFactory,
     VersionPdfFactory,
     VersionRapportFactory,
     VisiteFactory,
@@ -342,6 +343,10 @@ MATRIX = {
     # The budget annex of the year's aid (L2313-1): the team and the élus, as the grants.
     "subventions:annexe": Rule(get=READ_SUBVENTIONS, post=NO_WRITE),
     "subventions:annexe_xlsx": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
+    # Its PDF, rendered in the background: the team asks for it, the élus read its versions.
+    "subventions:annexe_pdf_generer": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=lambda w: {"annee": 2026}),
+    "subventions:annexe_pdf_statut": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
+    "subventions:annexe_pdf_telecharger": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=_pk(VersionAnnexeFactory)),
     "subventions:budget": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
     "subventions:ligne_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
     "subventions:ligne_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(LigneBudgetaireFactory)),

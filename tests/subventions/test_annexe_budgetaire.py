@@ -1,24 +1,27 @@
 """The budget annex of CGCT L2313-1 (SUB-7): the grants voted and the valued in-kind aid of a year, by
-beneficiary, as a page and an XLSX file, with the figures of the open-data file and of the
-23 000 € rule."""
+beneficiary, as a page, an XLSX file and a PDF rendered by a Celery task (eager without a broker) in
+numbered versions, with the figures of the open-data file and of the 23 000 € rule."""
 
+import hashlib
 import io
+import time
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from comptes.models import Organisation
 from conventions.services import aides_annuelles
 from roubaix_cs.formats import montant
 from roubaix_cs.validators import completer_siret
 from subventions import annexe as annexes
-from subventions import opendata
-from subventions.models import DemandeSubvention
+from subventions import opendata, services
+from subventions.models import DemandeSubvention, GenerationAnnexe, VersionAnnexe
 from subventions.services import numeraire_vote
 
-from ..factories import CentreFactory, DemandeFactory, LocalFactory, OrganisationFactory
+from ..factories import CentreFactory, DemandeFactory, LocalFactory, OrganisationFactory, VersionAnnexeFactory
 from ..requetes import garde
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +173,239 @@ def test_sub_7_the_annex_queries_do_not_grow_with_the_beneficiaries(client_of, e
     else:
         cle, url, params = "subventions:annexe_xlsx elu", reverse("subventions:annexe_xlsx", args=[ANNEE]), None
     garde(client_of(elu), cle, url, _beneficiaires(), params)
+
+
+# --- The PDF, rendered in the background ---------------------------------------------------------
+
+
+@pytest.fixture
+def generer(django_capture_on_commit_callbacks):
+    """Ask for the year's PDF and run the queued task (eager: no broker in tests)."""
+
+    def lancer(par, annee=ANNEE):
+        with django_capture_on_commit_callbacks(execute=True):
+            generation = services.demander_annexe_pdf(annee=annee, par=par)
+        generation.refresh_from_db()
+        return generation
+
+    return lancer
+
+
+def _texte(version):
+    with version.fichier.open("rb") as fichier:
+        reader = PdfReader(io.BytesIO(fichier.read()))
+    texte = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    return texte.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_sub_7_the_task_stores_a_pdf_with_every_beneficiary_and_the_totals(agent, reseau, generer):
+    generation = generer(agent)
+
+    assert (generation.statut, generation.tentatives) == (GenerationAnnexe.Statut.TERMINEE, 1)
+    version = generation.version
+    assert (version.annee, version.numero, version.generee_par) == (ANNEE, 1, agent)
+    with version.fichier.open("rb") as fichier:
+        assert hashlib.sha256(fichier.read()).hexdigest() == version.sha256
+    texte = _texte(version)
+    assert "Liste des concours attribués à des tiers en nature ou en subventions" in texte
+    assert "Association Alma" in texte and "Association Épeule" in texte
+    assert "Maison Alma-Nord" in texte
+    assert "Sous-total Association Alma 24 000,50 € 12 000,00 € 36 000,50 €" in texte
+    assert "Total général (2 bénéficiaires) 28 000,50 € 12 000,00 € 40 000,50 €" in texte
+    assert "Demande ajournée" not in texte and "Subvention d'une autre année" not in texte
+
+
+def test_each_request_is_a_new_version_and_a_redelivered_task_makes_none(agent, responsable, reseau, generer):
+    premiere = generer(agent)
+    seconde = generer(responsable)
+
+    services.generer_annexe_pdf(seconde.pk)  # a redelivered task
+    services.generer_annexe_pdf(premiere.pk)
+
+    versions = VersionAnnexe.objects.filter(annee=ANNEE)
+    assert [(v.numero, v.generee_par) for v in versions] == [(2, responsable), (1, agent)]
+    assert premiere.version.fichier.name != seconde.version.fichier.name
+    assert GenerationAnnexe.objects.get(pk=seconde.pk).tentatives == 1
+
+
+def test_the_versions_of_a_year_are_numbered_apart_from_the_others(agent, generer):
+    generer(agent, annee=ANNEE - 1)
+    assert generer(agent).version.numero == 1
+
+
+def test_with_a_broker_the_request_only_queues_the_job(
+    client_of, agent, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued, rendus = [], []
+    monkeypatch.setattr("subventions.tasks.generer_annexe_pdf.delay", queued.append)
+    monkeypatch.setattr(services, "render_pdf", lambda *a, **k: rendus.append(a) or b"%PDF")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_of(agent).post(reverse("subventions:annexe_pdf_generer", args=[ANNEE]))
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('subventions:annexe')}?annee={ANNEE}"
+    generation = GenerationAnnexe.objects.get()
+    assert queued == [generation.pk]
+    assert rendus == []
+    assert (generation.annee, generation.statut, generation.demandee_par) == (
+        ANNEE,
+        GenerationAnnexe.Statut.EN_ATTENTE,
+        agent,
+    )
+    assert not VersionAnnexe.objects.exists()
+
+
+def test_with_htmx_the_button_returns_the_polling_panel(client_of, agent, monkeypatch):
+    monkeypatch.setattr("subventions.tasks.generer_annexe_pdf.delay", lambda pk: None)
+
+    response = client_of(agent).post(
+        reverse("subventions:annexe_pdf_generer", args=[ANNEE]), headers={"HX-Request": "true"}
+    )
+
+    contenu = response.content.decode()
+    assert 'id="annexe-pdf"' in contenu
+    assert "En attente" in contenu
+    assert 'hx-trigger="every 2s"' in contenu
+    assert f'hx-get="{reverse("subventions:annexe_pdf_statut", args=[ANNEE])}"' in contenu
+
+
+def test_a_year_out_of_the_service_window_is_refused(client_of, agent):
+    response = client_of(agent).post(
+        reverse("subventions:annexe_pdf_generer", args=[1999]), headers={"HX-Request": "true"}
+    )
+    assert "Indiquez une année entre" in response.content.decode()
+    assert not GenerationAnnexe.objects.exists()
+
+
+def test_the_annex_page_shows_the_panel_its_versions_and_the_button_to_the_team(client_of, agent, elu, generer):
+    generation = generer(agent)
+    version = generation.version
+    url = reverse("subventions:annexe")
+
+    page = client_of(agent).get(url, {"annee": ANNEE}).content.decode()
+    assert 'id="annexe-pdf"' in page
+    assert "Terminée" in page and "hx-trigger" not in page
+    assert reverse("subventions:annexe_pdf_telecharger", args=[version.pk]) in page
+    assert version.sha256 in page
+    assert "Générer une nouvelle version" in page
+
+    lue = client_of(elu).get(url, {"annee": ANNEE}).content.decode()
+    assert reverse("subventions:annexe_pdf_telecharger", args=[version.pk]) in lue
+    assert reverse("subventions:annexe_pdf_generer", args=[ANNEE]) not in lue
+    assert "Générer" not in lue
+
+    autre = client_of(agent).get(url, {"annee": ANNEE - 1}).content.decode()
+    assert "Aucun PDF n'a encore été généré." in autre
+    assert "Générer l'annexe en PDF" in autre
+
+
+def test_the_status_polls_while_running_and_links_the_version_when_done(client_of, elu, agent):
+    generation = GenerationAnnexe.objects.create(
+        annee=ANNEE, demandee_par=agent, statut=GenerationAnnexe.Statut.EN_COURS
+    )
+    url = reverse("subventions:annexe_pdf_statut", args=[ANNEE])
+
+    en_cours = client_of(elu).get(url).content.decode()
+    assert "En cours" in en_cours
+    assert f'hx-get="{url}"' in en_cours
+
+    services.generer_annexe_pdf(generation.pk)
+    fini = client_of(elu).get(url).content.decode()
+    assert "Terminée" in fini
+    assert "hx-trigger" not in fini
+    assert reverse("subventions:annexe_pdf_telecharger", args=[VersionAnnexe.objects.get().pk]) in fini
+
+
+def test_a_failure_shows_its_message_and_a_retry_button(client_of, agent, generer, monkeypatch):
+    def casse(*args, **kwargs):
+        raise ValueError("Ressource externe refusée dans un PDF : file:///etc/passwd")
+
+    monkeypatch.setattr(services, "render_pdf", casse)
+    generation = generer(agent)
+
+    assert generation.statut == GenerationAnnexe.Statut.ECHEC
+    assert not VersionAnnexe.objects.exists()
+    page = client_of(agent).get(reverse("subventions:annexe"), {"annee": ANNEE}).content.decode()
+    assert "La génération a échoué : ValueError : Ressource externe refusée dans un PDF" in page
+    assert "Relancer" in page
+
+
+def test_a_transient_error_is_retried_then_succeeds(agent, generer, monkeypatch):
+    vraie, appels = services.render_pdf, []
+
+    def instable(*args, **kwargs):
+        appels.append(1)
+        if len(appels) == 1:
+            raise OSError("disque momentanément plein")
+        return vraie(*args, **kwargs)
+
+    monkeypatch.setattr(services, "render_pdf", instable)
+    generation = generer(agent)
+
+    assert (generation.statut, generation.tentatives, len(appels)) == (GenerationAnnexe.Statut.TERMINEE, 2, 2)
+    assert generation.version.numero == 1
+
+
+@pytest.mark.parametrize("persona", ["responsable", "agent", "elu"])
+def test_the_team_and_elus_download_a_version(persona, request, client_of):
+    version = VersionAnnexeFactory(annee=ANNEE, numero=3)
+
+    response = client_of(request.getfixturevalue(persona)).get(
+        reverse("subventions:annexe_pdf_telecharger", args=[version.pk])
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="annexe-concours-2026-v3.pdf"' in response["Content-Disposition"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_an_elu_reads_but_cannot_request_a_generation(client_of, elu, monkeypatch):
+    monkeypatch.setattr("subventions.tasks.generer_annexe_pdf.delay", lambda pk: None)
+    client = client_of(elu)
+
+    assert client.get(reverse("subventions:annexe_pdf_statut", args=[ANNEE])).status_code == 200
+    assert client.post(reverse("subventions:annexe_pdf_generer", args=[ANNEE])).status_code == 403
+    assert not GenerationAnnexe.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["partenaire_caf", "regisseur"])
+def test_partners_and_regisseurs_cannot_read_the_pdf(persona, request, client_of):
+    version = VersionAnnexeFactory(annee=ANNEE)
+    client = client_of(request.getfixturevalue(persona))
+
+    for url in (
+        reverse("subventions:annexe_pdf_telecharger", args=[version.pk]),
+        reverse("subventions:annexe_pdf_statut", args=[ANNEE]),
+    ):
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("subventions:annexe_pdf_generer", args=[ANNEE])).status_code == 403
+    assert not GenerationAnnexe.objects.exists()
+
+
+def test_the_pdf_status_does_not_grow_with_the_versions(client_of, elu, agent):
+    def grandir(n):
+        for _ in range(n):
+            numero = VersionAnnexe.objects.filter(annee=ANNEE).count() + 1
+            version = VersionAnnexeFactory(annee=ANNEE, numero=numero, generee_par=agent)
+            GenerationAnnexe.objects.create(
+                annee=ANNEE, demandee_par=agent, statut=GenerationAnnexe.Statut.TERMINEE, version=version
+            )
+
+    url = reverse("subventions:annexe_pdf_statut", args=[ANNEE])
+    garde(client_of(elu), "subventions:annexe_pdf_statut elu", url, grandir)
+
+
+def test_the_pdf_of_100_beneficiaries_in_the_background(agent, generer):
+    """No timing assertion: the figure is printed (pytest -s) for the record, the request being out of it."""
+    _beneficiaires()(100)
+    services.render_pdf("pdf/annexe_budgetaire.html", {"annexe": annexes.annexe_de(ANNEE), "edite_le": None})
+    debut = time.perf_counter()  # fonts loaded once per process, above
+    generation = generer(agent)
+    duree = time.perf_counter() - debut
+    assert generation.statut == GenerationAnnexe.Statut.TERMINEE
+    with generation.version.fichier.open("rb") as fichier:
+        pages = len(PdfReader(io.BytesIO(fichier.read())).pages)
+    assert pages >= 2
+    print(f"PDF de l'annexe en tâche de fond, 100 bénéficiaires : {duree:.2f} s, {pages} pages")  # noqa: T201

@@ -346,6 +346,7 @@ HORS_FORMULAIRES = {
     "alerte_unique_par_personne_objet_type_seuil": "Alerts are created by pilotage.alertes.synchroniser only.",
     "preference_alerte_unique_par_personne_type": "Written by pilotage.resumes.enregistrer_preferences.",
     "version_rapport_unique": "Versions are numbered by the visit report job (roubaix_cs.generations).",
+    "version_annexe_unique": "Versions are numbered per year by the budget annex job (roubaix_cs.generations).",
 }
 
 

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 
 from centres.models import Centre
+from roubaix_cs import bornes
+from roubaix_cs.generations import Generation
 
 
 class AlerteQuerySet(models.QuerySet):
@@ -123,3 +125,47 @@ class ResumeElu(models.Model):
 
     def __str__(self):
         return f"{self.user} : {'oui' if self.actif else 'non'}"
+
+
+def chemin_rapport_annuel(instance, filename):
+    return f"rapports-annuels/{instance.annee}/rapport-annuel-{instance.annee}-v{instance.numero}.pdf"
+
+
+class VersionRapportAnnuel(models.Model):
+    """One generation of a year's report to the political steering committee (pilotage.rapport): each one
+    kept, numbered per year, with its date and author, so that the copy handed to the copil can be found."""
+
+    annee = models.PositiveIntegerField("année", validators=bornes.EXERCICE)
+    numero = models.PositiveIntegerField("version")
+    fichier = models.FileField("fichier", upload_to=chemin_rapport_annuel, max_length=255)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    generee_le = models.DateTimeField("générée le", auto_now_add=True)
+    generee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-annee", "-numero"]
+        verbose_name = "version du rapport annuel"
+        verbose_name_plural = "versions du rapport annuel"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["annee", "numero"],
+                name="version_rapport_annuel_unique",
+                violation_error_message="Version en double.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Rapport annuel {self.annee} v{self.numero}"
+
+
+class GenerationRapportAnnuel(Generation):
+    """A yearly report PDF generation job and its visible status."""
+
+    annee = models.PositiveIntegerField("année", validators=bornes.EXERCICE)
+    version = models.OneToOneField(
+        VersionRapportAnnuel, on_delete=models.SET_NULL, null=True, blank=True, related_name="generation"
+    )
+
+    class Meta(Generation.Meta):
+        verbose_name = "génération du rapport annuel"
+        verbose_name_plural = "générations du rapport annuel"

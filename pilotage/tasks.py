@@ -4,9 +4,10 @@ from celery import shared_task
 from django.utils import timezone
 
 from comptes.tasks import TRANSITOIRES
-from roubaix_cs import retention
+from roubaix_cs import generations, retention
 
-from . import alertes, resumes
+from . import alertes, resumes, services
+from .models import GenerationRapportAnnuel
 
 
 @shared_task(acks_late=True)
@@ -52,3 +53,10 @@ def envoyer_resume(user_id, jour):
 def envoyer_resume_elu(user_id, jour):
     """An élu's weekly summary, retried like the digests."""
     return resumes.envoyer_resume_elu(user_id=user_id, today=datetime.date.fromisoformat(jour))
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def generer_rapport_annuel(self, generation_id):
+    """Render the yearly report PDF (retries and failures: `generations.executer`). A worker lost
+    mid-way redelivers it."""
+    generations.executer(self, generation_id, modele=GenerationRapportAnnuel, generer=services.generer_rapport_annuel)

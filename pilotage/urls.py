@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("echeances/export/<str:fmt>/", views.echeances_export, name="echeances_export"),
     path("alertes/", views.alertes_liste, name="alertes"),
     path("alertes/export/<str:fmt>/", views.alertes_export, name="alertes_export"),
+    path("rapport/", views.rapport, name="rapport"),
+    re_path(r"^rapport/(?P<annee>\d{4})/generer/$", views.rapport_generer, name="rapport_generer"),
+    re_path(r"^rapport/(?P<annee>\d{4})/statut/$", views.rapport_statut, name="rapport_statut"),
+    path("rapport/version/<int:pk>/", views.rapport_telecharger, name="rapport_telecharger"),
     path("preferences/", views.preferences, name="preferences"),
     path("calendrier/<str:jeton>.ics", views.calendrier_ics, name="calendrier_ics"),
     path("donnees-personnelles/", views.donnees_personnelles_page, name="donnees_personnelles"),

@@ -1,29 +1,42 @@
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from centres.models import Centre
 from comptes import flux_calendrier as calendrier
 from comptes.models import Role
-from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, SERVICE, TOUS, access, is_responsable, public
-from roubaix_cs import deadlines, ics, todos
+from comptes.permissions import (
+    EQUIPE,
+    LECTEURS_PILOTAGE,
+    RESPONSABLE_SEULE,
+    SERVICE,
+    TOUS,
+    access,
+    is_equipe,
+    is_responsable,
+    public,
+)
+from roubaix_cs import bornes, deadlines, generations, ics, todos
 from roubaix_cs.exports import exporter
 from roubaix_cs.listes import PAR_PAGE, apercu, page_de_liste
 from roubaix_cs.seuils import AGREMENT_HORIZON_DEFAUT_MOIS
+from roubaix_cs.telechargements import fichier_prive
 from roubaix_cs.todos import lien
 
-from . import alertes, donnees_personnelles, echeances, resumes
+from . import alertes, donnees_personnelles, echeances, resumes, services
 from . import mon_calendrier as calendrier_personnel
 from .filters import AlerteFilter, EcheanceFiltre
 from .forms import PreferencesForm
-from .models import Alerte
+from .models import Alerte, GenerationRapportAnnuel, VersionRapportAnnuel
 
 
 @access(read=TOUS)
@@ -228,3 +241,82 @@ def preferences(request):
         messages.success(request, "Vos préférences sont enregistrées.")
         return redirect("pilotage:preferences")
     return render(request, "pilotage/preferences.html", {"form": form})
+
+
+# --- The yearly report to the political steering committee (pilotage.rapport) ---------------------
+
+PANNEAU_RAPPORT = "pilotage/includes/rapport_pdf.html"
+
+
+def _annee_du_rapport(request, jour):
+    """The year asked for in ?annee= when the service handles it, else the current one."""
+    valeur = request.GET.get("annee", "")
+    premier, dernier = bornes.ExerciceDansLaFenetre().bornes()
+    return int(valeur) if valeur.isdigit() and premier <= int(valeur) <= dernier else jour.year
+
+
+def _url_rapport(annee):
+    return f"{reverse('pilotage:rapport')}?annee={annee}"
+
+
+def _panneau_rapport(annee, user, *, refus=""):
+    """The report's panel: latest generation, versions, and the button for the team."""
+    return {
+        "panneau_id": "rapport-pdf",
+        "titre": f"Rapport {annee} en PDF",
+        "url_statut": reverse("pilotage:rapport_statut", args=[annee]),
+        "url_generer": reverse("pilotage:rapport_generer", args=[annee]),
+        "url_page": _url_rapport(annee),
+        "url_version": "pilotage:rapport_telecharger",
+        **generations.contexte_panneau(
+            GenerationRapportAnnuel.objects.filter(annee=annee),
+            VersionRapportAnnuel.objects.filter(annee=annee),
+            peut_generer=is_equipe(user),
+            refus=refus,
+        ),
+    }
+
+
+@access(read=LECTEURS_PILOTAGE)
+@require_safe
+def rapport(request):
+    """The year's report to the copil politique: its versions, and the button to generate a new one."""
+    jour = timezone.localdate()
+    annee = _annee_du_rapport(request, jour)
+    premier, dernier = bornes.ExerciceDansLaFenetre().bornes()
+    context = {"annee": annee, "annees": range(min(dernier, jour.year), premier - 1, -1)}
+    return render(request, "pilotage/rapport.html", context | _panneau_rapport(annee, request.user))
+
+
+@access(read=EQUIPE, write=EQUIPE)
+@require_POST
+def rapport_generer(request, annee):
+    """Queue the year's report: the worker renders it, the panel polls until it ends."""
+    annee = int(annee)
+    try:
+        services.demander_rapport_annuel(annee=annee, par=request.user)
+    except ValidationError as erreur:
+        refus = " ".join(erreur.messages)
+        if request.htmx:
+            return render(request, PANNEAU_RAPPORT, _panneau_rapport(annee, request.user, refus=refus))
+        messages.error(request, refus)
+        return redirect(_url_rapport(annee))
+    if request.htmx:
+        return render(request, PANNEAU_RAPPORT, _panneau_rapport(annee, request.user))
+    messages.success(request, "Génération du rapport demandée : il apparaît ci-dessous dès qu'il est prêt.")
+    return redirect(_url_rapport(annee))
+
+
+@access(read=LECTEURS_PILOTAGE)
+@require_safe
+def rapport_statut(request, annee):
+    """The report's panel alone (htmx polls it while a generation is pending or running)."""
+    return render(request, PANNEAU_RAPPORT, _panneau_rapport(int(annee), request.user))
+
+
+@access(read=LECTEURS_PILOTAGE)
+@require_safe
+def rapport_telecharger(request, pk):
+    version = get_object_or_404(VersionRapportAnnuel, pk=pk)
+    nom = f"rapport-annuel-{version.annee}-v{version.numero}.pdf"
+    return fichier_prive(version.fichier, nom=nom, type_mime="application/pdf")

@@ -1,0 +1,49 @@
+"""The yearly report PDF (pilotage.rapport), rendered in the background like the budget annex: the
+web request queues a job, a Celery task renders it and stores a new numbered version of the year."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from roubaix_cs import bornes, generations
+from roubaix_cs.pdf import render_pdf
+
+from . import rapport
+from .models import GenerationRapportAnnuel, VersionRapportAnnuel
+
+GABARIT_RAPPORT = "pdf/rapport_annuel.html"
+
+
+@transaction.atomic
+def demander_rapport_annuel(*, annee, par):
+    """Queue the report of `annee` (after commit): the web request renders nothing. A year out of the
+    service's window is refused (ValidationError). A request while another runs is not merged into it:
+    that one may have read the figures before the change this one follows."""
+    for valider in bornes.EXERCICE:
+        valider(annee)
+    generation = GenerationRapportAnnuel.objects.create(annee=annee, demandee_par=par)
+    from .tasks import generer_rapport_annuel  # the task module imports this one
+
+    transaction.on_commit(lambda: generer_rapport_annuel.delay(generation.pk))
+    return generation
+
+
+def generer_rapport_annuel(generation_id):
+    """Render and store a new version of the report. Idempotent: a finished generation is not redone."""
+    generation = generations.commencer(GenerationRapportAnnuel, generation_id)
+    if generation is None:
+        return GenerationRapportAnnuel.objects.get(pk=generation_id)
+    annee = generation.annee
+    contexte = rapport.contexte_pdf(annee, edite_le=timezone.localdate())
+    pdf = render_pdf(GABARIT_RAPPORT, contexte)
+    with transaction.atomic():
+        # Every job of the year locked, in one order: two finishing at once number their versions in turn.
+        jobs = {g.pk: g for g in GenerationRapportAnnuel.objects.select_for_update().filter(annee=annee).order_by("pk")}
+        generation = jobs[generation_id]
+        if generation.statut == GenerationRapportAnnuel.Statut.TERMINEE:  # a redelivered duplicate finished first
+            return generation
+        version = generations.enregistrer_version(
+            VersionRapportAnnuel(annee=annee, generee_par=generation.demandee_par),
+            VersionRapportAnnuel.objects.filter(annee=annee),
+            pdf,
+        )
+        return generations.terminer(generation, version)

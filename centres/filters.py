@@ -274,6 +274,7 @@ class DocumentFilter(django_filters.FilterSet):
 class IndicateursAnnuelsFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="rechercher", label="Centre (nom ou SIRET)")
     annee = django_filters.NumberFilter(label="Année", min_value=1900, max_value=2999)
+    centre = FiltreChoixModele(queryset=Centre.objects.order_by("nom"), empty_label="Tous les centres")
     tri = django_filters.OrderingFilter(
         fields=(("annee", "annee"), ("centre__nom", "centre"), ("produits_total", "produits")),
         field_labels={"annee": "Année", "centre__nom": "Centre", "produits_total": "Total des produits"},
@@ -283,7 +284,12 @@ class IndicateursAnnuelsFilter(django_filters.FilterSet):
 
     class Meta:
         model = IndicateursAnnuels
-        fields = ["q", "annee"]
+        fields = ["q", "annee", "centre"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # a partner chooses among the centres it sees, and learns of no other
+            self.filters["centre"].queryset = Centre.objects.visibles_par(user).order_by("nom")
 
     def rechercher(self, queryset, name, value):
         return queryset.filter(

@@ -2,22 +2,19 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from centres.models import Centre
 from roubaix_cs.deadlines import Deadline
 from roubaix_cs.liens import chemins
 from roubaix_cs.seuils import CONVENTION_ALERTES_MOIS, EVALUATION_ALERTE_JOURS, EVALUATION_PREAVIS_MOIS
 
-from .models import Avenant, Convention, Evaluation
+from .models import Convention, Evaluation
 
 TYPES = {
     "convention_fin": "Fin de convention",
     "evaluation_cpom": "Évaluation du CPOM",
 }
 
-# The statuses of a convention that binds its parties and has not ended.
-EN_VIGUEUR = (Convention.Statut.SIGNEE, Convention.Statut.EN_COURS)
 TYPES_COURTS = {code: nom.split(" (")[0] for code, nom in Convention.Type.choices}
 
 
@@ -32,11 +29,6 @@ def _en_vigueur(today):
 
     `fin` is the consolidated end (services.fin_consolidee for every row at once); `premiere_evaluation`
     the date of the earliest evaluation, for CPO-4."""
-    nouvelle_fin = (
-        Avenant.objects.filter(convention=OuterRef("pk"), statut=Avenant.Statut.SIGNE, nouvelle_fin__isnull=False)
-        .order_by("-numero")
-        .values("nouvelle_fin")[:1]
-    )
     suivante = Convention.objects.filter(
         centre=OuterRef("centre"),
         type=OuterRef("type"),
@@ -45,12 +37,11 @@ def _en_vigueur(today):
     )
     premiere_evaluation = Evaluation.objects.filter(convention=OuterRef("pk")).order_by("date").values("date")[:1]
     return (
-        Convention.objects.filter(statut__in=EN_VIGUEUR)
+        Convention.objects.en_vigueur()
         .exclude(centre__statut=Centre.Statut.FERME)
         .exclude(Exists(suivante))
-        .annotate(
-            fin_consolidee=Coalesce(Subquery(nouvelle_fin), "fin"), premiere_evaluation=Subquery(premiere_evaluation)
-        )
+        .avec_fin_consolidee()
+        .annotate(premiere_evaluation=Subquery(premiere_evaluation))
         .filter(fin_consolidee__gte=today)
         .order_by("fin_consolidee", "pk")
         .values_list(

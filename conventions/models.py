@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -34,6 +35,22 @@ class ConventionQuerySet(models.QuerySet):
     def couvrant(self, annee):
         return self.filter(debut__lte=datetime.date(annee, 12, 31), fin__gte=datetime.date(annee, 1, 1))
 
+    def en_vigueur(self):
+        """Signed or running: the conventions that bind their parties and have not ended."""
+        return self.filter(statut__in=Convention.STATUTS_EN_VIGUEUR)
+
+    def avec_fin_consolidee(self):
+        """Annotate `fin_consolidee`, the end once the signed avenants are applied (CPO-5): the last one
+        moving it wins (services.fin_consolidee, for every row at once)."""
+        nouvelle_fin = (
+            Avenant.objects.filter(
+                convention=models.OuterRef("pk"), statut=Avenant.Statut.SIGNE, nouvelle_fin__isnull=False
+            )
+            .order_by("-numero")
+            .values("nouvelle_fin")[:1]
+        )
+        return self.annotate(fin_consolidee=Coalesce(models.Subquery(nouvelle_fin), "fin"))
+
 
 class Convention(bornes.ContraintesParChamp, Versionne):
     class Type(models.TextChoices):
@@ -53,6 +70,7 @@ class Convention(bornes.ContraintesParChamp, Versionne):
         RESILIEE = "resiliee", "Résiliée"
 
     STATUTS_SIGNES = ("signee", "en_cours", "expiree")
+    STATUTS_EN_VIGUEUR = ("signee", "en_cours")
     STATUTS_MODIFIABLES = ("brouillon", "revue_juridique")
 
     # Mandatory clauses (SUB-3 art. 10, SUB-6, SUB-11, SUB-12): field name → label.

@@ -63,7 +63,12 @@ def _refus_si_figee(request, convention):
 
 
 def _conventions_filtrees(request):
-    queryset = Convention.objects.visibles_par(request.user).select_related("centre", "referent").order_by("-debut")
+    queryset = (
+        Convention.objects.visibles_par(request.user)
+        .select_related("centre", "referent")
+        .avec_fin_consolidee()
+        .order_by("-debut")
+    )
     return ConventionFilter(request.GET, queryset=queryset, user=request.user)
 
 
@@ -84,7 +89,17 @@ def convention_list(request):
 TYPES = dict(Convention.Type.choices)
 STATUTS = dict(Convention.Statut.choices)
 # The export reads rows (values_list), not model instances: these are its fields.
-EXPORT_CHAMPS = ["centre__nom", "type", "objet", "debut", "fin", "statut", "deliberation_numero", "referent_id"]
+EXPORT_CHAMPS = [
+    "centre__nom",
+    "type",
+    "objet",
+    "debut",
+    "fin",
+    "fin_consolidee",
+    "statut",
+    "deliberation_numero",
+    "referent_id",
+]
 
 
 def _colonnes_export(conventions):
@@ -96,6 +111,7 @@ def _colonnes_export(conventions):
         ("Objet", lambda c: c.objet),
         ("Début", lambda c: c.debut),
         ("Fin", lambda c: c.fin),
+        ("Fin avenants compris", lambda c: c.fin_consolidee),  # moved by the signed avenants (CPO-5)
         ("Durée (mois)", lambda c: duree_en_mois(c.debut, c.fin)),  # Convention.duree_mois
         ("Statut", lambda c: STATUTS.get(c.statut, c.statut)),
         ("Délibération", lambda c: c.deliberation_numero),

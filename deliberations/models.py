@@ -161,6 +161,11 @@ class Mandat(bornes.ContraintesParChamp, models.Model):
 
 
 class DeliberationQuerySet(models.QuerySet):
+    def avec_totaux(self):
+        """Annotate `nb_demandes`, the grants a deliberation attributes, and `total`, their proposed
+        amounts: the figures of the deliberations list, its export and the élus' dashboard."""
+        return self.annotate(nb_demandes=models.Count("demandes"), total=models.Sum("demandes__montant_propose"))
+
     def pdf_a_generer(self):
         """Drafts without a PDF, or whose grants, conventions or avenants changed since their last one."""
         return self.filter(statut=Deliberation.Statut.BROUILLON).filter(

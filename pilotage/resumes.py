@@ -161,6 +161,21 @@ def ce_qui_concerne_les_elus(today: datetime.date) -> list:
     return [d for d in alertes.a_alerter(today) if (d.kind, None) in RESUME_ELU or (d.kind, d.threshold) in RESUME_ELU]
 
 
+def lignes_des_elus(today: datetime.date, *, adresse=lambda chemin: chemin) -> list[Ligne]:
+    """The lines of the élus' summary, by date: the same in their e-mail (`adresse`: absolue) and on their
+    dashboard (pilotage.chiffres.alertes_du_lecteur)."""
+    noms = deadlines.types()
+    return [
+        Ligne(
+            due=d.due,
+            label=d.label,
+            type="Versements bloqués" if d.kind == "crf" else noms[d.kind],
+            url=adresse(d.url),
+        )
+        for d in sorted(ce_qui_concerne_les_elus(today), key=lambda d: (d.due, d.label))
+    ]
+
+
 def envoyer_resume_elu(*, user_id: int, today: datetime.date) -> int:
     """The weekly summary of an élu who asked for it: conventions ending, payments blocked. Sent once a
     week (ResumeElu.envoye_le, row locked), nothing when there is nothing to tell; how many lines."""
@@ -173,16 +188,7 @@ def envoyer_resume_elu(*, user_id: int, today: datetime.date) -> int:
         )
         if abonnement is None:
             return 0
-        noms = deadlines.types()
-        lignes = [
-            Ligne(
-                due=d.due,
-                label=d.label,
-                type="Versements bloqués" if d.kind == "crf" else noms[d.kind],
-                url=absolue(d.url),
-            )
-            for d in sorted(ce_qui_concerne_les_elus(today), key=lambda d: (d.due, d.label))
-        ]
+        lignes = lignes_des_elus(today, adresse=absolue)
         if lignes:
             contexte = {"groupes": _par_urgence(lignes, today), "today": today}
             _envoyer(abonnement.user, "Votre résumé de la semaine", "resume_elu", contexte)

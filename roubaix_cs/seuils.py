@@ -74,6 +74,9 @@ EVALUATION_ALERTE_JOURS = 92
 # préparer son renouvellement ou sa fin (pratique du service, sans valeur légale ; le M-3 rejoint
 # l'échéance de l'évaluation de CPO-4).
 CONVENTION_ALERTES_MOIS = (6, 3)
+# Tableau de bord des élus : les conventions en vigueur finissant dans les 12 mois (fin reportée par
+# les avenants signés), pour décider à temps de leur renouvellement (pratique du service).
+CONVENTION_HORIZON_MOIS = 12
 # SUB-3 — Convention obligatoire au-delà de 23 000 € d'aide annuelle (numéraire + nature
 # valorisée), strictement supérieur (loi 2000-321 art. 10 ; décret 2001-495 art. 1).
 SEUIL_CONVENTION = Decimal("23000")

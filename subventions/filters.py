@@ -1,7 +1,7 @@
 import django_filters
 
 from centres.models import Centre
-from comptes.models import referents
+from comptes.models import Organisation, referents
 from roubaix_cs.forms import FiltreChoixModele
 
 from .models import DemandeSubvention, Dispositif
@@ -19,7 +19,19 @@ class DemandeFilter(django_filters.FilterSet):
     annee = django_filters.NumberFilter(label="Exercice", min_value=2000, max_value=2100)
     centre = FiltreChoixModele(queryset=Centre.objects.all(), empty_label="Tous les centres")
     nature = django_filters.ChoiceFilter(choices=DemandeSubvention.Nature.choices, empty_label="Toutes les natures")
-    statut = django_filters.ChoiceFilter(choices=DemandeSubvention.Statut.choices, empty_label="Tous les statuts")
+    VOTEES = "votees"  # the group of statuses the council voted (DemandeQuerySet.votees)
+    statut = django_filters.ChoiceFilter(
+        choices=[(VOTEES, "Votées (votées, notifiées ou payées)"), *DemandeSubvention.Statut.choices],
+        method="filtrer_statut",
+        empty_label="Tous les statuts",
+    )
+    # One beneficiary is the association and all the centres it runs (SUB-3, subventions/concours.py).
+    association = FiltreChoixModele(
+        queryset=Organisation.objects.filter(centres_geres__isnull=False).distinct().order_by("nom"),
+        field_name="centre__organisation",
+        label="Association gestionnaire (tous ses centres)",
+        empty_label="Toutes",
+    )
     dispositif = FiltreChoixModele(queryset=Dispositif.objects.all(), empty_label="Tous les dispositifs")
     referent = FiltreChoixModele(queryset=referents(), label="Instruite par", empty_label="Tous")
     crf = django_filters.ChoiceFilter(
@@ -51,7 +63,10 @@ class DemandeFilter(django_filters.FilterSet):
 
     class Meta:
         model = DemandeSubvention
-        fields = ["annee", "centre", "nature", "statut", "dispositif", "referent", "crf"]
+        fields = ["annee", "centre", "association", "nature", "statut", "dispositif", "referent", "crf"]
+
+    def filtrer_statut(self, queryset, name, value):
+        return queryset.votees() if value == self.VOTEES else queryset.filter(statut=value)
 
     def filtrer_crf(self, queryset, name, value):
         return queryset.crf_a_analyser()

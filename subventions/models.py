@@ -196,17 +196,26 @@ class DemandeQuerySet(models.QuerySet):
 
     def totaux(self):
         """Requested, proposed, voted and paid amounts of the whole queryset, in one query."""
-        sommes = (
-            self.avec_verse()
-            .order_by()
-            .aggregate(
-                demande=Sum("montant_demande"),
-                propose=Sum("montant_propose"),
-                vote=Sum("montant_vote"),
-                verse=Sum("total_verse"),
-            )
-        )
+        sommes = self.avec_verse().order_by().aggregate(**_SOMMES)
         return {cle: valeur if valeur is not None else ZERO for cle, valeur in sommes.items()}
+
+    def totaux_par(self, *champs):
+        """The same amounts as `totaux()`, and how many requests (`nombre`), for each value of `champs`
+        (the centre and the nature, say): one query, one dict a group, `champs` included."""
+        groupes = self.avec_verse().order_by().values(*champs).annotate(**_SOMMES, nombre=models.Count("pk"))
+        return [
+            {cle: ZERO if valeur is None and cle in _SOMMES else valeur for cle, valeur in groupe.items()}
+            for groupe in groupes.order_by(*champs)
+        ]
+
+
+# The amounts `totaux()` adds up, written once for the whole queryset and for its groups.
+_SOMMES = {
+    "demande": Sum("montant_demande"),
+    "propose": Sum("montant_propose"),
+    "vote": Sum("montant_vote"),
+    "verse": Sum("total_verse"),
+}
 
 
 class DemandeSubvention(bornes.ContraintesParChamp, Versionne):

@@ -26,7 +26,9 @@ from ._commun import enregistrer_et_rediriger, form_page, get_centre_for_user, o
 
 def _indicateurs_filtres(request):
     queryset = IndicateursAnnuels.objects.visibles_par(request.user).select_related("centre")
-    return IndicateursAnnuelsFilter(request.GET, queryset=queryset.order_by("-annee", Lower("centre__nom")))
+    return IndicateursAnnuelsFilter(
+        request.GET, queryset=queryset.order_by("-annee", Lower("centre__nom")), user=request.user
+    )
 
 
 @access(read=LECTEURS_INDICATEURS)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,11 +25,7 @@ PANNEAU_PDF = "deliberations/includes/pdf.html"
 
 
 def _filtrees(request):
-    queryset = (
-        Deliberation.objects.select_related("seance", "rapporteur")
-        .annotate(nb_demandes=Count("demandes"), total=Sum("demandes__montant_propose"))
-        .order_by("-annee", "-numero")
-    )
+    queryset = Deliberation.objects.select_related("seance", "rapporteur").avec_totaux().order_by("-annee", "-numero")
     return DeliberationFilter(request.GET, queryset=queryset)
 
 

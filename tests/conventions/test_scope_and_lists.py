@@ -197,12 +197,24 @@ def test_the_csv_export_follows_the_filters_and_has_every_column(client, agent, 
     client.force_login(agent)
     lignes = _csv(client, type="cpom", statut="signee")
     assert lignes == [
-        ["Centre", "Type", "Objet", "Début", "Fin", "Durée (mois)", "Statut", "Délibération", "Référent(e)"],
+        [
+            "Centre",
+            "Type",
+            "Objet",
+            "Début",
+            "Fin",
+            "Fin avenants compris",
+            "Durée (mois)",
+            "Statut",
+            "Délibération",
+            "Référent(e)",
+        ],
         [
             "CS Alma",
             "CPOM (convention pluriannuelle d'objectifs et de moyens)",
             "A CPOM Alma",
             "01/01/2025",
+            "31/12/2028",
             "31/12/2028",
             "48",
             "Signée",
@@ -217,11 +229,12 @@ def test_the_xlsx_export_keeps_dates_and_numbers(client, agent, reseau):
     response = client.get(reverse("conventions:export", kwargs={"fmt": "xlsx"}), {"statut": "en_cours"})
     assert response["Content-Disposition"].startswith('attachment; filename="conventions-')
     lignes = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert lignes[1][:7] == (
+    assert lignes[1][:8] == (
         "CS Alma",
         "Convention annuelle d'objectifs",
         "B objectifs Alma",
         datetime.datetime(2025, 1, 1),
+        datetime.datetime(2027, 3, 31),
         datetime.datetime(2027, 3, 31),
         27,
         "En cours d'exécution",

@@ -33,7 +33,9 @@ def generer_rapport_annuel(generation_id):
     if generation is None:
         return GenerationRapportAnnuel.objects.get(pk=generation_id)
     annee = generation.annee
-    contexte = rapport.contexte_pdf(annee, edite_le=timezone.localdate())
+    # Read as the team member who asked reads it: every figure is one the élus may also read, and the
+    # template shows no internal note.
+    contexte = rapport.contexte_pdf(annee, edite_le=timezone.localdate(), lecteur=generation.demandee_par)
     pdf = render_pdf(GABARIT_RAPPORT, contexte)
     with transaction.atomic():
         # Every job of the year locked, in one order: two finishing at once number their versions in turn.

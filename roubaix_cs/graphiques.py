@@ -78,6 +78,16 @@ def graduations(mini, maxi, nombre_environ=GRADUATIONS):
     return ticks
 
 
+def _graduations_lisibles(mini, maxi, longueur, unite):
+    """The ticks of a horizontal axis `longueur` long: as many as fit without their labels touching."""
+    for nombre_environ in range(GRADUATIONS, 1, -1):
+        ticks = graduations(mini, maxi, nombre_environ)
+        plus_large = max(_largeur_texte(_texte_valeur(t, unite, None), TAILLE_TEXTE - 1) for t in ticks)
+        if longueur / (len(ticks) - 1) >= plus_large + 6:
+            break
+    return ticks
+
+
 def _texte_valeur(valeur, unite, format_valeur):
     if valeur is None:
         return "non renseigné"
@@ -152,12 +162,12 @@ def barres(
     if not valeurs:
         return _vide(largeur, ident, titre, description)
 
-    ticks = graduations(min(min(valeurs), 0), max(max(valeurs), 0))
-    bas, haut = ticks[0], ticks[-1]
     libelles = [_couper(libelle) for libelle, _ in lignes]
     marge_gauche = min(max(_largeur_texte(t) for t in libelles) + 10, largeur * 0.4)
     marge_droite = min(max(_largeur_texte(t) for t in textes) + 10, largeur * 0.25)
     x0, x1 = marge_gauche, largeur - marge_droite
+    ticks = _graduations_lisibles(min(min(valeurs), 0), max(max(valeurs), 0), x1 - x0, unite)
+    bas, haut = ticks[0], ticks[-1]
     epaisseur, ecart, haut_marge = 16, 8, 8
     y_axe = haut_marge + len(lignes) * (epaisseur + ecart)
     hauteur = y_axe + 24

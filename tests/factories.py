@@ -26,6 +26,7 @@ from centres.models import (
 from comptes.models import Organisation, Role, User
 from conventions.models import Convention, EngagementAnnuel, Partie
 from deliberations.models import Deliberation, Seance, VersionPdf
+from pilotage.models import VersionRapportAnnuel
 from roubaix_cs.validators import completer_siret
 from subventions.models import DemandeSubvention, Dispositif, LigneBudgetaire, Versement, VersionAnnexe
 
@@ -400,6 +401,17 @@ class VersionAnnexeFactory(factory.django.DjangoModelFactory):
     annee = 2026
     numero = factory.Sequence(lambda n: n + 1)  # one year, many versions
     fichier = factory.LazyFunction(lambda: SimpleUploadedFile("annexe.pdf", PDF_MINIMAL, "application/pdf"))
+    sha256 = hashlib.sha256(PDF_MINIMAL).hexdigest()
+    generee_par = factory.SubFactory(UserFactory)
+
+
+class VersionRapportAnnuelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VersionRapportAnnuel
+
+    annee = 2026
+    numero = factory.Sequence(lambda n: n + 1)  # one year, many versions
+    fichier = factory.LazyFunction(lambda: SimpleUploadedFile("rapport.pdf", PDF_MINIMAL, "application/pdf"))
     sha256 = hashlib.sha256(PDF_MINIMAL).hexdigest()
     generee_par = factory.SubFactory(UserFactory)
 

@@ -145,6 +145,13 @@ PLAFONDS = {
     "subventions:annexe_xlsx elu": 9,
     # Its PDF panel: the year's last generation and its versions, two queries whatever their number.
     "subventions:annexe_pdf_statut elu": 6,
+    # The yearly report (pilotage.rapport)
+    "pilotage:rapport elu": 6,  # the last generation and the versions of the year (and their authors)
+    "pilotage:rapport agent": 7,  # + the alerts counter
+    "pilotage:rapport_statut elu": 6,
+    # The task, not a page: the job's lock and state, the dashboard's figures (pilotage.chiffres), the
+    # centres' records (pilotage.rapport.donnees_des_centres), the version numbered and stored.
+    "pilotage.services.generer_rapport_annuel": 30,
     # Délibérations
     "deliberations:liste agent": 8,
     "deliberations:liste elu": 8,

@@ -136,3 +136,17 @@ def test_a_line_chart_from_zero_when_asked_or_when_values_straddle_it():
     assert "0" not in _textes(_arbre(courbes(["a", "b"], [Serie("S", [900, 940])], titre="T")))
     assert "0" in _textes(_arbre(courbes(["a", "b"], [Serie("S", [900, 940])], titre="T", depuis_zero=True)))
     assert "0" in _textes(_arbre(courbes(["a", "b"], [Serie("S", [-10, 40])], titre="T")))
+
+
+def test_a_narrow_chart_has_fewer_ticks_so_that_their_labels_do_not_touch():
+    donnees = [("Ville", 88000), ("CAF", 440820), ("Autres", 325839)]
+
+    def ticks(largeur):
+        """The labels of the axis (smaller than the others), and where they are."""
+        arbre = _arbre(barres(donnees, titre="Produits", unite="€", largeur=largeur))
+        return [(float(t.get("x")), t.text) for t in arbre.iter(f"{SVG}text") if t.get("font-size") == "10"]
+
+    large, etroit = ticks(640), ticks(330)
+    assert len(large) > len(etroit) >= 2
+    ecarts = [b[0] - a[0] for a, b in zip(etroit, etroit[1:], strict=False)]
+    assert min(ecarts) > max(len(texte) for _, texte in etroit) * 10 * 0.6  # label widths at 10 px

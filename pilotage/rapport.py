@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from centres.models import Agrement, AssembleeGenerale, Centre, CentrePartenaire, Contact, Document, IndicateursAnnuels
 from conventions.models import Convention, Partie
@@ -200,10 +200,10 @@ def donnees_des_centres(annee, *, exercice):
     fixed number of queries: the centres, their figures of the trend's years, agréments, projets
     sociaux, general assemblies, partners, conventions and their parties, director and president."""
     debut, fin = datetime.date(annee, 1, 1), datetime.date(annee, 12, 31)
-    presents = ~Q(statut=Centre.Statut.FERME)
-    if exercice is not None:
-        presents |= Q(pk__in=IndicateursAnnuels.objects.filter(annee=exercice).values("centre_id"))
-    centres = Centre.objects.filter(presents).select_related("organisation").order_by("nom", "pk")
+    centres = Centre.objects.exclude(statut=Centre.Statut.FERME)
+    if exercice is not None:  # a centre closed since still has its sheet, for the year it has figures
+        centres |= Centre.objects.filter(pk__in=IndicateursAnnuels.objects.filter(annee=exercice).values("centre_id"))
+    centres = centres.select_related("organisation").order_by("nom", "pk")
     fiches = {c.pk: FicheCentre(centre=c, exercice=exercice) for c in centres}
     ids = list(fiches)
 

@@ -55,6 +55,7 @@ CONSTANTES = {
     "subventions:annexe_xlsx": _annee,
     "centres:indicateurs_modele": lambda: {"fmt": FORMAT_EXPORT},
     "subventions:annexe_pdf_statut": _annee,
+    "pilotage:rapport_statut": _annee,
 }
 
 CENTRE = Objet("centres.Centre")
@@ -130,6 +131,7 @@ OBJETS = {
     "deliberations:executoire": Objet("deliberations.Deliberation", {"statut": "votee"}),
     "deliberations:pdf_telecharger": Objet("deliberations.VersionPdf"),
     "subventions:annexe_pdf_telecharger": Objet("subventions.VersionAnnexe"),
+    "pilotage:rapport_telecharger": Objet("pilotage.VersionRapportAnnuel"),
 }
 
 
@@ -141,6 +143,7 @@ ABSENTES_DE_LA_DEMO = {
     "centres:visite_rapport_telecharger": "la démonstration ne génère pas de rapport de visite",
     "centres:visite_pdf": "la démonstration ne génère pas de rapport de visite",
     "subventions:annexe_pdf_telecharger": "la démonstration ne génère pas d'annexe budgétaire en PDF",
+    "pilotage:rapport_telecharger": "la démonstration ne génère pas de rapport annuel en PDF",
     "deliberations:voter": "aucune délibération de la démonstration n'est prête pour la séance",
     "centres:indicateurs_import": "la démonstration ne dépose pas de fichier d'import",
     "centres:indicateurs_import_statut": "la démonstration ne dépose pas de fichier d'import",

@@ -358,6 +358,10 @@ PLAFONDS = {
     "démo pilotage:preferences elu": 7,
     "démo pilotage:preferences regisseur": 7,
     "démo pilotage:preferences responsable": 8,
+    "démo pilotage:rapport elu": 7,  # the year's last generation and its versions, the élu's menu
+    "démo pilotage:rapport responsable": 8,
+    "démo pilotage:rapport_statut elu": 6,
+    "démo pilotage:rapport_statut responsable": 6,
     "démo subventions:annexe elu": 24,  # + its PDF panel: the last generation and the versions
     "démo subventions:annexe responsable": 25,
     "démo subventions:annexe_pdf_statut elu": 6,

@@ -38,6 +38,7 @@ from .factories import (
     TravauxFactory,
     UserFactory,
     VersionAnnexeFactory,
+    VersionRapportAnnuelFactory,
     VersionPdfFactory,
     VersionRapportFactory,
     VisiteFactory,
@@ -57,6 +58,7 @@ POST_ONLY = (LOGIN, 405, 405, 403, 403, 403, 403)
 READ_INDICATEURS = (LOGIN, 200, 200, 403, 200, 200, 403)  # partners: their centres'; never the régisseurs
 READ_SUBVENTIONS = (LOGIN, 200, 200, 403, 200, 403, 403)
 READ_DELIBERATIONS = (LOGIN, 200, 200, 403, 200, 403, 403)  # the team and the élus; instruction is internal
+READ_PILOTAGE = (LOGIN, 200, 200, 403, 200, 403, 403)  # the yearly report: the team makes it, the élus read it
 STAFF_ACTION = (LOGIN, REDIRECT, REDIRECT, 403, 403, 403, 403)  # a POST action: done or refused with a message
 STAFF_ONLY = (LOGIN, 200, 200, 403, 403, 403, 403)
 NO_WRITE = (LOGIN, 403, 403, 403, 403, 403, 403)
@@ -404,6 +406,11 @@ MATRIX = {
     # The personal calendar feed is read by its secret address only, never by a login: an unknown one is 404.
     "pilotage:calendrier_ics": Rule(get=(404,) * 7, post=(405,) * 7, kwargs=lambda w: {"jeton": "inconnu"}),
     "pilotage:donnees_personnelles_export": Rule(get=(LOGIN, 200, 403, 403, 403, 403, 403), post=NO_WRITE),
+    # The yearly report to the copil politique: the team generates it (queued), the élus read and download it.
+    "pilotage:rapport": Rule(get=READ_PILOTAGE, post=NO_WRITE),
+    "pilotage:rapport_generer": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=lambda w: {"annee": 2026}),
+    "pilotage:rapport_statut": Rule(get=READ_PILOTAGE, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
+    "pilotage:rapport_telecharger": Rule(get=READ_PILOTAGE, post=NO_WRITE, kwargs=_pk(VersionRapportAnnuelFactory)),
 }
 
 

@@ -1,8 +1,9 @@
 """The pilotage app's entry in the navigation bar (its counter of unread alerts: context_processors)."""
 
-from comptes.permissions import SERVICE
+from comptes.permissions import LECTEURS_TABLEAU_DE_BORD, SERVICE
 from roubaix_cs.extensions import EntreeMenu
 
 ENTREES = [
+    EntreeMenu("Tableau de bord", "pilotage:tableau_de_bord", LECTEURS_TABLEAU_DE_BORD, 5),
     EntreeMenu("Mes alertes", "pilotage:alertes", SERVICE, 110),
 ]

@@ -390,6 +390,10 @@ MATRIX = {
     ),
     # Personal data: the privacy notice is open to all, signed in or not, and takes no write; a person's
     # data on request is gathered by the responsable alone.
+    # The élus' dashboard and its XLSX file: the team and the élus; never the partners (the grants'
+    # analysis) nor the régisseurs.
+    "pilotage:tableau_de_bord": Rule(get=READ_SUBVENTIONS, post=NO_WRITE),
+    "pilotage:tableau_de_bord_export": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"fmt": "xlsx"}),
     # All the deadlines, of which the home page shows the first: the team's.
     "pilotage:echeances": Rule(get=STAFF_ONLY, post=NO_WRITE),
     # One's own alerts: the service reads them and marks them read (an action: done, then back to the list).

@@ -29,7 +29,8 @@ LECTEURS_CONVENTIONS = EQUIPE | LECTURE_SEULE  # partners: the conventions their
 LECTEURS_INDICATEURS = EQUIPE | LECTURE_SEULE  # partners: the centres in their scope; never the régisseurs
 LECTEURS_SUBVENTIONS = EQUIPE | {Role.ELU}  # élus see proposals and amounts, never the analysis note
 LECTEURS_DELIBERATIONS = EQUIPE | {Role.ELU}  # élus also declare their own mandates (SUB-13)
-LECTEURS_PILOTAGE = EQUIPE | {Role.ELU}  # the yearly report to the copil: the team makes it, the élus read it
+# The élus' dashboard: the grants' analysis by centre and beneficiary, never partners or régisseurs.
+LECTEURS_TABLEAU_DE_BORD = EQUIPE | {Role.ELU}
 LECTEURS_COMPTES = EQUIPE  # agents see every account, read-only
 GESTION_COMPTES = RESPONSABLE_SEULE  # only the responsable opens, edits and closes accounts
 

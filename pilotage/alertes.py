@@ -53,10 +53,11 @@ def date_d_alerte(deadline: deadlines.Deadline) -> datetime.date:
     return deadline.due
 
 
-def a_alerter(today: datetime.date) -> list[deadlines.Deadline]:
-    """The deadlines of every app whose alert date has come, one per (object, kind, threshold)."""
+def a_alerter(today: datetime.date, kinds=None) -> list[deadlines.Deadline]:
+    """The deadlines of every app (of `kinds` only, when given) whose alert date has come, one per
+    (object, kind, threshold)."""
     retenues = {}
-    for deadline in deadlines.collect(today):
+    for deadline in deadlines.collect(today, kinds):
         if date_d_alerte(deadline) <= today:
             retenues.setdefault((deadline.object_key, deadline.kind, deadline.threshold), deadline)
     return list(retenues.values())

@@ -80,9 +80,10 @@ class SubventionsCentre:
     par_nature: dict  # {nature: Montants}, the natures it received
     total: Montants
 
-    def colonnes(self, natures):
-        """Its amounts in the order of `natures`, None where it received nothing of that nature."""
-        return [self.par_nature.get(nature) for nature in natures]
+    @property
+    def colonnes(self):
+        """Its amounts in the order of the natures, None where it received nothing of that nature."""
+        return [self.par_nature.get(code) for code, _ in NATURES.choices]
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class Subventions:
     par_nature: dict  # {nature: Montants}, every centre
     total: Montants
 
+    @property
     def colonnes(self):
         return [self.par_nature.get(code) for code, _ in self.natures]
 
@@ -235,7 +237,7 @@ def _budget(annee):
 
 @dataclass(frozen=True)
 class StatutConventions:
-    statut: str
+    code: str  # the status (Convention.Statut), "" for all
     libelle: str
     nombre: int
     lien: str
@@ -247,7 +249,7 @@ class ConventionFinissant:
 
     nom: str  # « Centre — type »
     objet: str
-    statut: str
+    libelle_statut: str
     fin: datetime.date  # consolidated
     fin_initiale: datetime.date
     lien: str  # its page
@@ -298,7 +300,7 @@ def _conventions(annee, user, today):
             ConventionFinissant(
                 nom=f"{c.centre.libelle_court} — {TYPES_COURTS[c.type]}",
                 objet=c.objet,
-                statut=c.get_statut_display(),
+                libelle_statut=c.get_statut_display(),
                 fin=c.fin_consolidee,
                 fin_initiale=c.fin,
                 lien=c.get_absolute_url(),
@@ -361,8 +363,10 @@ class ChiffresCentre:
     lien: str  # the indicators list of the year, filtered
     lien_precedent: str  # the same the year before ("" when not known)
 
+    @property
     def colonnes(self):
-        return [self.chiffres[code] for code, _, _ in CHIFFRES_CLES]
+        """[(field, money?, Evolution)] in the order of CHIFFRES_CLES."""
+        return [(code, argent, self.chiffres[code]) for code, _, argent in CHIFFRES_CLES]
 
 
 @dataclass(frozen=True)
@@ -438,7 +442,7 @@ class DeliberationSeance:
     reference: str
     objet: str
     nature: str
-    statut: str
+    libelle_statut: str
     nb_demandes: int
     total_propose: Decimal
     lien: str  # its page
@@ -475,7 +479,7 @@ def _prochaine_seance(today):
                 reference=d.reference,
                 objet=d.objet,
                 nature=d.get_nature_display(),
-                statut=d.get_statut_display(),
+                libelle_statut=d.get_statut_display(),
                 nb_demandes=d.nb_demandes,
                 total_propose=_euros(d.total),
                 lien=d.get_absolute_url(),

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from centres.models import Centre
-from roubaix_cs import deadlines
+from roubaix_cs import bornes, deadlines
 from roubaix_cs.forms import FiltreChoixModele
 from roubaix_cs.seuils import ACCUEIL_ECHEANCES_JOURS
 
@@ -72,3 +72,15 @@ class EcheanceFiltre(forms.Form):
             "kind": donnees.get("type", ""),
             "jours": ACCUEIL_ECHEANCES_JOURS if donnees.get("jours") is None else donnees["jours"],
         }
+
+
+class AnneeTableauForm(forms.Form):
+    """The year of the élus' dashboard (?annee=), within the years the service handles; empty, this year."""
+
+    annee = forms.IntegerField(label="Exercice", required=False, validators=bornes.EXERCICE)
+
+    def annee_choisie(self, today):
+        """The year asked for, this year when none; None when the year asked for is not valid."""
+        if not self.is_valid():
+            return None
+        return self.cleaned_data["annee"] or today.year

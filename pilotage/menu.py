@@ -1,9 +1,10 @@
 """The pilotage app's entry in the navigation bar (its counter of unread alerts: context_processors)."""
 
-from comptes.permissions import LECTEURS_PILOTAGE, SERVICE
+from comptes.permissions import LECTEURS_TABLEAU_DE_BORD, SERVICE
 from roubaix_cs.extensions import EntreeMenu
 
 ENTREES = [
-    EntreeMenu("Rapport annuel", "pilotage:rapport", LECTEURS_PILOTAGE, 45),
+    EntreeMenu("Tableau de bord", "pilotage:tableau_de_bord", LECTEURS_TABLEAU_DE_BORD, 5),
+    EntreeMenu("Rapport annuel", "pilotage:rapport", LECTEURS_TABLEAU_DE_BORD, 45),
     EntreeMenu("Mes alertes", "pilotage:alertes", SERVICE, 110),
 ]

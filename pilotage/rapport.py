@@ -325,7 +325,6 @@ def contexte_pdf(annee, *, edite_le, lecteur):
     # The network's key figures of the exercise and their trend: the dashboard's, never added up again.
     cles = chiffres.centres.total.chiffres if chiffres.centres.total else {}
     produits = cles["produits_total"].valeur if cles else ZERO
-    natures = [code for code, _ in chiffres.subventions.natures]
     return {
         "annee": annee,
         "edite_le": edite_le,
@@ -339,11 +338,7 @@ def contexte_pdf(annee, *, edite_le, lecteur):
             if code in cles
         ],
         "cles": cles,
-        "subventions": [
-            (beneficiaire, [(centre, centre.colonnes(natures)) for centre in beneficiaire.centres])
-            for beneficiaire in chiffres.subventions.beneficiaires
-        ],
-        "colonnes_natures": len(natures) + 1,
+        "colonnes_natures": len(chiffres.subventions.natures) + 1,
         "totaux": totaux,
         "projets": donnees.projets,
         "financeurs": [(libelle, totaux[nom], part(totaux[nom], produits)) for nom, libelle in FINANCEURS],

@@ -158,7 +158,16 @@ def elus_du_jour(today: datetime.date) -> list[int]:
 
 def ce_qui_concerne_les_elus(today: datetime.date) -> list:
     """The deadlines of the élus' summary (RESUME_ELU), by date."""
-    return [d for d in alertes.a_alerter(today) if (d.kind, None) in RESUME_ELU or (d.kind, d.threshold) in RESUME_ELU]
+    echeances = alertes.a_alerter(today, kinds={kind for kind, _ in RESUME_ELU})
+    return [d for d in echeances if (d.kind, None) in RESUME_ELU or (d.kind, d.threshold) in RESUME_ELU]
+
+
+def _chemin_pour_les_elus(deadline) -> str:
+    """Where an élu reads a deadline: a blocked payment on the grant's page (the financial report's form
+    is the team's), anything else where the deadline points."""
+    if deadline.kind == "crf":
+        return reverse("subventions:detail", args=[int(deadline.object_key.rpartition(":")[2])])
+    return deadline.url
 
 
 def lignes_des_elus(today: datetime.date, *, adresse=lambda chemin: chemin) -> list[Ligne]:
@@ -170,7 +179,7 @@ def lignes_des_elus(today: datetime.date, *, adresse=lambda chemin: chemin) -> l
             due=d.due,
             label=d.label,
             type="Versements bloqués" if d.kind == "crf" else noms[d.kind],
-            url=adresse(d.url),
+            url=adresse(_chemin_pour_les_elus(d)),
         )
         for d in sorted(ce_qui_concerne_les_elus(today), key=lambda d: (d.due, d.label))
     ]

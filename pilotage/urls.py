@@ -5,6 +5,8 @@ from . import views
 app_name = "pilotage"
 
 urlpatterns = [
+    path("tableau-de-bord/", views.tableau_de_bord, name="tableau_de_bord"),
+    re_path(r"^tableau-de-bord/export\.(?P<fmt>xlsx)$", views.tableau_de_bord_export, name="tableau_de_bord_export"),
     path("echeances/", views.echeances_liste, name="echeances"),
     path("echeances/export/<str:fmt>/", views.echeances_export, name="echeances_export"),
     path("alertes/", views.alertes_liste, name="alertes"),

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from comptes import flux_calendrier as calendrier
 from comptes.models import Role
 from comptes.permissions import (
     EQUIPE,
-    LECTEURS_PILOTAGE,
+    LECTEURS_TABLEAU_DE_BORD,
     RESPONSABLE_SEULE,
     SERVICE,
     TOUS,
@@ -25,16 +25,17 @@ from comptes.permissions import (
     is_responsable,
     public,
 )
-from roubaix_cs import bornes, deadlines, generations, ics, todos
-from roubaix_cs.exports import exporter
+from roubaix_cs import bornes, deadlines, generations, ics, todos, xlsx
+from roubaix_cs.exports import FORMATS, exporter
 from roubaix_cs.listes import PAR_PAGE, apercu, page_de_liste
-from roubaix_cs.seuils import AGREMENT_HORIZON_DEFAUT_MOIS
-from roubaix_cs.telechargements import fichier_prive
+from roubaix_cs.seuils import AGREMENT_HORIZON_DEFAUT_MOIS, VAR_MAX
+from roubaix_cs.telechargements import disposition_piece_jointe, fichier_prive
 from roubaix_cs.todos import lien
 
-from . import alertes, donnees_personnelles, echeances, resumes, services
+from . import alertes, donnees_personnelles, echeances, resumes, services, tableau
 from . import mon_calendrier as calendrier_personnel
-from .filters import AlerteFilter, EcheanceFiltre
+from .chiffres import alertes_du_lecteur, chiffres_de_l_annee
+from .filters import AlerteFilter, AnneeTableauForm, EcheanceFiltre
 from .forms import PreferencesForm
 from .models import Alerte, GenerationRapportAnnuel, VersionRapportAnnuel
 
@@ -42,9 +43,12 @@ from .models import Alerte, GenerationRapportAnnuel, VersionRapportAnnuel
 @access(read=TOUS)
 def accueil(request):
     """Each role lands on its own work: the team on its to-dos, its files and the deadlines (its own
-    centres' first, then the service's), the other roles on what they can read."""
+    centres' first, then the service's), the élus on their dashboard of the year, the other roles on
+    what they can read."""
     today = timezone.localdate()
     user = request.user
+    if user.role == Role.ELU:  # the élus land on their dashboard of the year
+        return _tableau_de_bord(request, today.year, accueil=True)
     centres = Centre.objects.visibles_par(user)
     context = {
         "today": today,
@@ -81,6 +85,47 @@ def accueil(request):
             lien("centres:liste", agrement_fin_mois=AGREMENT_HORIZON_DEFAUT_MOIS, tri="fin_agrement"),
         )
     return render(request, "accueil.html", context)
+
+
+def _tableau_de_bord(request, annee, *, accueil=False, status=200, form=None):
+    """The dashboard of `annee` (None: the year asked for was not valid, only the form is shown)."""
+    today = timezone.localdate()
+    context = {
+        "accueil": accueil,
+        "form": form or AnneeTableauForm(initial={"annee": annee}),
+        "chiffres": chiffres_de_l_annee(annee, user=request.user, jour=today) if annee else None,
+        "alertes": alertes_du_lecteur(request.user, today) if annee else None,
+        "annees": range(today.year - 4, today.year + 2),
+        "var_max": VAR_MAX,
+    }
+    return render(request, "pilotage/tableau_de_bord.html", context, status=status)
+
+
+@access(read=LECTEURS_TABLEAU_DE_BORD)
+@require_safe
+def tableau_de_bord(request):
+    """The élus' dashboard of a year (?annee=, this year by default): grants by centre and beneficiary,
+    budget lines, conventions, the centres' key figures, the coming council session; each figure a
+    link to the list it sums. A year out of the service's years answers 400 with the reason."""
+    form = AnneeTableauForm(request.GET)
+    annee = form.annee_choisie(timezone.localdate())
+    if annee is None:
+        return _tableau_de_bord(request, None, status=400, form=form)
+    return _tableau_de_bord(request, annee, form=form)
+
+
+@access(read=LECTEURS_TABLEAU_DE_BORD)
+@require_safe
+def tableau_de_bord_export(request, fmt):
+    """The dashboard's tables in one XLSX file, a sheet each."""
+    form = AnneeTableauForm(request.GET)
+    annee = form.annee_choisie(timezone.localdate())
+    if annee is None:
+        return HttpResponseBadRequest(" ".join(form.errors["annee"]), content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content_type=FORMATS[fmt])
+    response["Content-Disposition"] = disposition_piece_jointe(f"tableau-de-bord-{annee}.xlsx")
+    xlsx.ecrire(response, tableau.feuilles(chiffres_de_l_annee(annee, user=request.user)))
+    return response
 
 
 def _echeances_filtrees(request):
@@ -248,13 +293,6 @@ def preferences(request):
 PANNEAU_RAPPORT = "pilotage/includes/rapport_pdf.html"
 
 
-def _annee_du_rapport(request, jour):
-    """The year asked for in ?annee= when the service handles it, else the current one."""
-    valeur = request.GET.get("annee", "")
-    premier, dernier = bornes.ExerciceDansLaFenetre().bornes()
-    return int(valeur) if valeur.isdigit() and premier <= int(valeur) <= dernier else jour.year
-
-
 def _url_rapport(annee):
     return f"{reverse('pilotage:rapport')}?annee={annee}"
 
@@ -277,14 +315,14 @@ def _panneau_rapport(annee, user, *, refus=""):
     }
 
 
-@access(read=LECTEURS_PILOTAGE)
+@access(read=LECTEURS_TABLEAU_DE_BORD)
 @require_safe
 def rapport(request):
     """The year's report to the copil politique: its versions, and the button to generate a new one."""
     jour = timezone.localdate()
-    annee = _annee_du_rapport(request, jour)
+    annee = AnneeTableauForm(request.GET).annee_choisie(jour) or jour.year  # a year not handled: this one
     premier, dernier = bornes.ExerciceDansLaFenetre().bornes()
-    context = {"annee": annee, "annees": range(min(dernier, jour.year), premier - 1, -1)}
+    context = {"annee": annee, "annees": sorted(set(range(premier, jour.year + 1)) | {annee}, reverse=True)}
     return render(request, "pilotage/rapport.html", context | _panneau_rapport(annee, request.user))
 
 
@@ -307,14 +345,14 @@ def rapport_generer(request, annee):
     return redirect(_url_rapport(annee))
 
 
-@access(read=LECTEURS_PILOTAGE)
+@access(read=LECTEURS_TABLEAU_DE_BORD)
 @require_safe
 def rapport_statut(request, annee):
     """The report's panel alone (htmx polls it while a generation is pending or running)."""
     return render(request, PANNEAU_RAPPORT, _panneau_rapport(int(annee), request.user))
 
 
-@access(read=LECTEURS_PILOTAGE)
+@access(read=LECTEURS_TABLEAU_DE_BORD)
 @require_safe
 def rapport_telecharger(request, pk):
     version = get_object_or_404(VersionRapportAnnuel, pk=pk)

@@ -23,8 +23,16 @@ class Deadline:
     centre_id: int | None = None
 
 
-def collect(today: datetime.date) -> list[Deadline]:
-    found = [deadline for module in modules("deadlines") for deadline in module.upcoming(today)]
+def collect(today: datetime.date, kinds=None) -> list[Deadline]:
+    """Every app's deadlines, by date; only those of `kinds` when given (the apps that yield none of them
+    are not asked)."""
+    found = [
+        deadline
+        for module in modules("deadlines")
+        if kinds is None or kinds & set(module.TYPES)
+        for deadline in module.upcoming(today)
+        if kinds is None or deadline.kind in kinds
+    ]
     return sorted(found, key=lambda d: (d.due, d.label))
 
 

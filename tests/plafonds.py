@@ -14,8 +14,15 @@ PLAFONDS = {
     "comptes:detail agent": 9,
     # Centres
     "accueil agent": 30,  # + the to-dos of each app (one count each, roubaix_cs/todos.py), each section its count
-    "accueil elu": 15,
+    "accueil elu": 19,  # the élus' dashboard of the year (pilotage:tableau_de_bord elu)
     "accueil partenaire_caf": 15,
+    # The élus' dashboard: the figures of the year (pilotage/chiffres.py, 10 queries whatever the centres,
+    # grants, lines or years); for the team the count of its unread alerts, for an élu what their weekly
+    # summary lists (the deadlines of the conventions and the grants only).
+    "pilotage:tableau_de_bord agent": 16,
+    "pilotage:tableau_de_bord elu": 19,
+    "pilotage:tableau_de_bord_export agent": 14,
+    "pilotage:tableau_de_bord_export elu": 14,
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
     "pilotage:echeances agent": 19,  # every app's deadlines, the centres followed, the alerts counter
@@ -37,12 +44,12 @@ PLAFONDS = {
     "centres:detail?onglet=locaux elu": 7,
     "centres:detail?onglet=documents agent": 7,
     "centres:detail?onglet=documents elu": 6,
-    "centres:indicateurs_liste agent": 7,  # the indicators and their centres in one query, the count
-    "centres:indicateurs_liste elu": 6,
-    "centres:indicateurs_liste partenaire_caf": 7,
-    "centres:indicateurs_liste?annee=2025&tri=centre agent": 7,
-    "centres:indicateurs_liste?annee=2025&tri=centre elu": 6,
-    "centres:indicateurs_liste?annee=2025&tri=centre partenaire_caf": 7,
+    "centres:indicateurs_liste agent": 8,  # the indicators and their centres in one query, the count, the centres
+    "centres:indicateurs_liste elu": 7,
+    "centres:indicateurs_liste partenaire_caf": 8,
+    "centres:indicateurs_liste?annee=2025&tri=centre agent": 8,
+    "centres:indicateurs_liste?annee=2025&tri=centre elu": 7,
+    "centres:indicateurs_liste?annee=2025&tri=centre partenaire_caf": 8,
     "centres:indicateurs_export xlsx agent": 5,
     "centres:indicateurs_export xlsx elu": 5,
     "centres:indicateurs_export xlsx partenaire_caf": 5,
@@ -119,8 +126,8 @@ PLAFONDS = {
     "centres:detail?onglet=conventions partenaire_caf": 7,
     "conventions.services.aides_annuelles": 10,  # a service several pages call, not a page
     # Subventions
-    "subventions:liste agent": 11,  # + the « instruite par » filter choices
-    "subventions:liste elu": 10,
+    "subventions:liste agent": 12,  # + the « instruite par » and the associations filters' choices
+    "subventions:liste elu": 11,  # + the associations filter's choices (a beneficiary's grants)
     "subventions:export csv agent": 8,
     "subventions:export xlsx agent": 8,
     "subventions:detail agent": 32,
@@ -198,9 +205,9 @@ PLAFONDS = {
     "démo centres:detail elu": 10,
     "démo centres:detail regisseur": 10,
     "démo centres:detail responsable": 11,
-    "démo centres:indicateurs_liste caf": 7,
-    "démo centres:indicateurs_liste elu": 7,
-    "démo centres:indicateurs_liste responsable": 8,
+    "démo centres:indicateurs_liste caf": 8,
+    "démo centres:indicateurs_liste elu": 8,
+    "démo centres:indicateurs_liste responsable": 9,
     "démo centres:indicateurs_export caf": 5,
     "démo centres:indicateurs_export elu": 5,
     "démo centres:indicateurs_export responsable": 5,
@@ -385,8 +392,8 @@ PLAFONDS = {
     "démo subventions:instruction responsable": 8,
     "démo subventions:ligne_creer responsable": 6,
     "démo subventions:ligne_modifier responsable": 9,
-    "démo subventions:liste elu": 11,
-    "démo subventions:liste responsable": 12,
+    "démo subventions:liste elu": 12,
+    "démo subventions:liste responsable": 13,
     "démo subventions:modifier responsable": 12,
     "démo subventions:scdl responsable": 21,
     "démo subventions:versement_creer responsable": 28,

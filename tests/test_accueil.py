@@ -31,8 +31,18 @@ def test_the_team_lands_on_what_needs_doing(client, agent, reseau):
 
 
 @time_machine.travel(datetime.date(2026, 11, 29))
-def test_an_elected_official_lands_on_what_they_can_read(client, elu, reseau):
+def test_an_elected_official_lands_on_the_dashboard_of_the_year(client, elu, reseau):
     client.force_login(elu)
+    response = client.get(reverse("accueil"))
+    assert response.context["chiffres"].annee == 2026
+    page = response.content.decode()
+    assert "Subventions votées pour 2026" in page and "Cellule de veille" in page
+    assert "À faire" not in page
+
+
+@time_machine.travel(datetime.date(2026, 11, 29))
+def test_a_regisseur_lands_on_what_they_can_read(client, regisseur, reseau):
+    client.force_login(regisseur)
     response = client.get(reverse("accueil"))
     assert [c.nom for c in response.context["centres"].items] == ["CS Alma", "CS Pile"]
     assert [c.nom for c in response.context["fin_proche"].items] == ["CS Alma"]

@@ -38,8 +38,8 @@ from .factories import (
     TravauxFactory,
     UserFactory,
     VersionAnnexeFactory,
-    VersionRapportAnnuelFactory,
     VersionPdfFactory,
+    VersionRapportAnnuelFactory,
     VersionRapportFactory,
     VisiteFactory,
 )
@@ -58,7 +58,6 @@ POST_ONLY = (LOGIN, 405, 405, 403, 403, 403, 403)
 READ_INDICATEURS = (LOGIN, 200, 200, 403, 200, 200, 403)  # partners: their centres'; never the régisseurs
 READ_SUBVENTIONS = (LOGIN, 200, 200, 403, 200, 403, 403)
 READ_DELIBERATIONS = (LOGIN, 200, 200, 403, 200, 403, 403)  # the team and the élus; instruction is internal
-READ_PILOTAGE = (LOGIN, 200, 200, 403, 200, 403, 403)  # the yearly report: the team makes it, the élus read it
 STAFF_ACTION = (LOGIN, REDIRECT, REDIRECT, 403, 403, 403, 403)  # a POST action: done or refused with a message
 STAFF_ONLY = (LOGIN, 200, 200, 403, 403, 403, 403)
 NO_WRITE = (LOGIN, 403, 403, 403, 403, 403, 403)
@@ -392,6 +391,10 @@ MATRIX = {
     ),
     # Personal data: the privacy notice is open to all, signed in or not, and takes no write; a person's
     # data on request is gathered by the responsable alone.
+    # The élus' dashboard and its XLSX file: the team and the élus; never the partners (the grants'
+    # analysis) nor the régisseurs.
+    "pilotage:tableau_de_bord": Rule(get=READ_SUBVENTIONS, post=NO_WRITE),
+    "pilotage:tableau_de_bord_export": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"fmt": "xlsx"}),
     # All the deadlines, of which the home page shows the first: the team's.
     "pilotage:echeances": Rule(get=STAFF_ONLY, post=NO_WRITE),
     # One's own alerts: the service reads them and marks them read (an action: done, then back to the list).
@@ -407,10 +410,10 @@ MATRIX = {
     "pilotage:calendrier_ics": Rule(get=(404,) * 7, post=(405,) * 7, kwargs=lambda w: {"jeton": "inconnu"}),
     "pilotage:donnees_personnelles_export": Rule(get=(LOGIN, 200, 403, 403, 403, 403, 403), post=NO_WRITE),
     # The yearly report to the copil politique: the team generates it (queued), the élus read and download it.
-    "pilotage:rapport": Rule(get=READ_PILOTAGE, post=NO_WRITE),
+    "pilotage:rapport": Rule(get=READ_SUBVENTIONS, post=NO_WRITE),
     "pilotage:rapport_generer": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=lambda w: {"annee": 2026}),
-    "pilotage:rapport_statut": Rule(get=READ_PILOTAGE, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
-    "pilotage:rapport_telecharger": Rule(get=READ_PILOTAGE, post=NO_WRITE, kwargs=_pk(VersionRapportAnnuelFactory)),
+    "pilotage:rapport_statut": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
+    "pilotage:rapport_telecharger": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=_pk(VersionRapportAnnuelFactory)),
 }
 
 

@@ -36,9 +36,15 @@ def test_each_role_finds_its_own_work_on_its_home_page(jour_fixe, live_server, p
         for label, (n, url) in trouves.items():
             page.goto(url)
             expect(page.locator("main table tbody tr"), label).to_have_count(n)
-    for persona in ("regisseur", "elu", "caf"):
+    for persona in ("regisseur", "caf"):
         page.context.clear_cookies()
         connexion(page, persona, mot_de_passe="demo")
         expect(page.locator("#a-faire")).to_have_count(0)
         expect(page.get_by_role("heading", name="Agréments CAF finissant dans les 12 mois")).to_be_visible()
+    # The élu lands on the dashboard of the year (pilotage:tableau_de_bord).
+    page.context.clear_cookies()
+    connexion(page, "elu", mot_de_passe="demo")
+    expect(page.locator("#a-faire")).to_have_count(0)
+    expect(page.get_by_role("heading", name=f"Subventions votées pour {JOUR.year}")).to_be_visible()
+    expect(page.get_by_role("heading", name="Cellule de veille")).to_be_visible()
     assert browser_problems == []

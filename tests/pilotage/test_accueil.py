@@ -91,10 +91,19 @@ def test_an_overdue_deadline_says_so(client, demo_du_jour):
     assert "en retard ·" in page
 
 
-@pytest.mark.parametrize("persona", ["regisseur", "elu", "caf"])
+@pytest.mark.parametrize("persona", ["regisseur", "caf"])
 def test_other_roles_have_no_to_do_and_their_agrements_are_sorted_by_date(client, demo_du_jour, persona):
     client.force_login(demo_du_jour[persona])
     response = client.get("/")
     assert 'id="a-faire"' not in response.content.decode()
     fins = [c.fin_agrement for c in response.context["fin_proche"].items]
     assert fins == sorted(fins)
+
+
+def test_the_elu_lands_on_the_dashboard_of_the_demo_year(client, demo_du_jour):
+    client.force_login(demo_du_jour["elu"])
+    response = client.get("/")
+    assert 'id="a-faire"' not in response.content.decode()
+    chiffres = response.context["chiffres"]
+    assert chiffres.annee == 2026
+    assert chiffres.subventions.total.vote > 0 and chiffres.budget.lignes and chiffres.centres.centres

@@ -120,11 +120,11 @@ def test_the_team_s_centres_show_the_first_ones_and_link_to_the_filtered_list(cl
     assert page.count(f"{APERCU} sur {SUIVIS} centres") == 2
 
 
-def test_an_elected_official_s_sections_show_the_first_ones_and_link_to_the_filtered_list(client, elu):
+def test_a_reader_s_sections_show_the_first_ones_and_link_to_the_filtered_list(client, regisseur):
     _centres_finissant(SUIVIS)
     CentreFactory(statut="ferme")
     CentreFactory()  # no agrément ending
-    client.force_login(elu)
+    client.force_login(regisseur)
     response = client.get(reverse("accueil"))
     page = response.content.decode()
     for cle, ident, total in (("centres", "centres", SUIVIS + 1), ("fin_proche", "fin-proche", SUIVIS)):

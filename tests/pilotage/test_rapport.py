@@ -349,6 +349,17 @@ def test_the_page_lists_the_years_versions_and_the_button_to_the_team(client_of,
     assert "Générer le rapport" in client_of(agent).get(url, {"annee": ANNEE - 2}).content.decode()
 
 
+def test_a_year_the_service_does_not_handle_shows_this_years_page(client_of, elu):
+    page = client_of(elu).get(reverse("pilotage:rapport"), {"annee": "1999"}).content.decode()
+    assert f"Rapport annuel {timezone.localdate().year} au comité de pilotage politique" in page
+    assert 'value="1999"' not in page
+
+
+def test_the_dashboard_links_to_the_years_report(client_of, elu):
+    page = client_of(elu).get(reverse("pilotage:tableau_de_bord"), {"annee": ANNEE}).content.decode()
+    assert f"{reverse('pilotage:rapport')}?annee={ANNEE}" in page
+
+
 def test_the_page_is_in_the_menu_of_the_team_and_the_elus(client_of, agent, elu, regisseur):
     for user in (agent, elu):
         assert reverse("pilotage:rapport") in client_of(user).get(reverse("accueil")).content.decode()
@@ -475,4 +486,3 @@ def test_the_task_does_not_grow_with_the_centres_or_the_years(agent, monkeypatch
     verifier(
         {"pilotage.services.generer_rapport_annuel": (petit, compter())}, "pilotage.services.generer_rapport_annuel"
     )
-

@@ -233,7 +233,22 @@ def test_the_report_holds_no_internal_note_and_numbers_its_pages(rendu):
     assert "Projet solide" not in texte  # the grants' analysis note
     assert f"Page 1 / {len(rendu.pages)}" not in rendu.pages[0]  # the cover has no running head
     assert f"Page 2 / {len(rendu.pages)}" in rendu.pages[1]
+    premiere_fiche = next(n for n, page in enumerate(rendu.pages, 1) if "Présidence" in page)
+    assert f"Fiches des centres {premiere_fiche}" in _normaliser(rendu.pages[0].replace(".", ""))  # contents
     assert rendu.numero == 1
+
+
+def test_a_closed_centre_keeps_its_sheet_for_the_year_it_has_figures():
+    ferme_avec = CentreFactory(nom="Centre fermé en 2026", statut="ferme")
+    IndicateursAnnuelsFactory(centre=ferme_avec, annee=2025)
+    CentreFactory(nom="Centre fermé depuis longtemps", statut="ferme")
+    ouvert = CentreFactory(nom="Centre ouvert")
+
+    donnees = rapport.donnees_des_centres(ANNEE, exercice=2025)
+
+    assert [f.centre for f in donnees.fiches] == [ferme_avec, ouvert]
+    assert donnees.fiches[0].courant.annee == 2025 and donnees.fiches[1].courant is None
+    assert [f.centre for f in rapport.donnees_des_centres(ANNEE, exercice=None).fiches] == [ouvert]
 
 
 # --- The job: versions, failures, the request only queues ----------------------------------------

@@ -165,7 +165,7 @@ PLAFONDS = {
     "comptes:blocages responsable": 6,
     # --- The demo at scale 1 and 3 (tests/test_requetes_demo.py): every page a demo reader opens.
     "démo accueil caf": 10,
-    "démo accueil elu": 10,
+    "démo accueil elu": 25,  # the élus' dashboard of the year (démo pilotage:tableau_de_bord elu)
     "démo accueil regisseur": 10,
     "démo accueil responsable": 26,  # the stored alerts read (39 when every deadline was computed)
     "démo centres:action_creer responsable": 9,
@@ -347,6 +347,11 @@ PLAFONDS = {
     "démo pilotage:alertes responsable": 37,
     "démo pilotage:alertes_export regisseur": 5,
     "démo pilotage:alertes_export responsable": 5,
+    # The figures of the year (10 queries), the team's unread alerts or the deadlines of the élus' summary.
+    "démo pilotage:tableau_de_bord elu": 25,
+    "démo pilotage:tableau_de_bord responsable": 17,
+    "démo pilotage:tableau_de_bord_export elu": 14,
+    "démo pilotage:tableau_de_bord_export responsable": 14,
     "démo pilotage:calendrier_ics responsable": 28,  # at its secret address: every app's deadlines, the AGs
     "démo pilotage:donnees_personnelles caf": 5,
     "démo pilotage:donnees_personnelles elu": 5,

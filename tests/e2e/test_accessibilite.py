@@ -56,6 +56,7 @@ def _ecrans(demo):
     centre, convention, demande, deliberation = demo
     return [
         Ecran("accueil", reverse("accueil"), TOUS),
+        Ecran("tableau-de-bord", reverse("pilotage:tableau_de_bord"), LECTURE),
         Ecran("centres", reverse("centres:liste"), TOUS),
         Ecran("centre", centre.get_absolute_url(), TOUS),
         Ecran("centre-modifier", reverse("centres:modifier", args=[centre.pk]), EQUIPE),

@@ -58,6 +58,9 @@ class Indicateur:
         return None if valeur is None else Decimal(valeur)
 
 
+_SANS_EUROS = {*IndicateursAnnuels.EFFECTIFS, "etp"}  # head-counts and ETP: no sums of money
+
+
 def _chiffre(nom):
     champ = IndicateursAnnuels._meta.get_field(nom)
     libelle = str(champ.verbose_name).removesuffix(" (€)")
@@ -71,7 +74,6 @@ def _chiffre(nom):
     )
 
 
-_SANS_EUROS = {*IndicateursAnnuels.EFFECTIFS, "etp"}
 FINANCEURS = {
     "produits_ville": "de la Ville",
     "produits_caf": "de la CAF",

@@ -12,16 +12,25 @@ from django.views.decorators.http import require_http_methods, require_safe
 from centres.models import Centre
 from comptes import flux_calendrier as calendrier
 from comptes.models import Role
-from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, SERVICE, TOUS, access, is_responsable, public
+from comptes.permissions import (
+    EQUIPE,
+    LECTEURS_INDICATEURS,
+    RESPONSABLE_SEULE,
+    SERVICE,
+    TOUS,
+    access,
+    is_responsable,
+    public,
+)
 from roubaix_cs import deadlines, ics, todos
 from roubaix_cs.exports import exporter
 from roubaix_cs.listes import PAR_PAGE, apercu, page_de_liste
 from roubaix_cs.seuils import AGREMENT_HORIZON_DEFAUT_MOIS
 from roubaix_cs.todos import lien
 
-from . import alertes, donnees_personnelles, echeances, resumes
+from . import alertes, comparaisons, donnees_personnelles, echeances, resumes
 from . import mon_calendrier as calendrier_personnel
-from .filters import AlerteFilter, EcheanceFiltre
+from .filters import AlerteFilter, ComparaisonFiltre, EcheanceFiltre
 from .forms import PreferencesForm
 from .models import Alerte
 
@@ -228,3 +237,35 @@ def preferences(request):
         messages.success(request, "Vos préférences sont enregistrées.")
         return redirect("pilotage:preferences")
     return render(request, "pilotage/preferences.html", {"form": form})
+
+
+def _comparaison(request):
+    """The comparison the GET parameters ask for, among the figures the user reads."""
+    donnees = comparaisons.charger(request.user)
+    filtre = ComparaisonFiltre(request.GET, user=request.user, annees=donnees.annees)
+    return filtre, comparaisons.comparer(donnees, **filtre.criteres())
+
+
+@access(read=LECTEURS_INDICATEURS)
+@require_safe
+def comparaisons_page(request):
+    """« Comparer les centres »: an indicator across the centres for a year (bars), across the years
+    (lines), and a centre's evolution; each chart drawn from the data of the table beside it."""
+    filtre, comparaison = _comparaison(request)
+    context = {
+        "filtre": filtre,
+        "comparaison": comparaison,
+        "graphiques": comparaison.graphiques(),
+        "params": filtre.data.urlencode(),
+        "perimetre": request.user.organisation if request.user.role == Role.PARTENAIRE else None,
+    }
+    return render(request, "pilotage/comparaisons.html", context)
+
+
+@access(read=LECTEURS_INDICATEURS)
+@require_safe
+def comparaisons_export(request, tableau, fmt):
+    """One of the page's three tables, as CSV or XLSX, with the same rows."""
+    _, comparaison = _comparaison(request)
+    colonnes, lignes = comparaisons.export(comparaison, tableau, fmt)
+    return exporter(fmt, nom=f"comparaison-{tableau}", colonnes=colonnes, objets=lignes)

@@ -55,6 +55,8 @@ CONSTANTES = {
     "subventions:annexe_xlsx": _annee,
     "centres:indicateurs_modele": lambda: {"fmt": FORMAT_EXPORT},
     "subventions:annexe_pdf_statut": _annee,
+    # The comparison's widest table: every centre across every year.
+    "pilotage:comparaisons_export": lambda: {"tableau": "annees", "fmt": FORMAT_EXPORT},
 }
 
 CENTRE = Objet("centres.Centre")

@@ -19,6 +19,21 @@ PLAFONDS = {
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
     "pilotage:echeances agent": 19,  # every app's deadlines, the centres followed, the alerts counter
+    "pilotage:comparaisons agent": 8,  # every figure in one query, the grants voted, the centre field, the counter
+    "pilotage:comparaisons elu": 7,
+    "pilotage:comparaisons partenaire_caf": 8,  # + its organisation, named above the page
+    "pilotage:comparaisons?indicateur=subvention_par_famille&centre agent": 9,  # + the centre chosen
+    "pilotage:comparaisons?indicateur=subvention_par_famille&centre elu": 8,
+    "pilotage:comparaisons?indicateur=subvention_par_famille&centre partenaire_caf": 9,
+    "pilotage:comparaisons_export centres xlsx agent": 7,  # the figures, the grants voted, the centre chosen
+    "pilotage:comparaisons_export centres xlsx elu": 7,
+    "pilotage:comparaisons_export centres xlsx partenaire_caf": 7,
+    "pilotage:comparaisons_export annees xlsx agent": 7,
+    "pilotage:comparaisons_export annees xlsx elu": 7,
+    "pilotage:comparaisons_export annees xlsx partenaire_caf": 7,
+    "pilotage:comparaisons_export evolution xlsx agent": 7,
+    "pilotage:comparaisons_export evolution xlsx elu": 7,
+    "pilotage:comparaisons_export evolution xlsx partenaire_caf": 7,
     "pilotage.alertes.synchroniser": 23,  # the daily job, not a page: the deadlines, bulk reads and writes, the day run
     "centres:liste agent": 9,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
@@ -340,6 +355,12 @@ PLAFONDS = {
     "démo pilotage:alertes responsable": 37,
     "démo pilotage:alertes_export regisseur": 5,
     "démo pilotage:alertes_export responsable": 5,
+    "démo pilotage:comparaisons caf": 8,
+    "démo pilotage:comparaisons elu": 8,
+    "démo pilotage:comparaisons responsable": 9,
+    "démo pilotage:comparaisons_export caf": 6,
+    "démo pilotage:comparaisons_export elu": 6,
+    "démo pilotage:comparaisons_export responsable": 6,
     "démo pilotage:calendrier_ics responsable": 28,  # at its secret address: every app's deadlines, the AGs
     "démo pilotage:donnees_personnelles caf": 5,
     "démo pilotage:donnees_personnelles elu": 5,

@@ -58,7 +58,7 @@ class Indicateur:
         return None if valeur is None else Decimal(valeur)
 
 
-_SANS_EUROS = {*IndicateursAnnuels.EFFECTIFS, "etp"}  # head-counts and ETP: no sums of money
+_SANS_EUROS = {*IndicateursAnnuels.ENTIERS, "etp"}  # whole numbers and ETP: no sums of money
 
 
 def _chiffre(nom):

@@ -5,21 +5,31 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
 from centres.models import Centre
 from comptes import flux_calendrier as calendrier
 from comptes.models import Role
-from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, SERVICE, TOUS, access, is_responsable, public
+from comptes.permissions import (
+    EQUIPE,
+    LECTEURS_FINANCEURS,
+    RESPONSABLE_SEULE,
+    SERVICE,
+    TOUS,
+    access,
+    is_responsable,
+    public,
+)
 from roubaix_cs import deadlines, ics, todos
 from roubaix_cs.exports import exporter
 from roubaix_cs.listes import PAR_PAGE, apercu, page_de_liste
 from roubaix_cs.seuils import AGREMENT_HORIZON_DEFAUT_MOIS
 from roubaix_cs.todos import lien
 
-from . import alertes, donnees_personnelles, echeances, resumes
+from . import alertes, donnees_personnelles, echeances, financeurs, resumes
 from . import mon_calendrier as calendrier_personnel
 from .filters import AlerteFilter, EcheanceFiltre
 from .forms import PreferencesForm
@@ -228,3 +238,17 @@ def preferences(request):
         messages.success(request, "Vos préférences sont enregistrées.")
         return redirect("pilotage:preferences")
     return render(request, "pilotage/preferences.html", {"form": form})
+
+
+@access(read=LECTEURS_FINANCEURS)
+@require_safe
+def financeurs_export(request, pk, fmt):
+    """The table of the centre's « Financeurs » tab, row for row; 404 outside a partner's scope."""
+    centre = get_object_or_404(Centre.objects.visibles_par(request.user), pk=pk)
+    annees = financeurs.financeurs_du_centre(centre, request.user)
+    return exporter(
+        fmt,
+        nom=f"financeurs-{slugify(centre.libelle_court)}",
+        colonnes=financeurs.colonnes_export(request.user),
+        objets=financeurs.lignes(annees),
+    )

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from comptes.models import Organisation, Role
-from conventions.models import Avenant, AvenantMontant, Convention, Partie
+from conventions.models import Avenant, AvenantMontant, Convention
 from pilotage.financeurs import financeurs_du_centre, parts_en_pourcentage
 from pilotage.onglets_centre import visible
 from roubaix_cs.seuils import ECART_PARTS_MAX_PCT

@@ -242,10 +242,12 @@ def _source_indicateurs(indicateurs):
     return Source(f"comptes annuels du centre (indicateurs {indicateurs.annee})", indicateurs.get_absolute_url())
 
 
-def _ville(annee, demandes, lignes_ville, locaux, lecteur):
+def _ville(annee, demandes, lignes_ville, locaux, indicateurs, lecteur):
     """The city's contribution from its own records: the grants voted for the year (and paid), the
-    premises it lends valued (LOC-2) and the other in-kind aid its signed conventions state."""
+    premises it lends valued (LOC-2) and the other in-kind aid its signed conventions state. When the
+    centre's accounts say otherwise, the source says that too (the difference goes to the rest)."""
     votees = [d for d in demandes if d["annee"] == annee]
+    vote = sum((d["montant_vote"] or ZERO for d in votees), ZERO)
     sources = [
         Source(
             f"délibération du conseil municipal n° {d['deliberation_numero'] or '—'}"
@@ -255,6 +257,9 @@ def _ville(annee, demandes, lignes_ville, locaux, lecteur):
         )
         for d in votees
     ] or [Source("aucune subvention votée par le conseil municipal pour cette année")]
+    if indicateurs is not None and abs(indicateurs.produits_ville - vote) > ECART_PRODUITS_MAX:
+        source = _source_indicateurs(indicateurs)
+        sources.append(Source(f"{source.texte} : {montant(indicateurs.produits_ville)} de la Ville", source.url))
     locaux_annee = valeur_locaux(locaux, annee)
     if locaux_annee:
         sources.append(
@@ -271,7 +276,7 @@ def _ville(annee, demandes, lignes_ville, locaux, lecteur):
             sources.append(Source(f"aide en nature prévue par la {source.texte}", source.url))
     return Contribution(
         financeur=settings.VILLE_NOM,
-        numeraire=sum((d["montant_vote"] or ZERO for d in votees), ZERO),
+        numeraire=vote,
         verse=None if lecteur.partenaire else sum((d["total_verse"] for d in votees), ZERO),
         nature=locaux_annee + autres_nature,
         sources=sources,
@@ -313,7 +318,7 @@ def _annee(annee, *, demandes, conventions, indicateurs, locaux, agrements, lect
         for ligne in c.lignes:
             if ligne.annee == annee:
                 lignes[CATEGORIE_DE_NATURE[ligne.financeur.nature]].append((c, ligne))
-    contributions = [_ville(annee, demandes, lignes["ville"], locaux, lecteur)]
+    contributions = [_ville(annee, demandes, lignes["ville"], locaux, indicateurs, lecteur)]
     for code, libelle, _, champ in CATEGORIES[1:]:
         contributions += _autres_financeurs(code, libelle, champ, lignes[code], indicateurs)
     resultat = AnneeFinanceurs(
@@ -341,7 +346,7 @@ def _parts_et_dependance(annee):
     reste = total - sum((c.numeraire for c in connues), ZERO)
     if reste > ECART_PRODUITS_MAX:
         restant = Contribution(
-            financeur="Autres ressources du centre",
+            financeur="Autres ressources du centre (écart avec ses comptes)",
             numeraire=reste,
             sources=[
                 Source(

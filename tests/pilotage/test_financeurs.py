@@ -180,7 +180,9 @@ def test_each_other_funder_of_a_convention_has_its_own_row_and_the_rest_of_the_a
 
     assert _ligne(annee, "Fédération des centres sociaux").numeraire == D("5000")
     assert _ligne(annee, "Bailleur social").numeraire == D("7000")
-    reste = _ligne(annee, "Autres ressources du centre")  # users' fees and the rest of the accounts
+    reste = _ligne(
+        annee, "Autres ressources du centre (écart avec ses comptes)"
+    )  # users' fees and the rest of the accounts
     assert reste.numeraire == D("810000") - D("0") - D("360000") - D("80000") - D("60000") - D("12000")
     assert not reste.identifie
 

@@ -242,6 +242,15 @@ def _source_indicateurs(indicateurs):
     return Source(f"comptes annuels du centre (indicateurs {indicateurs.annee})", indicateurs.get_absolute_url())
 
 
+def _selon_les_comptes(indicateurs, champ, montant_retenu):
+    """[the accounts' figure for the funder as a source] when the centre's accounts of the year say
+    something else than the figure shown (the difference goes to the rest of the produits)."""
+    if indicateurs is None or abs(getattr(indicateurs, champ) - montant_retenu) <= ECART_PRODUITS_MAX:
+        return []
+    source = _source_indicateurs(indicateurs)
+    return [Source(f"{source.texte} : {montant(getattr(indicateurs, champ))}", source.url)]
+
+
 def _ville(annee, demandes, lignes_ville, locaux, indicateurs, lecteur):
     """The city's contribution from its own records: the grants voted for the year (and paid), the
     premises it lends valued (LOC-2) and the other in-kind aid its signed conventions state. When the
@@ -257,9 +266,7 @@ def _ville(annee, demandes, lignes_ville, locaux, indicateurs, lecteur):
         )
         for d in votees
     ] or [Source("aucune subvention votée par le conseil municipal pour cette année")]
-    if indicateurs is not None and abs(indicateurs.produits_ville - vote) > ECART_PRODUITS_MAX:
-        source = _source_indicateurs(indicateurs)
-        sources.append(Source(f"{source.texte} : {montant(indicateurs.produits_ville)} de la Ville", source.url))
+    sources += _selon_les_comptes(indicateurs, "produits_ville", vote)
     locaux_annee = valeur_locaux(locaux, annee)
     if locaux_annee:
         sources.append(
@@ -290,7 +297,7 @@ def _autres_financeurs(code, libelle, champ, lignes, indicateurs):
         par_financeur = {}
         for c, ligne in lignes:
             par_financeur.setdefault(ligne.financeur.pk, (ligne.financeur, []))[1].append((c, ligne))
-        return [
+        contributions = [
             Contribution(
                 financeur=libelle if code != "autres" else str(financeur),
                 numeraire=sum((ligne.montant for _, ligne in les_siennes), ZERO),
@@ -299,6 +306,10 @@ def _autres_financeurs(code, libelle, champ, lignes, indicateurs):
             )
             for financeur, les_siennes in par_financeur.values()
         ]
+        if code != "autres":  # the accounts' other produits also hold the users' fees: not comparable
+            engage = sum((c.numeraire for c in contributions), ZERO)
+            contributions[0].sources += _selon_les_comptes(indicateurs, champ, engage)
+        return contributions
     if indicateurs is not None:
         return [
             Contribution(

@@ -110,6 +110,7 @@ def test_a_convention_s_commitment_wins_over_the_indicators_for_the_same_funder_
     assert caf_ligne.numeraire == D("300000")
     assert "convention" in caf_ligne.source and "signée" in caf_ligne.source
     assert caf_ligne.sources[0].url == convention.get_absolute_url()
+    assert caf_ligne.sources[1].texte == "comptes annuels du centre (indicateurs 2026) : 360\u202f000,00\u00a0€"
     departement = _ligne(annee, "Département")  # no convention commits it: the accounts
     assert departement.numeraire == D("80000")
     assert departement.source == "comptes annuels du centre (indicateurs 2026)"
@@ -471,3 +472,14 @@ def test_the_export_s_rows_are_the_page_s(client, request, persona, centre_compl
         assert exportee[1] == affichee[0]
         assert exportee[2:-1] == [_nombre(cellule) for cellule in affichee[1:-1]]
         assert " ".join(exportee[-1].replace(" ; ", " ").split()) == affichee[-1]  # the page's spaces folded
+
+
+def test_the_accounts_figure_for_the_city_is_given_when_it_differs_from_its_records(agent, settings):
+    centre = CentreFactory()
+    IndicateursAnnuelsFactory(centre=centre, annee=2024, produits_ville=D("150000"))
+    ville = _ligne(_annee(financeurs_du_centre(centre, agent), 2024), settings.VILLE_NOM)
+    assert ville.numeraire == 0  # no grant voted in the city's records
+    assert [s.texte for s in ville.sources] == [
+        "aucune subvention votée par le conseil municipal pour cette année",
+        "comptes annuels du centre (indicateurs 2024) : 150\u202f000,00\u00a0€",
+    ]

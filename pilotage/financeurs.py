@@ -322,7 +322,7 @@ def _autres_financeurs(code, libelle, champ, lignes, indicateurs):
     return [Contribution(financeur=libelle, numeraire=None, sources=[Source("aucune donnée pour cette année")])]
 
 
-def _annee(annee, *, demandes, conventions, indicateurs, locaux, agrements, lecteur):
+def _annee(annee, *, demandes, conventions, indicateurs, locaux, agrements, lecteur, today):
     couvrant = [c for c in conventions if c.couvre(annee)]
     lignes = {code: [] for code, *_ in CATEGORIES}
     for c in couvrant:
@@ -339,16 +339,17 @@ def _annee(annee, *, demandes, conventions, indicateurs, locaux, agrements, lect
         agrements=[a for a in agrements if a.debut.year <= annee <= a.fin.year],
         conventions=[c.convention for c in couvrant],
     )
-    _parts_et_dependance(resultat)
+    _parts_et_dependance(resultat, today)
     return resultat
 
 
-def _parts_et_dependance(annee):
+def _parts_et_dependance(annee, today):
     """SEN-2 shares of the produits and the DEPENDANCE ratio, when the year's accounts give the produits."""
     indicateurs = annee.indicateurs
     if indicateurs is None:
+        pas_saisis = "ne sont pas encore clos" if annee.annee >= today.year else "ne sont pas saisis"
         annee.avertissements.append(
-            f"Les comptes annuels du centre pour {annee.annee} ne sont pas saisis : sans le total de ses produits, "
+            f"Les comptes annuels du centre pour {annee.annee} {pas_saisis} : sans le total de ses produits, "
             "ni les parts des financeurs ni la dépendance au premier d'entre eux ne se calculent."
         )
         return
@@ -409,6 +410,7 @@ def financeurs_du_centre(centre, user, today=None):
             locaux=locaux,
             agrements=agrements,
             lecteur=lecteur,
+            today=today,
         )
         for annee in _annees(demandes, conventions, indicateurs, today)
     ]

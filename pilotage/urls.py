@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("calendrier/<str:jeton>.ics", views.calendrier_ics, name="calendrier_ics"),
     path("donnees-personnelles/", views.donnees_personnelles_page, name="donnees_personnelles"),
     path("donnees-personnelles/export/", views.donnees_personnelles_export, name="donnees_personnelles_export"),
+    re_path(
+        r"^centres/(?P<pk>[0-9]+)/financeurs/export\.(?P<fmt>csv|xlsx)$",
+        views.financeurs_export,
+        name="financeurs_export",
+    ),
 ]

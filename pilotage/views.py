@@ -5,8 +5,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
 from centres.models import Centre
@@ -14,6 +15,7 @@ from comptes import flux_calendrier as calendrier
 from comptes.models import Role
 from comptes.permissions import (
     EQUIPE,
+    LECTEURS_FINANCEURS,
     LECTEURS_INDICATEURS,
     RESPONSABLE_SEULE,
     SERVICE,
@@ -28,7 +30,7 @@ from roubaix_cs.listes import PAR_PAGE, apercu, page_de_liste
 from roubaix_cs.seuils import AGREMENT_HORIZON_DEFAUT_MOIS
 from roubaix_cs.todos import lien
 
-from . import alertes, comparaisons, donnees_personnelles, echeances, resumes
+from . import alertes, comparaisons, donnees_personnelles, echeances, financeurs, resumes
 from . import mon_calendrier as calendrier_personnel
 from .filters import AlerteFilter, ComparaisonFiltre, EcheanceFiltre
 from .forms import PreferencesForm
@@ -269,3 +271,17 @@ def comparaisons_export(request, tableau, fmt):
     _, comparaison = _comparaison(request)
     colonnes, lignes = comparaisons.export(comparaison, tableau, fmt)
     return exporter(fmt, nom=f"comparaison-{tableau}", colonnes=colonnes, objets=lignes)
+
+
+@access(read=LECTEURS_FINANCEURS)
+@require_safe
+def financeurs_export(request, pk, fmt):
+    """The table of the centre's « Financeurs » tab, row for row; 404 outside a partner's scope."""
+    centre = get_object_or_404(Centre.objects.visibles_par(request.user), pk=pk)
+    annees = financeurs.financeurs_du_centre(centre, request.user)
+    return exporter(
+        fmt,
+        nom=f"financeurs-{slugify(centre.libelle_court)}",
+        colonnes=financeurs.colonnes_export(request.user),
+        objets=financeurs.lignes(annees),
+    )

@@ -147,6 +147,15 @@ PLAFONDS = {
     "subventions:dispositifs elu": 5,
     "centres:detail?onglet=financements agent": 15,  # + the beneficiary's voted cash per year (SUB-3)
     "centres:detail?onglet=financements elu": 14,
+    # The cross-funder view (pilotage/financeurs.py): the voted grants, the signed conventions and what
+    # `consolider` reads, the indicators, the premises, the agréments: 9 queries whatever the years or funders.
+    "centres:detail?onglet=financeurs agent": 15,
+    "centres:detail?onglet=financeurs elu": 14,
+    "centres:detail?onglet=financeurs partenaire_caf": 15,
+    "pilotage:financeurs_export csv agent": 14,
+    "pilotage:financeurs_export xlsx agent": 14,
+    "pilotage:financeurs_export csv partenaire_caf": 14,
+    "pilotage:financeurs_export xlsx partenaire_caf": 14,
     "subventions:versement_creer agent": 14,
     "subventions:crf agent": 9,
     # The open-data file: a fixed number of queries, whatever the beneficiaries, grants or payments
@@ -206,6 +215,9 @@ PLAFONDS = {
     "démo centres:detail elu": 10,
     "démo centres:detail regisseur": 10,
     "démo centres:detail responsable": 11,
+    "démo centres:detail?onglet=financeurs caf": 14,
+    "démo centres:detail?onglet=financeurs elu": 14,
+    "démo centres:detail?onglet=financeurs responsable": 15,
     "démo centres:indicateurs_liste caf": 7,
     "démo centres:indicateurs_liste elu": 7,
     "démo centres:indicateurs_liste responsable": 8,
@@ -369,6 +381,9 @@ PLAFONDS = {
     "démo pilotage:donnees_personnelles_export responsable": 6,
     "démo pilotage:echeances responsable": 25,
     "démo pilotage:echeances_export responsable": 23,
+    "démo pilotage:financeurs_export caf": 13,
+    "démo pilotage:financeurs_export elu": 13,
+    "démo pilotage:financeurs_export responsable": 13,
     "démo pilotage:preferences elu": 7,
     "démo pilotage:preferences regisseur": 7,
     "démo pilotage:preferences responsable": 8,

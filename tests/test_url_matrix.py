@@ -410,6 +410,14 @@ MATRIX = {
     "pilotage:comparaisons_export": Rule(
         get=READ_INDICATEURS, post=NO_WRITE, kwargs=lambda w: {"tableau": "annees", "fmt": "csv"}
     ),
+    # The cross-funder table of a centre: as its tab, the team, the élus and the partners in their scope.
+    "pilotage:financeurs_export": Rule(
+        get=READ_INDICATEURS,
+        post=NO_WRITE,
+        kwargs=lambda w: {"pk": w.centre.pk, "fmt": "csv"},
+        hors_perimetre=lambda w: {"pk": w.centre_hors.pk, "fmt": "csv"},
+        get_hors_perimetre=(LOGIN, 200, 200, 403, 200, 404, 403),
+    ),
 }
 
 

@@ -11,8 +11,15 @@ urlpatterns = [
     path("echeances/export/<str:fmt>/", views.echeances_export, name="echeances_export"),
     path("alertes/", views.alertes_liste, name="alertes"),
     path("alertes/export/<str:fmt>/", views.alertes_export, name="alertes_export"),
+    path("comparaisons/", views.comparaisons_page, name="comparaisons"),
+    path("comparaisons/export/<str:tableau>/<str:fmt>/", views.comparaisons_export, name="comparaisons_export"),
     path("preferences/", views.preferences, name="preferences"),
     path("calendrier/<str:jeton>.ics", views.calendrier_ics, name="calendrier_ics"),
     path("donnees-personnelles/", views.donnees_personnelles_page, name="donnees_personnelles"),
     path("donnees-personnelles/export/", views.donnees_personnelles_export, name="donnees_personnelles_export"),
+    re_path(
+        r"^centres/(?P<pk>[0-9]+)/financeurs/export\.(?P<fmt>csv|xlsx)$",
+        views.financeurs_export,
+        name="financeurs_export",
+    ),
 ]

@@ -408,6 +408,20 @@ MATRIX = {
     # The personal calendar feed is read by its secret address only, never by a login: an unknown one is 404.
     "pilotage:calendrier_ics": Rule(get=(404,) * 7, post=(405,) * 7, kwargs=lambda w: {"jeton": "inconnu"}),
     "pilotage:donnees_personnelles_export": Rule(get=(LOGIN, 200, 403, 403, 403, 403, 403), post=NO_WRITE),
+    # Comparing the centres' indicators: their readers (a partner, the centres in its scope; a centre outside
+    # it, asked in the query, is refused as a choice: tests/pilotage/test_comparaisons.py).
+    "pilotage:comparaisons": Rule(get=READ_INDICATEURS, post=NO_WRITE),
+    "pilotage:comparaisons_export": Rule(
+        get=READ_INDICATEURS, post=NO_WRITE, kwargs=lambda w: {"tableau": "annees", "fmt": "csv"}
+    ),
+    # The cross-funder table of a centre: as its tab, the team, the élus and the partners in their scope.
+    "pilotage:financeurs_export": Rule(
+        get=READ_INDICATEURS,
+        post=NO_WRITE,
+        kwargs=lambda w: {"pk": w.centre.pk, "fmt": "csv"},
+        hors_perimetre=lambda w: {"pk": w.centre_hors.pk, "fmt": "csv"},
+        get_hors_perimetre=(LOGIN, 200, 200, 403, 200, 404, 403),
+    ),
 }
 
 

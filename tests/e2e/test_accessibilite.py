@@ -71,6 +71,8 @@ def _ecrans(demo):
         Ecran("deliberation-nouvelle", reverse("deliberations:creer"), EQUIPE),
         Ecran("locaux", reverse("centres:local_liste"), LECTURE),
         Ecran("documents", reverse("centres:document_liste"), TOUS),
+        # The two charts drawn, beside their tables; with a centre chosen, its evolution too.
+        Ecran("comparaisons", f"{reverse('pilotage:comparaisons')}?centre={centre.pk}", TOUS),
     ]
 
 

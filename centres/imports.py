@@ -30,7 +30,7 @@ PAS_PROGRESSION = 100
 def _unite(nom):
     if nom == "etp":
         return "nombre, 2 décimales"
-    if nom in IndicateursAnnuels.EFFECTIFS:
+    if nom in IndicateursAnnuels.ENTIERS:
         return "nombre entier"
     return "€, 2 décimales"
 
@@ -50,8 +50,13 @@ UNITES = ["14 chiffres (prioritaire)", "exactement comme dans l'application", "a
 EXEMPLE = {
     "usagers": 1250,
     "familles_adherentes": 380,
+    "adherents": 1020,
+    "partenaires": 28,
+    "associations_accueillies": 9,
     "administrateurs": 12,
     "benevoles": 45,
+    "reunions_ca": 8,
+    "heures_benevolat": 5400,
     "salaries": 22,
     "etp": Decimal("15.50"),
     "charges_total": Decimal("820000.00"),
@@ -81,7 +86,8 @@ MODE_D_EMPLOI = [
         "l'application."
     ],
     [
-        "Les effectifs sont des nombres entiers ; les montants en euros, avec 2 décimales au plus ; tous sont requis "
+        "Les effectifs, réunions et heures sont des nombres entiers ; les montants en euros, avec 2 décimales au "
+        "plus ; tous sont requis "
         "(écrivez 0 plutôt que de laisser une case vide)."
     ],
     ["Fonds propres, ressources stables et trésorerie peuvent être négatifs ; les autres chiffres ne le peuvent pas."],
@@ -332,7 +338,7 @@ def _ligne(numero, cellules, colonnes, par_siret, par_nom):
     valeurs = {}
     for titre, nom_champ, entier in [
         (COL_ANNEE, "annee", True),
-        *((t, n, n in IndicateursAnnuels.EFFECTIFS) for t, n in COLONNES),
+        *((t, n, n in IndicateursAnnuels.ENTIERS) for t, n in COLONNES),
     ]:
         brut = _cellule(cellules, colonnes, titre)
         if _vide(brut):

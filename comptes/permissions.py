@@ -28,6 +28,9 @@ LECTEURS_DOCUMENTS = EQUIPE | LECTURE_SEULE  # élus and partners see the public
 LECTEURS_CONVENTIONS = EQUIPE | LECTURE_SEULE  # partners: the conventions their organisation is party to
 LECTEURS_INDICATEURS = EQUIPE | LECTURE_SEULE  # partners: the centres in their scope; never the régisseurs
 LECTEURS_SUBVENTIONS = EQUIPE | {Role.ELU}  # élus see proposals and amounts, never the analysis note
+# The cross-funder view of a centre: partners for the centres in their scope, amounts voted only; never
+# the régisseurs, who do not read grants.
+LECTEURS_FINANCEURS = EQUIPE | LECTURE_SEULE
 LECTEURS_DELIBERATIONS = EQUIPE | {Role.ELU}  # élus also declare their own mandates (SUB-13)
 # The élus' dashboard: the grants' analysis by centre and beneficiary, never partners or régisseurs.
 LECTEURS_TABLEAU_DE_BORD = EQUIPE | {Role.ELU}

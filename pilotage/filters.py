@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from centres.models import Centre
 from roubaix_cs import bornes, deadlines
-from roubaix_cs.forms import FiltreChoixModele
+from roubaix_cs.forms import ChoixModele, FiltreChoixModele
 from roubaix_cs.seuils import ACCUEIL_ECHEANCES_JOURS
 
+from . import comparaisons
 from .echeances import PORTEES
 from .models import Alerte
 
@@ -71,6 +72,41 @@ class EcheanceFiltre(forms.Form):
             "portee": donnees.get("portee", ""),
             "kind": donnees.get("type", ""),
             "jours": ACCUEIL_ECHEANCES_JOURS if donnees.get("jours") is None else donnees["jours"],
+        }
+
+
+class ComparaisonFiltre(forms.Form):
+    """« Comparer les centres »: an indicator, a year among those with figures, a centre or all. Empty,
+    the users reached in the latest year, for every centre; an invalid choice is left out (and shown)."""
+
+    indicateur = forms.ChoiceField(label="Indicateur", required=False, choices=comparaisons.choix)
+    annee = forms.TypedChoiceField(label="Année", required=False, coerce=int)
+    centre = ChoixModele(
+        queryset=Centre.objects.none(),
+        required=False,
+        label="Centre",
+        empty_label="Tous les centres",
+        help_text="Pour suivre un centre d'une année à l'autre.",
+    )
+
+    def __init__(self, data, *, user, annees):
+        self.annees = annees
+        data = data.copy()
+        for nom, defaut in (("indicateur", comparaisons.DEFAUT), ("annee", annees[-1] if annees else "")):
+            if not data.get(nom):
+                data[nom] = defaut
+        super().__init__(data)
+        self.fields["annee"].choices = [(a, a) for a in reversed(annees)]
+        self.fields["centre"].queryset = Centre.objects.visibles_par(user).order_by("nom")
+
+    def criteres(self):
+        """The keyword arguments of `comparaisons.comparer`; each invalid choice falls back to its default."""
+        self.is_valid()
+        donnees = self.cleaned_data
+        return {
+            "indicateur": comparaisons.INDICATEURS[donnees.get("indicateur") or comparaisons.DEFAUT],
+            "annee": donnees.get("annee") or (self.annees[-1] if self.annees else None),
+            "centre": donnees.get("centre"),
         }
 
 

@@ -15,8 +15,15 @@ urlpatterns = [
     re_path(r"^rapport/(?P<annee>\d{4})/generer/$", views.rapport_generer, name="rapport_generer"),
     re_path(r"^rapport/(?P<annee>\d{4})/statut/$", views.rapport_statut, name="rapport_statut"),
     path("rapport/version/<int:pk>/", views.rapport_telecharger, name="rapport_telecharger"),
+    path("comparaisons/", views.comparaisons_page, name="comparaisons"),
+    path("comparaisons/export/<str:tableau>/<str:fmt>/", views.comparaisons_export, name="comparaisons_export"),
     path("preferences/", views.preferences, name="preferences"),
     path("calendrier/<str:jeton>.ics", views.calendrier_ics, name="calendrier_ics"),
     path("donnees-personnelles/", views.donnees_personnelles_page, name="donnees_personnelles"),
     path("donnees-personnelles/export/", views.donnees_personnelles_export, name="donnees_personnelles_export"),
+    re_path(
+        r"^centres/(?P<pk>[0-9]+)/financeurs/export\.(?P<fmt>csv|xlsx)$",
+        views.financeurs_export,
+        name="financeurs_export",
+    ),
 ]

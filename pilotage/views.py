@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from centres.models import Centre
@@ -16,6 +17,8 @@ from comptes import flux_calendrier as calendrier
 from comptes.models import Role
 from comptes.permissions import (
     EQUIPE,
+    LECTEURS_FINANCEURS,
+    LECTEURS_INDICATEURS,
     LECTEURS_TABLEAU_DE_BORD,
     RESPONSABLE_SEULE,
     SERVICE,
@@ -32,10 +35,10 @@ from roubaix_cs.seuils import AGREMENT_HORIZON_DEFAUT_MOIS, VAR_MAX
 from roubaix_cs.telechargements import disposition_piece_jointe, fichier_prive
 from roubaix_cs.todos import lien
 
-from . import alertes, donnees_personnelles, echeances, resumes, services, tableau
+from . import alertes, comparaisons, donnees_personnelles, echeances, financeurs, resumes, services, tableau
 from . import mon_calendrier as calendrier_personnel
 from .chiffres import alertes_du_lecteur, chiffres_de_l_annee
-from .filters import AlerteFilter, AnneeTableauForm, EcheanceFiltre
+from .filters import AlerteFilter, AnneeTableauForm, ComparaisonFiltre, EcheanceFiltre
 from .forms import PreferencesForm
 from .models import Alerte, GenerationRapportAnnuel, VersionRapportAnnuel
 
@@ -358,3 +361,49 @@ def rapport_telecharger(request, pk):
     version = get_object_or_404(VersionRapportAnnuel, pk=pk)
     nom = f"rapport-annuel-{version.annee}-v{version.numero}.pdf"
     return fichier_prive(version.fichier, nom=nom, type_mime="application/pdf")
+
+
+def _comparaison(request):
+    """The comparison the GET parameters ask for, among the figures the user reads."""
+    donnees = comparaisons.charger(request.user)
+    filtre = ComparaisonFiltre(request.GET, user=request.user, annees=donnees.annees)
+    return filtre, comparaisons.comparer(donnees, **filtre.criteres())
+
+
+@access(read=LECTEURS_INDICATEURS)
+@require_safe
+def comparaisons_page(request):
+    """« Comparer les centres »: an indicator across the centres for a year (bars), across the years
+    (lines), and a centre's evolution; each chart drawn from the data of the table beside it."""
+    filtre, comparaison = _comparaison(request)
+    context = {
+        "filtre": filtre,
+        "comparaison": comparaison,
+        "graphiques": comparaison.graphiques(),
+        "params": filtre.data.urlencode(),
+        "perimetre": request.user.organisation if request.user.role == Role.PARTENAIRE else None,
+    }
+    return render(request, "pilotage/comparaisons.html", context)
+
+
+@access(read=LECTEURS_INDICATEURS)
+@require_safe
+def comparaisons_export(request, tableau, fmt):
+    """One of the page's three tables, as CSV or XLSX, with the same rows."""
+    _, comparaison = _comparaison(request)
+    colonnes, lignes = comparaisons.export(comparaison, tableau, fmt)
+    return exporter(fmt, nom=f"comparaison-{tableau}", colonnes=colonnes, objets=lignes)
+
+
+@access(read=LECTEURS_FINANCEURS)
+@require_safe
+def financeurs_export(request, pk, fmt):
+    """The table of the centre's « Financeurs » tab, row for row; 404 outside a partner's scope."""
+    centre = get_object_or_404(Centre.objects.visibles_par(request.user), pk=pk)
+    annees = financeurs.financeurs_du_centre(centre, request.user)
+    return exporter(
+        fmt,
+        nom=f"financeurs-{slugify(centre.libelle_court)}",
+        colonnes=financeurs.colonnes_export(request.user),
+        objets=financeurs.lignes(annees),
+    )

@@ -76,6 +76,10 @@ EFFECTIF_ACCUEIL_MAX = 1000
 # The people a social centre counts in a year (distinct users, member families, volunteers,
 # administrators, employees): 100 000, more than the city's population (98 000), so a typing error.
 PERSONNES_CENTRE_MAX = 100_000
+# A board that met every day of the year.
+REUNIONS_PAR_AN_MAX = 366
+# A centre's volunteer hours in a year: 1 000 000, some 600 full-time years of work, far above any centre's.
+HEURES_BENEVOLAT_MAX = 1_000_000
 # A centre's full-time equivalents: 1 000, far above the largest centre's few dozen.
 ETP_CENTRE_MAX = Decimal("1000")
 
@@ -221,6 +225,18 @@ PERSONNES_CENTRE = [
         PERSONNES_CENTRE_MAX,
         message=f"Au-delà de {PERSONNES_CENTRE_MAX:_} personnes".replace("_", " ")
         + ", plus que la population de la ville : vérifiez le nombre saisi.",
+    )
+]
+REUNIONS_PAR_AN = [
+    MaxValueValidator(
+        REUNIONS_PAR_AN_MAX, message=f"Au-delà de {REUNIONS_PAR_AN_MAX} réunions par an, vérifiez le nombre saisi."
+    )
+]
+HEURES_BENEVOLAT = [
+    MaxValueValidator(
+        HEURES_BENEVOLAT_MAX,
+        message=f"Au-delà de {HEURES_BENEVOLAT_MAX:_} heures de bénévolat par an".replace("_", " ")
+        + ", vérifiez le nombre saisi.",
     )
 ]
 ETP_CENTRE = [

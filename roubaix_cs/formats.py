@@ -38,6 +38,13 @@ def nombre(value) -> str:
     return ("-" if value < 0 else "") + NNBSP.join(groupes) + (f",{decimales}" if decimales else "")
 
 
+def pourcentage(value) -> str:
+    """A share as people write it: 62,5 % (one decimal, non-breaking space); "—" when unknown."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value):.1f}".replace(".", ",") + f"{NBSP}%"
+
+
 # « de » before a beneficiary's name, by the common noun it starts with (its gender, its elision).
 ARTICLES = {
     "association": "de l'",

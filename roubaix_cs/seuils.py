@@ -43,6 +43,12 @@ ACM_DIRECTEUR_COMPTE_JUSQUA = 50
 # SEN-2 — Indicateurs annuels (SENACS) : la somme des produits par financeur égale le total des
 # produits, à 1 € près (arrondis) (domain-rules §2). Avertissement, non bloquant.
 ECART_PRODUITS_MAX = Decimal("1")
+# SEN-2 — Les parts des financeurs dans les produits du centre, arrondies au dixième, totalisent 100 %
+# à 0,5 point près (domain-rules §2). Avertissement, non bloquant.
+ECART_PARTS_MAX_PCT = Decimal("0.5")
+# DEPENDANCE — Cellule de veille (domain-rules §6) : part du premier financeur dans les produits du centre ;
+# orange strictement au-delà de 50 % (50 % tout juste ne l'est pas), vert en deçà. Signal, non bloquant.
+DEPENDANCE_MAX_PCT = 50
 # SEN-4 — Indicateurs annuels (SENACS) : une variation de plus de 30 % d'une année sur l'autre des
 # charges totales, des ETP ou des usagers est signalée (domain-rules §2, `VAR_MAX`) ; strictement
 # plus : une variation de 30 % tout juste ne l'est pas. Avertissement, non bloquant.

@@ -173,6 +173,12 @@ class DemandeQuerySet(models.QuerySet):
     def votees(self):
         return self.filter(statut__in=DemandeSubvention.STATUTS_VOTES)
 
+    def vote_par_centre_et_annee(self):
+        """{(centre id, year): the sum voted} of the voted grants of the queryset, in one query: the
+        council's decisions only, never a proposal (public figures, published as open data)."""
+        lignes = self.votees().order_by().values("centre", "annee").annotate(total=Sum("montant_vote"))
+        return {(ligne["centre"], ligne["annee"]): ligne["total"] or ZERO for ligne in lignes}
+
     def crf_a_analyser(self):
         """Voted grants whose financial report came in and has no analysis of its gaps yet."""
         return self.filter(crf__date_reception__isnull=False, crf__commentaire="")

@@ -464,8 +464,13 @@ class IndicateursAnnuelsFactory(factory.django.DjangoModelFactory):
     annee = factory.LazyAttribute(_annee_libre)
     usagers = 1000
     familles_adherentes = 300
+    adherents = 800
+    partenaires = 20
+    associations_accueillies = 6
     administrateurs = 10
     benevoles = 40
+    reunions_ca = 6
+    heures_benevolat = 4000
     salaries = 20
     etp = Decimal("14.00")
     charges_total = Decimal("800000.00")

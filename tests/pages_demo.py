@@ -10,11 +10,15 @@ page costs its most.
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.db.models import Count
 from django.urls import get_resolver, reverse
 from django.utils import timezone
+
+from comptes.models import Role
+from roubaix_cs.extensions import onglets_centre
 
 from .test_url_matrix import MATRIX, PERSONAS
 
@@ -56,6 +60,8 @@ CONSTANTES = {
     "centres:indicateurs_modele": lambda: {"fmt": FORMAT_EXPORT},
     "subventions:annexe_pdf_statut": _annee,
     "pilotage:rapport_statut": _annee,
+    # The comparison's widest table: every centre across every year.
+    "pilotage:comparaisons_export": lambda: {"tableau": "annees", "fmt": FORMAT_EXPORT},
 }
 
 CENTRE = Objet("centres.Centre")
@@ -132,7 +138,13 @@ OBJETS = {
     "deliberations:pdf_telecharger": Objet("deliberations.VersionPdf"),
     "subventions:annexe_pdf_telecharger": Objet("subventions.VersionAnnexe"),
     "pilotage:rapport_telecharger": Objet("pilotage.VersionRapportAnnuel"),
+    "pilotage:financeurs_export": CENTRE,
 }
+
+# The tabs of the centre page added by a higher app (roubaix_cs.extensions.onglets_centre) that read enough
+# to be counted on their own: each is a page of its own, `démo centres:detail?onglet=<tab> <reader>`, opened
+# by the readers who see the tab.
+ONGLETS = {"centres:detail": ["financeurs"]}
 
 
 # Pages whose object the demo does not have, with the reason: the factory-built guards cover them.
@@ -155,15 +167,17 @@ class Page:
     nom: str  # the URL name
     persona: str  # a column of the matrix
     kwargs: dict = field(hash=False)
+    onglet: str = ""  # a tab of the page (ONGLETS)
 
     @property
     def cle(self):
         """Its row in the guard's table of ceilings (tests/plafonds.py)."""
-        return f"démo {self.nom} {LECTEURS[self.persona]}"
+        return cle(self.nom, self.persona, self.onglet)
 
     @property
     def url(self):
-        return reverse(self.nom, kwargs=self.kwargs)
+        url = reverse(self.nom, kwargs=self.kwargs)
+        return f"{url}?onglet={self.onglet}" if self.onglet else url
 
     @property
     def export(self):
@@ -173,6 +187,11 @@ class Page:
             "centres:indicateurs_modele",
             *FLUX_PERSONNELS,
         }
+
+
+def cle(nom, persona, onglet=""):
+    """The row of a demo page in the guard's table of ceilings (tests/plafonds.py)."""
+    return f"démo {nom}{f'?onglet={onglet}' if onglet else ''} {LECTEURS[persona]}"
 
 
 def parametres(nom):
@@ -192,6 +211,18 @@ def lisibles():
         for persona in LECTEURS:
             if regle.get[PERSONAS.index(persona)] == 200:
                 yield nom, persona
+
+
+def onglets_lisibles():
+    """(URL name, tab, persona) of every tab of ONGLETS that a demo reader opens: one who reads the page and
+    sees the tab (otherwise the page would show its first tab instead)."""
+    extensions = {onglet.code: onglet for onglet in onglets_centre()}
+    for nom, codes in ONGLETS.items():
+        for persona in LECTEURS:
+            if MATRIX[nom].get[PERSONAS.index(persona)] != 200:
+                continue
+            lecteur = SimpleNamespace(is_authenticated=True, role=Role(persona))
+            yield from ((nom, code, persona) for code in codes if extensions[code].visible(lecteur))
 
 
 def le_plus_riche(queryset):
@@ -219,9 +250,15 @@ class Choix:
         if nom in CONSTANTES:
             return CONSTANTES[nom]()
         if "export" in nom and nom != "pilotage:donnees_personnelles_export":
-            return {"fmt": FORMAT_EXPORT}
+            if parametres(nom) == {"fmt"}:
+                return {"fmt": FORMAT_EXPORT}
+            objet = self._objet(nom, persona)  # the export of one object's table
+            return None if objet is None else {**objet, "fmt": FORMAT_EXPORT}
         if not parametres(nom):
             return {}
+        return self._objet(nom, persona)
+
+    def _objet(self, nom, persona):
         objet = OBJETS.get(nom)
         if objet is None:
             return None  # tests/test_requetes_demo.py asks for its row in OBJETS
@@ -245,6 +282,10 @@ def pages(users):
         kwargs = choix.kwargs(nom, persona)
         if kwargs is not None:
             trouvees.append(Page(nom, persona, kwargs))
+    for nom, onglet, persona in onglets_lisibles():
+        kwargs = choix.kwargs(nom, persona)
+        if kwargs is not None:
+            trouvees.append(Page(nom, persona, kwargs, onglet))
     return trouvees + flux_personnels(lecteurs)
 
 

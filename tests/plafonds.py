@@ -26,6 +26,21 @@ PLAFONDS = {
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
     "pilotage:echeances agent": 19,  # every app's deadlines, the centres followed, the alerts counter
+    "pilotage:comparaisons agent": 8,  # every figure in one query, the grants voted, the centre field, the counter
+    "pilotage:comparaisons elu": 7,
+    "pilotage:comparaisons partenaire_caf": 8,  # + its organisation, named above the page
+    "pilotage:comparaisons?indicateur=subvention_par_famille&centre agent": 9,  # + the centre chosen
+    "pilotage:comparaisons?indicateur=subvention_par_famille&centre elu": 8,
+    "pilotage:comparaisons?indicateur=subvention_par_famille&centre partenaire_caf": 9,
+    "pilotage:comparaisons_export centres xlsx agent": 7,  # the figures, the grants voted, the centre chosen
+    "pilotage:comparaisons_export centres xlsx elu": 7,
+    "pilotage:comparaisons_export centres xlsx partenaire_caf": 7,
+    "pilotage:comparaisons_export annees xlsx agent": 7,
+    "pilotage:comparaisons_export annees xlsx elu": 7,
+    "pilotage:comparaisons_export annees xlsx partenaire_caf": 7,
+    "pilotage:comparaisons_export evolution xlsx agent": 7,
+    "pilotage:comparaisons_export evolution xlsx elu": 7,
+    "pilotage:comparaisons_export evolution xlsx partenaire_caf": 7,
     "pilotage.alertes.synchroniser": 23,  # the daily job, not a page: the deadlines, bulk reads and writes, the day run
     "centres:liste agent": 9,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
@@ -139,6 +154,15 @@ PLAFONDS = {
     "subventions:dispositifs elu": 5,
     "centres:detail?onglet=financements agent": 15,  # + the beneficiary's voted cash per year (SUB-3)
     "centres:detail?onglet=financements elu": 14,
+    # The cross-funder view (pilotage/financeurs.py): the voted grants, the signed conventions and what
+    # `consolider` reads, the indicators, the premises, the agréments: 9 queries whatever the years or funders.
+    "centres:detail?onglet=financeurs agent": 15,
+    "centres:detail?onglet=financeurs elu": 14,
+    "centres:detail?onglet=financeurs partenaire_caf": 15,
+    "pilotage:financeurs_export csv agent": 14,
+    "pilotage:financeurs_export xlsx agent": 14,
+    "pilotage:financeurs_export csv partenaire_caf": 14,
+    "pilotage:financeurs_export xlsx partenaire_caf": 14,
     "subventions:versement_creer agent": 14,
     "subventions:crf agent": 9,
     # The open-data file: a fixed number of queries, whatever the beneficiaries, grants or payments
@@ -172,7 +196,7 @@ PLAFONDS = {
     "comptes:blocages responsable": 6,
     # --- The demo at scale 1 and 3 (tests/test_requetes_demo.py): every page a demo reader opens.
     "démo accueil caf": 10,
-    "démo accueil elu": 10,
+    "démo accueil elu": 25,  # the élus' dashboard of the year (démo pilotage:tableau_de_bord elu)
     "démo accueil regisseur": 10,
     "démo accueil responsable": 26,  # the stored alerts read (39 when every deadline was computed)
     "démo centres:action_creer responsable": 9,
@@ -205,7 +229,10 @@ PLAFONDS = {
     "démo centres:detail elu": 10,
     "démo centres:detail regisseur": 10,
     "démo centres:detail responsable": 11,
-    "démo centres:indicateurs_liste caf": 8,
+    "démo centres:detail?onglet=financeurs caf": 14,
+    "démo centres:detail?onglet=financeurs elu": 14,
+    "démo centres:detail?onglet=financeurs responsable": 15,
+    "démo centres:indicateurs_liste caf": 8,  # + the centres filter's choices
     "démo centres:indicateurs_liste elu": 8,
     "démo centres:indicateurs_liste responsable": 9,
     "démo centres:indicateurs_export caf": 5,
@@ -354,6 +381,17 @@ PLAFONDS = {
     "démo pilotage:alertes responsable": 37,
     "démo pilotage:alertes_export regisseur": 5,
     "démo pilotage:alertes_export responsable": 5,
+    # The figures of the year (10 queries), the team's unread alerts or the deadlines of the élus' summary.
+    "démo pilotage:tableau_de_bord elu": 25,
+    "démo pilotage:tableau_de_bord responsable": 17,
+    "démo pilotage:tableau_de_bord_export elu": 14,
+    "démo pilotage:tableau_de_bord_export responsable": 14,
+    "démo pilotage:comparaisons caf": 8,
+    "démo pilotage:comparaisons elu": 8,
+    "démo pilotage:comparaisons responsable": 9,
+    "démo pilotage:comparaisons_export caf": 6,
+    "démo pilotage:comparaisons_export elu": 6,
+    "démo pilotage:comparaisons_export responsable": 6,
     "démo pilotage:calendrier_ics responsable": 28,  # at its secret address: every app's deadlines, the AGs
     "démo pilotage:donnees_personnelles caf": 5,
     "démo pilotage:donnees_personnelles elu": 5,
@@ -362,6 +400,9 @@ PLAFONDS = {
     "démo pilotage:donnees_personnelles_export responsable": 6,
     "démo pilotage:echeances responsable": 25,
     "démo pilotage:echeances_export responsable": 23,
+    "démo pilotage:financeurs_export caf": 13,
+    "démo pilotage:financeurs_export elu": 13,
+    "démo pilotage:financeurs_export responsable": 13,
     "démo pilotage:preferences elu": 7,
     "démo pilotage:preferences regisseur": 7,
     "démo pilotage:preferences responsable": 8,

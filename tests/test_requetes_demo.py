@@ -22,8 +22,10 @@ from .pages_demo import (
     LECTEURS,
     OBJETS,
     SIRET_DE_DEMO,
+    cle,
     jour_de_la_demo,
     lisibles,
+    onglets_lisibles,
     pages,
     parametres,
 )
@@ -69,8 +71,9 @@ def comptes_demo():
 
 
 CLES = sorted(
-    {f"démo {nom} {LECTEURS[persona]}" for nom, persona in lisibles()}
-    | {f"démo {nom} {LECTEURS[persona]}" for nom, personas in FLUX_PERSONNELS.items() for persona in personas}
+    {cle(nom, persona) for nom, persona in lisibles()}
+    | {cle(nom, persona) for nom, personas in FLUX_PERSONNELS.items() for persona in personas}
+    | {cle(nom, persona, onglet) for nom, onglet, persona in onglets_lisibles()}
 )
 
 

@@ -414,6 +414,20 @@ MATRIX = {
     "pilotage:rapport_generer": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=lambda w: {"annee": 2026}),
     "pilotage:rapport_statut": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
     "pilotage:rapport_telecharger": Rule(get=READ_SUBVENTIONS, post=NO_WRITE, kwargs=_pk(VersionRapportAnnuelFactory)),
+    # Comparing the centres' indicators: their readers (a partner, the centres in its scope; a centre outside
+    # it, asked in the query, is refused as a choice: tests/pilotage/test_comparaisons.py).
+    "pilotage:comparaisons": Rule(get=READ_INDICATEURS, post=NO_WRITE),
+    "pilotage:comparaisons_export": Rule(
+        get=READ_INDICATEURS, post=NO_WRITE, kwargs=lambda w: {"tableau": "annees", "fmt": "csv"}
+    ),
+    # The cross-funder table of a centre: as its tab, the team, the élus and the partners in their scope.
+    "pilotage:financeurs_export": Rule(
+        get=READ_INDICATEURS,
+        post=NO_WRITE,
+        kwargs=lambda w: {"pk": w.centre.pk, "fmt": "csv"},
+        hors_perimetre=lambda w: {"pk": w.centre_hors.pk, "fmt": "csv"},
+        get_hors_perimetre=(LOGIN, 200, 200, 403, 200, 404, 403),
+    ),
 }
 
 

@@ -23,8 +23,8 @@ def _montant(libelle, validators=bornes.INDICATEUR, **kwargs):
     )
 
 
-def _personnes(libelle, **kwargs):
-    return models.PositiveIntegerField(libelle, default=0, validators=bornes.PERSONNES_CENTRE, **kwargs)
+def _personnes(libelle, validators=bornes.PERSONNES_CENTRE, **kwargs):
+    return models.PositiveIntegerField(libelle, default=0, validators=validators, **kwargs)
 
 
 class IndicateursAnnuelsQuerySet(models.QuerySet):
@@ -41,9 +41,18 @@ class IndicateursAnnuels(bornes.ContraintesParChamp, Versionne):
     # Publics
     usagers = _personnes("usagers distincts")
     familles_adherentes = _personnes("familles adhérentes")
+    adherents = _personnes("adhérents", help_text="Personnes à jour de leur adhésion, familles comprises.")
+    # Dynamiques partenariales
+    partenaires = _personnes(
+        "partenaires opérationnels",
+        help_text="Institutions, associations, écoles… avec qui le centre mène des actions.",
+    )
+    associations_accueillies = _personnes("associations accueillies", help_text="Hébergées ou domiciliées au centre.")
     # Vitalité démocratique
     administrateurs = _personnes("administrateurs")
     benevoles = _personnes("bénévoles d'activité")
+    reunions_ca = _personnes("réunions du conseil d'administration", bornes.REUNIONS_PAR_AN)
+    heures_benevolat = _personnes("heures de bénévolat", bornes.HEURES_BENEVOLAT)
     # Ressources humaines
     salaries = _personnes("salariés au 31/12")
     etp = models.DecimalField(
@@ -82,7 +91,19 @@ class IndicateursAnnuels(bornes.ContraintesParChamp, Versionne):
     champs_des_contraintes = {"indicateurs_unique_par_centre_et_annee": "annee"}
 
     # The figures, in the order of the form, the list's export and the import's columns.
-    EFFECTIFS = ["usagers", "familles_adherentes", "administrateurs", "benevoles", "salaries"]
+    # The whole numbers: head-counts, meetings, hours.
+    ENTIERS = [
+        "usagers",
+        "familles_adherentes",
+        "adherents",
+        "partenaires",
+        "associations_accueillies",
+        "administrateurs",
+        "benevoles",
+        "reunions_ca",
+        "heures_benevolat",
+        "salaries",
+    ]
     PRODUITS_PAR_FINANCEUR = [
         "produits_ville",
         "produits_caf",
@@ -91,7 +112,7 @@ class IndicateursAnnuels(bornes.ContraintesParChamp, Versionne):
         "produits_autres",
     ]
     CHIFFRES = [
-        *EFFECTIFS,
+        *ENTIERS,
         "etp",
         "charges_total",
         "charges_exploitation",

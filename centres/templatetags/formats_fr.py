@@ -20,6 +20,12 @@ def nombre(value):
 
 
 @register.filter
+def pourcentage(value):
+    """62,5 % (roubaix_cs.formats.pourcentage); "—" when unknown."""
+    return formats.pourcentage(value)
+
+
+@register.filter
 def expire_le(document, jour):
     """Whether a document's validity ended before `jour` (Document.expire)."""
     return document.expire(jour)

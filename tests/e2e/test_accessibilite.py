@@ -56,6 +56,7 @@ def _ecrans(demo):
     centre, convention, demande, deliberation = demo
     return [
         Ecran("accueil", reverse("accueil"), TOUS),
+        Ecran("tableau-de-bord", reverse("pilotage:tableau_de_bord"), LECTURE),
         Ecran("centres", reverse("centres:liste"), TOUS),
         Ecran("centre", centre.get_absolute_url(), TOUS),
         Ecran("centre-modifier", reverse("centres:modifier", args=[centre.pk]), EQUIPE),
@@ -70,6 +71,8 @@ def _ecrans(demo):
         Ecran("deliberation-nouvelle", reverse("deliberations:creer"), EQUIPE),
         Ecran("locaux", reverse("centres:local_liste"), LECTURE),
         Ecran("documents", reverse("centres:document_liste"), TOUS),
+        # The two charts drawn, beside their tables; with a centre chosen, its evolution too.
+        Ecran("comparaisons", f"{reverse('pilotage:comparaisons')}?centre={centre.pk}", TOUS),
     ]
 
 

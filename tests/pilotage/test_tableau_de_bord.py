@@ -465,3 +465,15 @@ def test_each_beneficiary_s_subtotal_is_the_sum_of_its_centres(reseau):
             par_centre["verse"] += centre.total.verse
             assert centre.total.vote == sum((m.vote for m in centre.par_nature.values()), Decimal(0))
         assert (beneficiaire.total.vote, beneficiaire.total.verse) == (par_centre["vote"], par_centre["verse"])
+
+
+def test_the_indicators_centre_filter_offers_a_partner_only_the_centres_it_sees(client, reseau):
+    """The filter the dashboard's links use names no centre outside a partner's scope."""
+    caf = OrganisationFactory(caf=True)
+    CentreFactory(nom="CS Partenaire", partenaires=[caf])
+    client.force_login(UserFactory(role=Role.PARTENAIRE, organisation=caf))
+    choix = client.get(reverse("centres:indicateurs_liste")).context["filtre"].form.fields["centre"].queryset
+    assert [c.nom for c in choix] == ["CS Partenaire"]
+    hors = reseau["centres"]["CS Alma"].pk
+    response = client.get(reverse("centres:indicateurs_liste"), {"centre": hors})
+    assert "centre" in response.context["filtre"].form.errors

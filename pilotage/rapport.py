@@ -37,8 +37,13 @@ FINANCEURS = [
 LIGNES_FICHE = [
     ("usagers", "Usagers distincts", False),
     ("familles_adherentes", "Familles adhérentes", False),
+    ("adherents", "Adhérents", False),
+    ("partenaires", "Partenaires opérationnels", False),
+    ("associations_accueillies", "Associations accueillies", False),
     ("administrateurs", "Administrateurs", False),
+    ("reunions_ca", "Réunions du conseil d'administration", False),
     ("benevoles", "Bénévoles d'activité", False),
+    ("heures_benevolat", "Heures de bénévolat", False),
     ("salaries", "Salariés au 31/12", False),
     ("etp", "Équivalents temps plein", False),
     ("charges_total", "Charges", True),
@@ -49,8 +54,18 @@ LIGNES_FICHE = [
     ("contributions_nature", "Contributions volontaires en nature", True),
 ]
 # The figures of the exercise the SENACS sections add up over the centres.
-TOTAUX = ["administrateurs", "salaries", "masse_salariale", "charges_total", "contributions_nature"] + [
-    nom for nom, _ in FINANCEURS
+TOTAUX = [
+    "adherents",
+    "partenaires",
+    "associations_accueillies",
+    "administrateurs",
+    "reunions_ca",
+    "heures_benevolat",
+    "salaries",
+    "masse_salariale",
+    "charges_total",
+    "contributions_nature",
+    *(nom for nom, _ in FINANCEURS),
 ]
 
 

@@ -88,7 +88,9 @@ def _reseau():
         annee=2025,
         usagers=1150,
         benevoles=44,
+        heures_benevolat=4400,
         administrateurs=12,
+        partenaires=25,
         charges_total=Decimal("830000.00"),
         produits_total=Decimal("810000.00"),
     )
@@ -190,13 +192,21 @@ def test_the_senacs_sections_read_the_centres_records(rendu):
     assert "CS Alma 01/01/2024 → 31/12/2027 01/01/2024 → 31/12/2027 Projet social 2024-2027" in projets
     dynamiques = _page(rendu, "Dynamiques locales et partenariales")
     assert "CAF du Nord, Département du Nord" in dynamiques
-    assert "(QPV QN05912M)" in dynamiques
+    assert "(QPV QN05912M) 25 6 CAF du Nord, Département du Nord" in dynamiques
+    assert "avec 45 partenaires opérationnels (institutions, associations, écoles…) et accueillent 12 associations" in (
+        dynamiques
+    )
     assert "Ville de Roubaix, CAF du Nord, Département du Nord, Association Alma" in dynamiques
     assert "1 a en 2026 une convention signée avec plusieurs financeurs" in dynamiques
     democratie = _page(rendu, "Vie démocratique et gouvernance")
-    assert "CS Alma 12 44 le 12/06/2026, exercice 2025 : comptes approuvés" in democratie
-    assert "CS Pile 10 40 le 03/09/2026, exercice 2025 : approbation non renseignée, après le 30 juin" in democratie
-    assert "Ponts — — aucune" in democratie  # the Trois-Ponts sent no figures, held no AG
+    assert "22 administrateurs, réunis en 12 conseils d'administration, 84 bénévoles d'activité pour 8 400 heures" in (
+        democratie
+    )
+    assert "CS Alma 12 6 44 4 400 le 12/06/2026, exercice 2025 : comptes approuvés" in democratie
+    assert "CS Pile 10 6 40 4 000 le 03/09/2026, exercice 2025 : approbation non renseignée, après le 30 juin" in (
+        democratie
+    )
+    assert "Ponts — — — — aucune" in democratie  # the Trois-Ponts sent no figures, held no AG
     rh = _page(rendu, "Ressources humaines")
     assert "CS Pile 11 8,5 500 000,00 € 62,5 %" in rh
 
@@ -209,6 +219,7 @@ def test_each_centre_has_its_sheet_with_its_figures_over_the_years(rendu):
     alma = next(f for f in fiches if rendu.centres["alma"][0] in f[:120])
     assert "Direction Fatima Martin Présidence Olivier Diallo" in alma
     assert "Usagers distincts — 1 000 1 150" in alma
+    assert "Heures de bénévolat — 4 000 4 400" in alma
     assert "Subventions 2026 18 000,00 € votés, 9 000,00 € versés" in alma
     trois_ponts = next(f for f in fiches if rendu.centres["trois_ponts"][0] in f[:120])
     assert "Le centre n'a pas encore transmis de chiffres annuels." in trois_ponts

@@ -20,7 +20,7 @@ from centres.models import Agrement, AssembleeGenerale, Centre, CentrePartenaire
 from conventions.models import Convention, Partie
 from roubaix_cs import formats, graphiques
 
-from .chiffres import chiffres_de_l_annee
+from .chiffres import TYPES_COURTS, chiffres_de_l_annee
 
 ZERO = Decimal("0")
 # The years of a centre's figures its sheet shows: the exercise and the two before (the trend).
@@ -126,6 +126,11 @@ class FicheCentre:
     @property
     def ag_ordinaire(self):
         return next((ag for ag in self.assemblees if ag.nature == AssembleeGenerale.Nature.ORDINAIRE), None)
+
+    @property
+    def conventions_et_parties(self):
+        """[(short type, [its parties])] of its conventions covering the year."""
+        return [(TYPES_COURTS[c.type], [p.organisation for p in c.parties.all()]) for c in self.conventions]
 
     @property
     def conventions_multipartenariales(self):

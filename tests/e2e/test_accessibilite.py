@@ -57,6 +57,7 @@ def _ecrans(demo):
     return [
         Ecran("accueil", reverse("accueil"), TOUS),
         Ecran("tableau-de-bord", reverse("pilotage:tableau_de_bord"), LECTURE),
+        Ecran("rapport-annuel", reverse("pilotage:rapport"), LECTURE),
         Ecran("centres", reverse("centres:liste"), TOUS),
         Ecran("centre", centre.get_absolute_url(), TOUS),
         Ecran("centre-modifier", reverse("centres:modifier", args=[centre.pk]), EQUIPE),

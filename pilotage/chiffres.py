@@ -362,6 +362,7 @@ class ChiffresCentre:
     chiffres: dict  # {field: Evolution}
     lien: str  # the indicators list of the year, filtered
     lien_precedent: str  # the same the year before ("" when not known)
+    fiche: str = ""  # the centre's page, at its funders' tab ("" for the total)
 
     @property
     def colonnes(self):
@@ -410,6 +411,7 @@ def _chiffres_centres(annee, user):
             chiffres=_evolutions(_valeurs(i), precedentes.get(i.centre_id)),
             lien=lien(liste, annee=connue, centre=i.centre_id),
             lien_precedent=lien(liste, annee=connue - 1, centre=i.centre_id) if i.centre_id in precedentes else "",
+            fiche=reverse("centres:detail", args=[i.centre_id]) + "?onglet=financeurs",
         )
         for i in cette_annee
     ]

@@ -1,5 +1,6 @@
-"""The yearly report in a browser: the team asks for it on its page and sees the version appear (htmx polls
-the panel while the task runs), an élu goes from the dashboard to the report and downloads it."""
+"""The élu's journey in a browser: the team asks for the yearly report on its page and sees the version
+appear (htmx polls the panel while the task runs); an élu logs in on the dashboard, opens a centre's
+funders from it, then goes to the report and downloads it."""
 
 import io
 from pathlib import Path
@@ -13,16 +14,16 @@ from pypdf import PdfReader
 from comptes.models import Role
 
 from ..factories import CentreFactory, DemandeFactory, IndicateursAnnuelsFactory, UserFactory
-from .outils import connexion
+from .outils import connexion, montant_affiche
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_team_generates_the_report_and_an_elu_downloads_it(live_server, page, browser_problems):
+def test_an_elu_reads_the_dashboard_a_centres_funders_and_downloads_the_report(live_server, page, browser_problems):
     annee = timezone.localdate().year
     centre = CentreFactory(nom="Centre social de l'Alma", nom_court="CS Alma")
     IndicateursAnnuelsFactory(centre=centre, annee=annee - 1)
-    DemandeFactory(votee=True, centre=centre, annee=annee)
+    demande = DemandeFactory(votee=True, centre=centre, annee=annee)
     agent = UserFactory(role=Role.AGENT, first_name="Thomas")
     elu = UserFactory(role=Role.ELU, first_name="Claire")
 
@@ -36,6 +37,18 @@ def test_the_team_generates_the_report_and_an_elu_downloads_it(live_server, page
 
     page.context.clear_cookies()
     connexion(page, elu.username, "Claire")
+    # The dashboard is the élu's home page: the grant voted this year, then the centre's key figures.
+    subventions = page.locator("#subventions")
+    expect(subventions.get_by_role("heading", name=f"Subventions votées pour {annee}")).to_be_visible()
+    expect(subventions).to_contain_text(montant_affiche(demande.montant_vote))
+    page.locator("#centres").get_by_role("link", name="Centre social de l'Alma").click()
+    # The centre's funders: the city's grant voted this year, and where the figure comes from.
+    expect(page.get_by_role("heading", name="Financeurs du centre")).to_be_visible()
+    exercice = page.locator(".annee-financeurs", has=page.get_by_role("heading", name=f"Exercice {annee}"))
+    ville = exercice.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Ville"))
+    expect(ville).to_contain_text(montant_affiche(demande.montant_vote))
+    expect(ville).to_contain_text("conseil municipal")
+    page.go_back()
     page.get_by_role("link", name=f"Rapport annuel {annee} (PDF)").click()
     expect(page.get_by_role("heading", name=f"Rapport annuel {annee} au comité de pilotage politique")).to_be_visible()
     expect(page.locator("#rapport-pdf").get_by_role("button")).to_have_count(0)  # an élu reads, never generates

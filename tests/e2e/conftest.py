@@ -6,11 +6,16 @@ Run them alone with `pytest tests/e2e` or skip them with `pytest -m "not e2e"`.
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make there (factories, assertions, the database flush at teardown) would otherwise raise
 # SynchronousOnlyOperation.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+# Playwright's assertions wait 5 s by default; on a CI machine of two cores running two test workers, a
+# live server and a browser, a page built from the demo data may take longer: wait up to 15 s.
+expect.set_options(timeout=15_000)
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; `playwright install` is not used.
 CHROMIUM_ARGS = [

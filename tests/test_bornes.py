@@ -347,6 +347,7 @@ HORS_FORMULAIRES = {
     "preference_alerte_unique_par_personne_type": "Written by pilotage.resumes.enregistrer_preferences.",
     "version_rapport_unique": "Versions are numbered by the visit report job (roubaix_cs.generations).",
     "version_annexe_unique": "Versions are numbered per year by the budget annex job (roubaix_cs.generations).",
+    "version_rapport_annuel_unique": "Numbered per year by the yearly report job (roubaix_cs.generations).",
 }
 
 

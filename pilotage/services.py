@@ -29,23 +29,11 @@ def demander_rapport_annuel(*, annee, par):
 
 def generer_rapport_annuel(generation_id):
     """Render and store a new version of the report. Idempotent: a finished generation is not redone."""
-    generation = generations.commencer(GenerationRapportAnnuel, generation_id)
-    if generation is None:
-        return GenerationRapportAnnuel.objects.get(pk=generation_id)
-    annee = generation.annee
-    # Read as the team member who asked reads it: every figure is one the élus may also read, and the
-    # template shows no internal note.
-    contexte = rapport.contexte_pdf(annee, edite_le=timezone.localdate(), lecteur=generation.demandee_par)
-    pdf = render_pdf(GABARIT_RAPPORT, contexte)
-    with transaction.atomic():
-        # Every job of the year locked, in one order: two finishing at once number their versions in turn.
-        jobs = {g.pk: g for g in GenerationRapportAnnuel.objects.select_for_update().filter(annee=annee).order_by("pk")}
-        generation = jobs[generation_id]
-        if generation.statut == GenerationRapportAnnuel.Statut.TERMINEE:  # a redelivered duplicate finished first
-            return generation
-        version = generations.enregistrer_version(
-            VersionRapportAnnuel(annee=annee, generee_par=generation.demandee_par),
-            VersionRapportAnnuel.objects.filter(annee=annee),
-            pdf,
-        )
-        return generations.terminer(generation, version)
+
+    def rendre(annee, generation):
+        # Read as the team member who asked reads it: every figure is one the élus may also read, and the
+        # template shows no internal note.
+        contexte = rapport.contexte_pdf(annee, edite_le=timezone.localdate(), lecteur=generation.demandee_par)
+        return render_pdf(GABARIT_RAPPORT, contexte)
+
+    return generations.generer_version_annuelle(GenerationRapportAnnuel, VersionRapportAnnuel, generation_id, rendre)

@@ -78,6 +78,29 @@ def terminer(generation, version=None):
     return generation
 
 
+def generer_version_annuelle(modele, modele_version, generation_id, rendre):
+    """Run the job `generation_id` of a year's document (the budget annex, the yearly report): `rendre(annee,
+    generation)` gives the PDF, rendered outside any lock, then the version is numbered and stored.
+    Idempotent: a finished generation is not redone."""
+    generation = commencer(modele, generation_id)
+    if generation is None:
+        return modele.objects.get(pk=generation_id)
+    annee = generation.annee
+    pdf = rendre(annee, generation)
+    with transaction.atomic():
+        # Every job of the year locked, in one order: two finishing at once number their versions in turn.
+        jobs = {g.pk: g for g in modele.objects.select_for_update().filter(annee=annee).order_by("pk")}
+        generation = jobs[generation_id]
+        if generation.statut == modele.Statut.TERMINEE:  # a redelivered duplicate finished first
+            return generation
+        version = enregistrer_version(
+            modele_version(annee=annee, generee_par=generation.demandee_par),
+            modele_version.objects.filter(annee=annee),
+            pdf,
+        )
+        return terminer(generation, version)
+
+
 def marquer(modele, generation_id, statut, erreur=""):
     modele.objects.filter(pk=generation_id).update(statut=statut, erreur=erreur[:2000], fin=timezone.now())
 

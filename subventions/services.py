@@ -429,21 +429,10 @@ def demander_annexe_pdf(*, annee, par):
 
 def generer_annexe_pdf(generation_id):
     """Render and store a new version of the annex. Idempotent: a finished generation is not redone."""
-    generation = generations.commencer(GenerationAnnexe, generation_id)
-    if generation is None:
-        return GenerationAnnexe.objects.get(pk=generation_id)
-    annee = generation.annee
-    contexte = {"annexe": annexes.annexe_de(annee), "edite_le": timezone.localdate()}
-    pdf = render_pdf("pdf/annexe_budgetaire.html", contexte)
-    with transaction.atomic():
-        # Every job of the year locked, in one order: two finishing at once number their versions in turn.
-        jobs = {g.pk: g for g in GenerationAnnexe.objects.select_for_update().filter(annee=annee).order_by("pk")}
-        generation = jobs[generation_id]
-        if generation.statut == GenerationAnnexe.Statut.TERMINEE:  # a redelivered duplicate finished first
-            return generation
-        version = generations.enregistrer_version(
-            VersionAnnexe(annee=annee, generee_par=generation.demandee_par),
-            VersionAnnexe.objects.filter(annee=annee),
-            pdf,
+
+    def rendre(annee, generation):
+        return render_pdf(
+            "pdf/annexe_budgetaire.html", {"annexe": annexes.annexe_de(annee), "edite_le": timezone.localdate()}
         )
-        return generations.terminer(generation, version)
+
+    return generations.generer_version_annuelle(GenerationAnnexe, VersionAnnexe, generation_id, rendre)

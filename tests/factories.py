@@ -14,6 +14,7 @@ from centres.models import (
     Centre,
     CentrePartenaire,
     Contact,
+    Direction,
     Document,
     ImportIndicateurs,
     IndicateursAnnuels,
@@ -26,7 +27,16 @@ from centres.models import (
 from comptes.models import Organisation, Role, User
 from conventions.models import Convention, EngagementAnnuel, Partie
 from deliberations.models import Deliberation, Seance, VersionPdf
-from pilotage.models import VersionRapportAnnuel
+from pilotage.models import (
+    Action,
+    DecisionNiveau,
+    LignePlanTresorerie,
+    Niveau,
+    ParticipantReunion,
+    Reunion,
+    SituationVeille,
+    VersionRapportAnnuel,
+)
 from roubaix_cs.validators import completer_siret
 from subventions.models import DemandeSubvention, Dispositif, LigneBudgetaire, Versement, VersionAnnexe
 
@@ -512,3 +522,77 @@ class ImportIndicateursFactory(factory.django.DjangoModelFactory):
     deposee_par = factory.SubFactory(UserFactory, role=Role.AGENT)
     lignes = 1
     rapport = factory.LazyFunction(lambda: {"erreurs": [], "avertissements": [], "mises_a_jour": []})
+
+
+class DirectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Direction
+
+    centre = factory.SubFactory(CentreFactory)
+    prenom = "Nadia"
+    nom = factory.Sequence(lambda n: f"Directrice{n}")
+    debut = datetime.date(2020, 9, 1)
+
+
+class ReunionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reunion
+
+    type = Reunion.Type.COPIL_STRATEGIQUE
+    date = datetime.date(2026, 10, 6)
+    heure_debut = datetime.time(14, 0)
+    heure_fin = datetime.time(16, 0)
+    lieu = "Hôtel de ville, salle des commissions"
+    ordre_du_jour = "1. Point sur les centres\n2. Questions diverses"
+    organisateur = factory.SubFactory(UserFactory, role=Role.RESPONSABLE)
+
+
+class ParticipantReunionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ParticipantReunion
+
+    reunion = factory.SubFactory(ReunionFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    nom = factory.Sequence(lambda n: f"Contact partenaire {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@partenaire.example")
+
+
+class SituationVeilleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SituationVeille
+
+    centre = factory.SubFactory(CentreFactory)
+    signalee_le = datetime.date(2026, 9, 15)
+    motif = "Trésorerie tendue à la clôture de l'exercice."
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    reunion = factory.SubFactory(ReunionFactory)
+    libelle = factory.Sequence(lambda n: f"Action de copil {n}")
+    porteur_user = factory.SubFactory(UserFactory, role=Role.AGENT)
+    echeance = datetime.date(2026, 12, 1)
+
+
+class DecisionNiveauFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DecisionNiveau
+
+    situation = factory.SubFactory(SituationVeilleFactory)
+    niveau = Niveau.ALERTE
+    date = datetime.date(2026, 10, 6)
+    reunion = factory.SubFactory(ReunionFactory, type=Reunion.Type.CELLULE_VEILLE)
+    motifs = "Trésorerie inférieure à 30 jours de charges."
+    decide_par = factory.SubFactory(UserFactory, role=Role.RESPONSABLE)
+
+
+class LignePlanTresorerieFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LignePlanTresorerie
+
+    situation = factory.SubFactory(SituationVeilleFactory)
+    mois = datetime.date(2027, 1, 1)
+    encaissements = Decimal("42000.00")
+    decaissements = Decimal("45000.00")

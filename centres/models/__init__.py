@@ -1,6 +1,6 @@
-from .centres import Agrement, Centre, CentrePartenaire, Contact, Quartier, duree_en_mois
+from .centres import Agrement, Centre, CentrePartenaire, Contact, Direction, Quartier, duree_en_mois
 from .documents import Document
-from .indicateurs import ImportIndicateurs, IndicateursAnnuels, variation_excessive
+from .indicateurs import AvisCommissaire, ImportIndicateurs, IndicateursAnnuels, variation_excessive
 from .locaux import Local, Travaux
 from .suivi import (
     ActionSuivi,
@@ -16,10 +16,12 @@ from .suivi import (
 __all__ = [
     "ActionSuivi",
     "Agrement",
+    "AvisCommissaire",
     "AssembleeGenerale",
     "Centre",
     "CentrePartenaire",
     "Contact",
+    "Direction",
     "ControleEncadrement",
     "Document",
     "GenerationRapport",

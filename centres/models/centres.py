@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -132,6 +132,22 @@ class Centre(bornes.ContraintesParChamp, Versionne):
         blank=True,
     )
     notes_internes = models.TextField("notes internes", blank=True, help_text="Visibles du seul service.")
+    # Governance (Cellule de veille signals, domain-rules §6): the board's statutory minimum and the
+    # president's resignation; the board's size is the year's `IndicateursAnnuels.administrateurs`.
+    ca_minimum_statutaire = models.PositiveSmallIntegerField(
+        "nombre minimal d'administrateurs (statuts)",
+        null=True,
+        blank=True,
+        validators=bornes.PERSONNES_CENTRE,
+        help_text="Le minimum que fixent les statuts de l'association.",
+    )
+    presidence_vacante_depuis = models.DateField(
+        "présidence vacante depuis",
+        null=True,
+        blank=True,
+        validators=bornes.DATE_ACTIVITE,
+        help_text="La date de démission du président ou de la présidente, tant que le poste n'est pas repourvu.",
+    )
 
     objects = CentreQuerySet.as_manager()
     history = HistoricalRecords()
@@ -169,6 +185,42 @@ class Centre(bornes.ContraintesParChamp, Versionne):
     def siret_beneficiaire(self):
         """The beneficiary's SIRET: its association's, else the centre's own ("" when none)."""
         return (self.organisation.siret if self.organisation_id and self.organisation.siret else self.siret) or ""
+
+
+class DirectionQuerySet(models.QuerySet):
+    def en_poste(self, jour):
+        return self.filter(debut__lte=jour).filter(Q(fin__isnull=True) | Q(fin__gte=jour))
+
+
+class Direction(bornes.ContraintesParChamp, Versionne):
+    """One director of a centre and their time in post: the director in post has no end date; the past
+    ones make the turnover the Cellule de veille reads (domain-rules §6)."""
+
+    centre = models.ForeignKey(Centre, verbose_name="centre", on_delete=models.CASCADE, related_name="directions")
+    prenom = models.CharField("prénom", max_length=100)
+    nom = models.CharField("nom", max_length=100)
+    debut = models.DateField("en poste depuis le", validators=bornes.DATE_ANCIENNE)
+    fin = models.DateField("parti(e) le", null=True, blank=True, validators=bornes.DATE_ACTIVITE)
+    interim = models.BooleanField("direction par intérim", default=False)
+
+    objects = DirectionQuerySet.as_manager()
+    history = HistoricalRecords()
+    champs_des_contraintes = {"direction_fin_apres_debut": "fin"}
+
+    class Meta:
+        ordering = ["-debut", "pk"]
+        verbose_name = "direction"
+        verbose_name_plural = "directions"
+        constraints = [
+            models.CheckConstraint(
+                name="direction_fin_apres_debut",
+                condition=Q(fin__isnull=True) | Q(fin__gte=F("debut")),
+                violation_error_message="La date de départ ne peut pas précéder la prise de poste.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom}"
 
 
 class CentrePartenaire(models.Model):

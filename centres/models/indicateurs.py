@@ -33,6 +33,13 @@ class IndicateursAnnuelsQuerySet(models.QuerySet):
         return self.filter(centre__in=Centre.objects.visibles_par(user))
 
 
+class AvisCommissaire(models.TextChoices):
+    SANS_RESERVE = "sans_reserve", "Comptes certifiés sans réserve"
+    AVEC_RESERVES = "avec_reserves", "Comptes certifiés avec réserves"
+    REFUS = "refus", "Refus de certifier"
+    IMPOSSIBILITE = "impossibilite", "Impossibilité de certifier"
+
+
 class IndicateursAnnuels(bornes.ContraintesParChamp, Versionne):
     centre = models.ForeignKey(Centre, verbose_name="centre", on_delete=models.CASCADE, related_name="indicateurs")
     annee = models.PositiveIntegerField(
@@ -84,6 +91,15 @@ class IndicateursAnnuels(bornes.ContraintesParChamp, Versionne):
         "dettes sociales et fiscales échues (€)", help_text="URSSAF, impôts… non payés à l'échéance."
     )
     subventions_a_recevoir = _montant("subventions à recevoir (€)")
+    # The auditor's report on the year's accounts (domain-rules §6, governance signals).
+    avis_commissaire = models.CharField(
+        "avis du commissaire aux comptes", max_length=20, choices=AvisCommissaire.choices, blank=True
+    )
+    procedure_alerte = models.BooleanField(
+        "procédure d'alerte du commissaire aux comptes engagée",
+        default=False,
+        help_text="Article L612-3 du code de commerce.",
+    )
     notes_internes = models.TextField("notes internes", blank=True)
 
     objects = IndicateursAnnuelsQuerySet.as_manager()

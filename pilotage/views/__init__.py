@@ -35,12 +35,12 @@ from roubaix_cs.seuils import AGREMENT_HORIZON_DEFAUT_MOIS, VAR_MAX
 from roubaix_cs.telechargements import disposition_piece_jointe, fichier_prive
 from roubaix_cs.todos import lien
 
-from . import alertes, comparaisons, donnees_personnelles, echeances, financeurs, resumes, services, tableau
-from . import mon_calendrier as calendrier_personnel
-from .chiffres import alertes_du_lecteur, chiffres_de_l_annee
-from .filters import AlerteFilter, AnneeTableauForm, ComparaisonFiltre, EcheanceFiltre
-from .forms import PreferencesForm
-from .models import Alerte, GenerationRapportAnnuel, VersionRapportAnnuel
+from .. import alertes, comparaisons, donnees_personnelles, echeances, financeurs, resumes, services, tableau
+from .. import mon_calendrier as calendrier_personnel
+from ..chiffres import alertes_du_lecteur, chiffres_de_l_annee
+from ..filters import AlerteFilter, AnneeTableauForm, ComparaisonFiltre, EcheanceFiltre
+from ..forms import PreferencesForm
+from ..models import Alerte, GenerationRapportAnnuel, VersionRapportAnnuel
 
 
 @access(read=TOUS)

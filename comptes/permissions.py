@@ -34,6 +34,9 @@ LECTEURS_FINANCEURS = EQUIPE | LECTURE_SEULE
 LECTEURS_DELIBERATIONS = EQUIPE | {Role.ELU}  # élus also declare their own mandates (SUB-13)
 # The élus' dashboard: the grants' analysis by centre and beneficiary, never partners or régisseurs.
 LECTEURS_TABLEAU_DE_BORD = EQUIPE | {Role.ELU}
+# The Cellule de veille's files (CV-3): the team, and the partners those their organisation's meetings
+# examined (read-only); the élus read the official levels on their dashboard, never a file.
+LECTEURS_VEILLE = EQUIPE | {Role.PARTENAIRE}
 LECTEURS_COMPTES = EQUIPE  # agents see every account, read-only
 GESTION_COMPTES = RESPONSABLE_SEULE  # only the responsable opens, edits and closes accounts
 

@@ -7,13 +7,15 @@ from django import forms
 from django.utils import timezone
 
 from centres.models import Centre
+from comptes.models import referents
+from comptes.permissions import EQUIPE
 from roubaix_cs import bornes, deadlines
 from roubaix_cs.forms import ChoixModele, FiltreChoixModele
 from roubaix_cs.seuils import ACCUEIL_ECHEANCES_JOURS
 
-from . import comparaisons
+from . import comparaisons, veille
 from .echeances import PORTEES
-from .models import Alerte
+from .models import Alerte, Niveau, SituationVeille
 
 LUES = [("non", "Non lues"), ("oui", "Lues")]
 
@@ -120,3 +122,91 @@ class AnneeTableauForm(forms.Form):
         if not self.is_valid():
             return None
         return self.cleaned_data["annee"] or today.year
+
+
+# --- The Cellule de veille (pilotage.veille) ---------------------------------------------------------
+
+
+class VeilleFiltre(forms.Form):
+    """The filters of the Cellule de veille's overview: the computed level, the open file's status, the
+    centre's referent, the order. An invalid choice is left out (and shown)."""
+
+    niveau = forms.ChoiceField(
+        label="Niveau calculé",
+        required=False,
+        choices=[("", "Tous les niveaux"), *Niveau.choices, (veille.AUCUN, "Aucun signal d'alerte")],
+    )
+    statut = forms.ChoiceField(
+        label="Dossier",
+        required=False,
+        choices=[
+            ("", "Avec ou sans dossier"),
+            *[(code, libelle) for code, libelle in SituationVeille.Statut.choices if code in veille.OUVERTS],
+            (veille.SANS_DOSSIER, "Sans dossier ouvert"),
+        ],
+    )
+    referent = ChoixModele(queryset=referents(), required=False, label="Centre suivi par", empty_label="Tous")
+    tri = forms.ChoiceField(
+        label="Trier par",
+        required=False,
+        choices=[("", "Niveau calculé (le plus grave d'abord)"), ("officiel", "Niveau officiel"), ("centre", "Centre")],
+    )
+
+    def criteres(self):
+        """The keyword arguments of `veille.tableau_de_veille`."""
+        self.is_valid()
+        donnees = self.cleaned_data
+        return {
+            "niveau": donnees.get("niveau", ""),
+            "statut": donnees.get("statut", ""),
+            "referent": donnees.get("referent"),
+            "tri": donnees.get("tri") or "niveau",
+        }
+
+
+class SituationVeilleFilter(django_filters.FilterSet):
+    """The filters of the Cellule de veille's files: status (the open ones together), official level,
+    centre, referent (the team's business: not for partners), and the order."""
+
+    OUVERTES = "ouvertes"
+    statut = django_filters.ChoiceFilter(
+        choices=[(OUVERTES, "Ouverts (non clos)"), *SituationVeille.Statut.choices],
+        method="filtrer_statut",
+        empty_label="Tous les statuts",
+    )
+    niveau = django_filters.ChoiceFilter(
+        label="Niveau officiel",
+        choices=[*Niveau.choices, (veille.AUCUN, "Pas encore décidé")],
+        method="filtrer_niveau",
+        empty_label="Tous les niveaux",
+    )
+    centre = FiltreChoixModele(queryset=Centre.objects.all(), empty_label="Tous les centres")
+    referent = FiltreChoixModele(queryset=referents(), label="Suivi par", empty_label="Tous")
+    tri = django_filters.OrderingFilter(
+        fields=(("signalee_le", "signalee_le"), ("centre__nom", "centre"), ("statut", "statut"), ("niveau", "niveau")),
+        field_labels={
+            "signalee_le": "Date de signalement",
+            "centre__nom": "Centre",
+            "statut": "Statut",
+            "niveau": "Niveau officiel",
+        },
+        label="Trier par",
+        empty_label="Centre",
+    )
+
+    class Meta:
+        model = SituationVeille
+        fields = ["statut", "niveau", "centre", "referent"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.filters["centre"].queryset = Centre.objects.visibles_par(user).order_by("nom")
+            if user.role not in EQUIPE:  # who follows a file is the service's own business
+                del self.filters["referent"]
+
+    def filtrer_statut(self, queryset, name, value):
+        return queryset.ouvertes() if value == self.OUVERTES else queryset.filter(statut=value)
+
+    def filtrer_niveau(self, queryset, name, value):
+        return queryset.filter(niveau="" if value == veille.AUCUN else value)

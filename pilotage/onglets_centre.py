@@ -1,9 +1,10 @@
 """The « Financeurs » tab of the centre page (see roubaix_cs.extensions): every funder's contribution,
 year by year, with its source (pilotage.financeurs)."""
 
-from comptes.permissions import LECTEURS_FINANCEURS, is_partenaire
+from comptes.permissions import LECTEURS_FINANCEURS, is_equipe, is_partenaire
 from roubaix_cs.extensions import OngletCentre
 
+from . import veille
 from .financeurs import financeurs_du_centre
 
 
@@ -29,3 +30,16 @@ ONGLETS = [
         template="pilotage/includes/onglet_financeurs.html",
     )
 ]
+
+
+# The « Cellule de veille » tab: the centre's files and its computed level, for the team (the partners read
+# the files in their list, the élus the levels on their dashboard).
+ONGLETS.append(
+    OngletCentre(
+        code="veille",
+        libelle="Cellule de veille",
+        visible=is_equipe,
+        contexte=veille.onglet_centre,
+        template="pilotage/veille/onglet_centre.html",
+    )
+)

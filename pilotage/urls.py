@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
+from .views import veille
 
 app_name = "pilotage"
 
@@ -26,4 +27,25 @@ urlpatterns = [
         views.financeurs_export,
         name="financeurs_export",
     ),
+]
+
+# The Cellule de veille (pilotage.veille).
+urlpatterns += [
+    path("veille/", veille.tableau_veille, name="veille"),
+    re_path(r"^veille/export\.(?P<fmt>csv|xlsx)$", veille.tableau_veille_export, name="veille_export"),
+    path("veille/dossiers/", veille.dossiers, name="veille_dossiers"),
+    re_path(r"^veille/dossiers/export\.(?P<fmt>csv|xlsx)$", veille.dossiers_export, name="veille_dossiers_export"),
+    path("veille/dossiers/signaler/", veille.signaler, name="veille_signaler"),
+    path("veille/dossiers/<int:pk>/", veille.dossier_detail, name="veille_detail"),
+    path("veille/dossiers/<int:pk>/modifier/", veille.dossier_modifier, name="veille_modifier"),
+    path("veille/dossiers/<int:pk>/etape/", veille.dossier_transition, name="veille_transition"),
+    path("veille/dossiers/<int:pk>/niveau/", veille.dossier_decider, name="veille_decider"),
+    path("veille/dossiers/<int:pk>/instantanes/", veille.dossier_instantanes, name="veille_instantanes"),
+    path("veille/dossiers/<int:pk>/plan/", veille.dossier_plan, name="veille_plan"),
+    re_path(
+        r"^veille/dossiers/(?P<pk>[0-9]+)/plan/export\.(?P<fmt>csv|xlsx)$",
+        veille.dossier_plan_export,
+        name="veille_plan_export",
+    ),
+    path("veille/dossiers/<int:pk>/actions/nouvelle/", veille.dossier_action_creer, name="veille_action_creer"),
 ]

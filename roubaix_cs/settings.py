@@ -19,7 +19,11 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from roubaix_cs.seuils import CONSEIL_MUNICIPAL_MEMBRES_ROUBAIX, TRANSMISSION_PREFECTURE_JOURS_PRATIQUE
+from roubaix_cs.seuils import (
+    CONSEIL_MUNICIPAL_MEMBRES_ROUBAIX,
+    TRANSMISSION_PREFECTURE_JOURS_PRATIQUE,
+    VEILLE_FREQUENCE_ALERTE_JOURS_DEFAUT,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -270,6 +274,11 @@ CONSEIL_MUNICIPAL_MEMBRES = int(os.environ.get("CONSEIL_MUNICIPAL_MEMBRES", CONS
 # flagged (practice of the service: roubaix_cs.seuils).
 DELAI_TRANSMISSION_PREFECTURE_JOURS = int(
     os.environ.get("DELAI_TRANSMISSION_PREFECTURE_JOURS", TRANSMISSION_PREFECTURE_JOURS_PRATIQUE)
+)
+# CV-2: a Cellule de veille file at the « alerte » level meets at least every this many days, or it is a
+# deadline (roubaix_cs.seuils).
+VEILLE_FREQUENCE_ALERTE_JOURS = int(
+    os.environ.get("VEILLE_FREQUENCE_ALERTE_JOURS", VEILLE_FREQUENCE_ALERTE_JOURS_DEFAUT)
 )
 
 # Personal data (RGPD art. 5-1-e): how long each kind is kept, the purge job applies them

@@ -19,6 +19,11 @@ AGREMENT_HORIZON_DEFAUT_MOIS = 12
 # Home page of the team: deadlines falling within this many days (practice, no legal value).
 ACCUEIL_ECHEANCES_JOURS = 120
 
+# CV-2 — Cellule de veille : un dossier au niveau « alerte » (ou « critique ») se réunit au moins tous
+# les 45 jours (domain-rules §6, `FREQ_ALERTE`, valeur par défaut du paramètre ; pratique de la cellule,
+# sans valeur légale). Réglage VEILLE_FREQUENCE_ALERTE_JOURS.
+VEILLE_FREQUENCE_ALERTE_JOURS_DEFAUT = 45
+
 # Assemblée générale : signal de gouvernance de la Cellule de veille (domain-rules §6) —
 # AG (approbation des comptes de l'exercice N) non tenue dans les 6 mois suivant la clôture.
 AG_DELAI_MOIS_APRES_EXERCICE = 6

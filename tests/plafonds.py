@@ -45,12 +45,14 @@ PLAFONDS = {
     "centres:liste agent": 9,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 8,
-    "centres:detail?onglet=identite agent": 10,
-    "centres:detail?onglet=identite elu": 9,
+    "centres:detail?onglet=identite agent": 11,  # + the director in post
+    "centres:detail?onglet=identite elu": 10,
     "centres:detail?onglet=agrements agent": 7,
     "centres:detail?onglet=agrements elu": 6,
     "centres:detail?onglet=contacts agent": 7,
     "centres:detail?onglet=contacts elu": 6,
+    "centres:detail?onglet=gouvernance agent": 9,  # the directors, the presidents, the latest years' reports
+    "centres:detail?onglet=gouvernance elu": 8,
     "centres:detail?onglet=assemblees agent": 10,
     "centres:detail?onglet=assemblees elu": 9,
     "centres:detail?onglet=visites agent": 9,
@@ -77,8 +79,8 @@ PLAFONDS = {
     "centres:detail?onglet=historique partenaire_caf": 15,
     "centres:indicateurs_import agent": 6,
     "centres:indicateurs_import_statut agent": 5,
-    "centres:detail?onglet=historique agent": 25,  # + the yearly indicators' history
-    "centres:detail?onglet=historique elu": 24,
+    "centres:detail?onglet=historique agent": 26,  # + the yearly indicators' history
+    "centres:detail?onglet=historique elu": 25,
     # Assemblées générales and visits
     "centres:ag_liste agent": 11,
     "centres:ag_liste partenaire_caf": 11,

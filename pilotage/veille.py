@@ -138,7 +138,7 @@ def decider_niveau(*, situation, niveau, reunion, motifs, par, jour=None):
     situation = SituationVeille.objects.select_for_update().select_related("centre").get(pk=situation.pk)
     if erreurs := _refus_de_decision(situation, niveau=niveau, reunion=reunion, motifs=motifs, par=par, jour=jour):
         raise ValidationError(erreurs)
-    propose = signaux.evaluer(situation.centre, jour).niveau_propose
+    propose = signaux.evaluer(situation.centre, jour, conflits=situation.conflits_sociaux).niveau_propose
     decision = DecisionNiveau.objects.create(
         situation=situation,
         niveau=niveau,
@@ -362,13 +362,14 @@ def tableau_de_veille(jour, *, niveau="", statut="", referent=None, tri="niveau"
     if referent is not None:
         centres = centres.filter(referent=referent)
     centres = list(centres)
-    evaluations = signaux.evaluer_centres(centres, jour)
     ouvertes = {
         s.centre_id: s
         for s in SituationVeille.objects.ouvertes()
         .filter(centre__in=[c.pk for c in centres])
         .select_related("referent")
     }
+    conflits = {pk: s.conflits_sociaux for pk, s in ouvertes.items()}
+    evaluations = signaux.evaluer_centres(centres, jour, conflits=conflits)
     lignes = [LigneVeille(c, evaluations[c.pk], ouvertes.get(c.pk)) for c in centres]
     if niveau:
         lignes = [ligne for ligne in lignes if (ligne.niveau_calcule or AUCUN) == niveau]
@@ -492,7 +493,7 @@ def dossier(situation, user, jour=None) -> Dossier:
     lectures = list(situation.lectures.select_related("user__organisation")[:LECTURES_AFFICHEES]) if equipe else []
     return Dossier(
         situation=situation,
-        evaluation=signaux.evaluer(situation.centre, jour),
+        evaluation=signaux.evaluer(situation.centre, jour, conflits=situation.conflits_sociaux),
         decisions=decisions,
         parcours=parcours(situation),
         actions=actions,
@@ -509,12 +510,14 @@ def dossier(situation, user, jour=None) -> Dossier:
 
 def onglet_centre(centre, user):
     """The context of the centre page's « Cellule de veille » tab: its files, its computed level."""
-    evaluation = signaux.evaluer(centre, timezone.localdate())
     dossiers = list(centre.situations_veille.order_by("-signalee_le", "-pk"))
+    ouvert = next((s for s in dossiers if s.statut in OUVERTS), None)
+    conflits = ouvert.conflits_sociaux if ouvert else ""
+    evaluation = signaux.evaluer(centre, timezone.localdate(), conflits=conflits)
     niveau = evaluation.niveau_propose or ""
     return {
         "veille_dossiers": dossiers,
-        "veille_ouverte": any(s.statut in OUVERTS for s in dossiers),
+        "veille_ouverte": ouvert is not None,
         "veille_evaluation": evaluation,
         "veille_niveau_calcule": niveau,
         "veille_niveau_calcule_libelle": Niveau(niveau).label if niveau else "",

@@ -105,7 +105,8 @@ def dossiers(request):
     signals compute beside the official one."""
     context = page_de_liste(request, _dossiers_filtres(request))
     situations = list(context["page"])
-    evaluations = signaux.evaluer_centres([s.centre for s in situations], timezone.localdate())
+    conflits = {s.centre_id: s.conflits_sociaux for s in situations if s.statut in services.OUVERTS}
+    evaluations = signaux.evaluer_centres([s.centre for s in situations], timezone.localdate(), conflits=conflits)
     for situation in situations:
         situation.evaluation = evaluations[situation.centre_id]
         situation.niveau_calcule = situation.evaluation.niveau_propose or ""
@@ -213,7 +214,7 @@ def dossier_decider(request, pk):
     if refus := _refus_si_close(request, situation):
         return refus
     jour = timezone.localdate()
-    evaluation = signaux.evaluer(situation.centre, jour)
+    evaluation = signaux.evaluer(situation.centre, jour, conflits=situation.conflits_sociaux)
     form = DecisionNiveauForm(
         request.POST or None,
         situation=situation,

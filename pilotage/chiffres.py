@@ -6,7 +6,8 @@ Each figure comes from the app that owns it: the grants' amounts from `DemandeQu
 `totaux()` / `totaux_par()` (subventions), the budget lines' consumption from
 `LigneBudgetaireQuerySet.avec_consommation()`, the conventions' consolidated end from
 `ConventionQuerySet.avec_fin_consolidee()`, the centres' yearly figures from `IndicateursAnnuels`
-(SEN-4's `variation_excessive`), the deliberations' grants from `DeliberationQuerySet.avec_totaux()`.
+(SEN-4's `variation_excessive`), the deliberations' grants from `DeliberationQuerySet.avec_totaux()`, the
+Cellule de veille's official levels from `pilotage.veille.niveaux_officiels` (as of today, whatever the year).
 Here they are only grouped (a beneficiary is an association with all its centres: SUB-3,
 `subventions.concours.cle_beneficiaire`) and added up. A fixed number of queries, whatever the number
 of centres, grants, lines, conventions or years.
@@ -35,6 +36,7 @@ from subventions.models import ZERO, DemandeSubvention, LigneBudgetaire
 
 from . import resumes
 from .models import Alerte
+from .veille import NiveauxVeille, niveaux_officiels
 
 CENTIME = Decimal("0.01")
 NATURES = DemandeSubvention.Nature
@@ -504,6 +506,7 @@ class ChiffresAnnee:
     conventions: Conventions
     centres: ChiffresCentres
     seance: ProchaineSeance | None
+    veille: NiveauxVeille  # CV-3: the official levels of the Cellule de veille, never a file's content
 
 
 def chiffres_de_l_annee(annee: int, *, user, jour: datetime.date | None = None) -> ChiffresAnnee:
@@ -517,6 +520,7 @@ def chiffres_de_l_annee(annee: int, *, user, jour: datetime.date | None = None) 
         conventions=_conventions(annee, user, jour),
         centres=_chiffres_centres(annee, user),
         seance=_prochaine_seance(jour),
+        veille=niveaux_officiels(),
     )
 
 

@@ -97,6 +97,7 @@ class FicheCentre:
     subventions: object = None  # pilotage.chiffres.SubventionsCentre: its grants voted for the year
     graphiques: dict = field(default_factory=dict)
     etat_agc: str = ""  # its AGC agrément's state on the day of the report
+    niveau_veille: object = None  # pilotage.veille.NiveauCentre: its official level, when it has a file open
 
     @property
     def directeur(self):
@@ -337,8 +338,10 @@ def contexte_pdf(annee, *, edite_le, lecteur):
     chiffres = chiffres_de_l_annee(annee, user=lecteur, jour=edite_le)
     donnees = donnees_des_centres(annee, exercice=chiffres.centres.annee)
     subventions = {c.centre_id: c for b in chiffres.subventions.beneficiaires for c in b.centres}
+    niveaux = {n.centre_id: n for n in chiffres.veille.centres}
     for fiche in donnees.fiches:
         fiche.subventions = subventions.get(fiche.centre.pk)
+        fiche.niveau_veille = niveaux.get(fiche.centre.pk)
         fiche.graphiques = _graphiques_fiche(fiche, donnees.annees, donnees.exercice)
         fiche.etat_agc = fiche.agc.etat(edite_le) if fiche.agc else ""
     totaux = donnees.totaux

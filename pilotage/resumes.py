@@ -25,6 +25,7 @@ from roubaix_cs import deadlines
 
 from . import alertes
 from .models import Alerte, PreferenceAlerte, ResumeElu
+from .veille import niveaux_officiels
 
 F = PreferenceAlerte.Frequence
 LUNDI = 0  # date.weekday(): the day of the weekly digests
@@ -186,8 +187,9 @@ def lignes_des_elus(today: datetime.date, *, adresse=lambda chemin: chemin) -> l
 
 
 def envoyer_resume_elu(*, user_id: int, today: datetime.date) -> int:
-    """The weekly summary of an élu who asked for it: conventions ending, payments blocked. Sent once a
-    week (ResumeElu.envoye_le, row locked), nothing when there is nothing to tell; how many lines."""
+    """The weekly summary of an élu who asked for it: conventions ending, payments blocked, and the Cellule
+    de veille's official levels (CV-3: the levels only). Sent once a week (ResumeElu.envoye_le, row locked),
+    nothing when there is nothing to tell; how many lines."""
     with transaction.atomic():
         abonnement = (
             ResumeElu.objects.select_for_update(skip_locked=True)
@@ -198,8 +200,9 @@ def envoyer_resume_elu(*, user_id: int, today: datetime.date) -> int:
         if abonnement is None:
             return 0
         lignes = lignes_des_elus(today, adresse=absolue)
-        if lignes:
-            contexte = {"groupes": _par_urgence(lignes, today), "today": today}
+        veille = niveaux_officiels()
+        if lignes or veille:
+            contexte = {"groupes": _par_urgence(lignes, today), "today": today, "veille": veille}
             _envoyer(abonnement.user, "Votre résumé de la semaine", "resume_elu", contexte)
         abonnement.envoye_le = today
         abonnement.save(update_fields=["envoye_le"])

@@ -90,6 +90,15 @@ def _seance(chiffres):
     yield ["Total", "", "", "", s.nb_demandes, s.total_propose]
 
 
+TITRES_VEILLE = ["Centre", "Niveau officiel", "Décidé le"]
+
+
+def _veille(chiffres):
+    v = chiffres.veille
+    yield from ([c.nom, c.libelle, c.depuis] for c in v.centres)
+    yield from ([f"Centres au niveau « {libelle} »", n, None] for _, libelle, n in v.par_niveau)
+
+
 def feuilles(chiffres: ChiffresAnnee) -> list[xlsx.Feuille]:
     """The sheets of the dashboard of `chiffres.annee`; those of the tables the page shows empty are left out."""
     annee = chiffres.annee
@@ -105,4 +114,6 @@ def feuilles(chiffres: ChiffresAnnee) -> list[xlsx.Feuille]:
         )
     if chiffres.seance is not None:
         resultat.append(xlsx.Feuille(f"Séance du {chiffres.seance.date:%d-%m-%Y}", TITRES_SEANCE, _seance(chiffres)))
+    if chiffres.veille:
+        resultat.append(xlsx.Feuille("Cellule de veille", TITRES_VEILLE, _veille(chiffres)))
     return resultat

@@ -14,15 +14,15 @@ PLAFONDS = {
     "comptes:detail agent": 9,
     # Centres
     "accueil agent": 30,  # + the to-dos of each app (one count each, roubaix_cs/todos.py), each section its count
-    "accueil elu": 19,  # the élus' dashboard of the year (pilotage:tableau_de_bord elu)
+    "accueil elu": 20,  # the élus' dashboard of the year (pilotage:tableau_de_bord elu)
     "accueil partenaire_caf": 15,
     # The élus' dashboard: the figures of the year (pilotage/chiffres.py, 10 queries whatever the centres,
     # grants, lines or years); for the team the count of its unread alerts, for an élu what their weekly
     # summary lists (the deadlines of the conventions and the grants only).
-    "pilotage:tableau_de_bord agent": 16,
-    "pilotage:tableau_de_bord elu": 19,
-    "pilotage:tableau_de_bord_export agent": 14,
-    "pilotage:tableau_de_bord_export elu": 14,
+    "pilotage:tableau_de_bord agent": 17,  # + the Cellule de veille's official levels
+    "pilotage:tableau_de_bord elu": 20,
+    "pilotage:tableau_de_bord_export agent": 15,
+    "pilotage:tableau_de_bord_export elu": 15,
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
     "pilotage:echeances agent": 19,  # every app's deadlines, the centres followed, the alerts counter
@@ -184,7 +184,7 @@ PLAFONDS = {
     "pilotage:rapport_statut elu": 6,
     # The task, not a page: the job's lock and state, the dashboard's figures (pilotage.chiffres), the
     # centres' records (pilotage.rapport.donnees_des_centres), the version numbered and stored.
-    "pilotage.services.generer_rapport_annuel": 30,
+    "pilotage.services.generer_rapport_annuel": 31,
     # Délibérations
     "deliberations:liste agent": 8,
     "deliberations:liste elu": 8,

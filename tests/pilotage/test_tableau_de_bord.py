@@ -380,12 +380,13 @@ def test_the_team_sees_its_unread_alerts_count_with_its_link(client, reseau):
     assert "Aucune alerte non lue dans vos dossiers." in response.content.decode()
 
 
-def test_the_cellule_de_veille_section_says_the_levels_are_not_recorded_yet(client, reseau):
+def test_the_cellule_de_veille_section_says_when_no_level_is_decided(client, reseau):
+    """The levels themselves: tests/pilotage/test_veille.py (CV-3)."""
     client.force_login(reseau["elu"])
     page = client.get(reverse("pilotage:tableau_de_bord")).content.decode()
     section = page.split('id="cellule-de-veille"', 1)[1].split("</section>", 1)[0]
-    phrase = section.split('<p id="veille-non-saisie">', 1)[1].split("</p>", 1)[0]
-    assert "Les niveaux de veille financière des centres ne sont pas encore enregistrés" in phrase
+    phrase = section.split('<p class="text-muted" id="veille-aucun-niveau">', 1)[1].split("</p>", 1)[0]
+    assert "Aucun centre n'a de niveau de veille décidé par la cellule." in phrase
     assert not re.search(r"\d", phrase) and "data-chiffre" not in section  # no figure stands in for a level
 
 
@@ -452,7 +453,7 @@ def test_the_xlsx_export_has_one_sheet_per_table_with_the_page_s_figures(client,
 
 
 def test_the_figures_are_read_in_a_fixed_number_of_queries(reseau, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # the Cellule de veille's official levels: one query
         chiffres_de_l_annee(ANNEE, user=reseau["elu"])
 
 

@@ -29,6 +29,10 @@ class SignalementForm(ModelFormFr):
             "referent": "Vide : le ou la référent(e) du centre.",
         }
 
+    # The new file's status (« signalée ») is part of the one-open-file-per-centre constraint: checked by
+    # the form, so that a second open file is refused next to the centre.
+    champs_du_parent = ("statut",)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = Centre.objects.exclude(statut=Centre.Statut.FERME).order_by("nom")
@@ -130,8 +134,12 @@ class PlanTresorerieForm(forms.Form):
             self.fields[f"commentaire_{cle}"] = modele.get_field("commentaire").formfield(
                 label=f"Commentaire {nom}", required=False, initial=ligne.commentaire if ligne else ""
             )
-        for champ in self.fields.values():
+        for nom, champ in self.fields.items():
             champ.widget.attrs["class"] = "form-control form-control-sm"
+            # The model's bounds (no negative amount, a plausible one), checked by the form first.
+            champ.validators += [
+                v for v in modele.get_field(nom.rsplit("_", 2)[0]).validators if v not in champ.validators
+            ]
 
     def lignes(self):
         """[(month, [receipts, expenses, comment bound fields])] for the table."""

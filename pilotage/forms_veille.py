@@ -141,6 +141,12 @@ class PlanTresorerieForm(forms.Form):
                 v for v in modele.get_field(nom.rsplit("_", 2)[0]).validators if v not in champ.validators
             ]
 
+    def clean(self):
+        cleaned = super().clean()
+        if not any(valeur not in (None, "") for valeur in cleaned.values()) and not self.errors:
+            raise forms.ValidationError("Saisissez les encaissements ou les décaissements d'au moins un mois.")
+        return cleaned
+
     def lignes(self):
         """[(month, [receipts, expenses, comment bound fields])] for the table."""
         return [

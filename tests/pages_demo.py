@@ -71,6 +71,7 @@ DEMANDE = Objet("subventions.DemandeSubvention")
 DELIBERATION = Objet("deliberations.Deliberation")
 VISITE = Objet("centres.Visite")
 LOCAL = Objet("centres.Local")
+DOSSIER_VEILLE = Objet("pilotage.SituationVeille")
 
 # The object of each page whose URL names one.
 OBJETS = {
@@ -142,12 +143,18 @@ OBJETS = {
     "subventions:annexe_pdf_telecharger": Objet("subventions.VersionAnnexe"),
     "pilotage:rapport_telecharger": Objet("pilotage.VersionRapportAnnuel"),
     "pilotage:financeurs_export": CENTRE,
+    "pilotage:veille_detail": DOSSIER_VEILLE,
+    "pilotage:veille_plan_export": DOSSIER_VEILLE,
+    "pilotage:veille_modifier": DOSSIER_VEILLE,
+    "pilotage:veille_decider": DOSSIER_VEILLE,
+    "pilotage:veille_plan": DOSSIER_VEILLE,
+    "pilotage:veille_action_creer": DOSSIER_VEILLE,
 }
 
 # The tabs of the centre page added by a higher app (roubaix_cs.extensions.onglets_centre) that read enough
 # to be counted on their own: each is a page of its own, `démo centres:detail?onglet=<tab> <reader>`, opened
 # by the readers who see the tab.
-ONGLETS = {"centres:detail": ["financeurs"]}
+ONGLETS = {"centres:detail": ["financeurs", "veille"]}
 
 
 # Pages whose object the demo does not have, with the reason: the factory-built guards cover them.

@@ -185,6 +185,14 @@ PLAFONDS = {
     # The task, not a page: the job's lock and state, the dashboard's figures (pilotage.chiffres), the
     # centres' records (pilotage.rapport.donnees_des_centres), the version numbered and stored.
     "pilotage.services.generer_rapport_annuel": 31,
+    # The Cellule de veille (pilotage.veille; tests/pilotage/test_veille_requetes.py)
+    "pilotage:veille responsable": 14,  # the centres, their open files, their signals (pilotage.signaux), the filter
+    "pilotage:veille_export responsable": 12,
+    "pilotage:veille_dossiers responsable": 15,  # + the signals of the page's centres
+    "pilotage:veille_dossiers partenaire_caf": 14,
+    "pilotage:veille_detail responsable": 28,  # each table of the file once, its signals, its history
+    "pilotage:veille_detail partenaire_caf": 27,  # + its read, kept; no steps, no reads list
+    "centres:detail?onglet=veille responsable": 13,
     # Délibérations
     "deliberations:liste agent": 8,
     "deliberations:liste elu": 8,
@@ -198,7 +206,7 @@ PLAFONDS = {
     "comptes:blocages responsable": 6,
     # --- The demo at scale 1 and 3 (tests/test_requetes_demo.py): every page a demo reader opens.
     "démo accueil caf": 10,
-    "démo accueil elu": 25,  # the élus' dashboard of the year (démo pilotage:tableau_de_bord elu)
+    "démo accueil elu": 26,  # the élus' dashboard of the year (démo pilotage:tableau_de_bord elu)
     "démo accueil regisseur": 10,
     "démo accueil responsable": 26,  # the stored alerts read (39 when every deadline was computed)
     "démo centres:action_creer responsable": 9,
@@ -234,6 +242,7 @@ PLAFONDS = {
     "démo centres:detail?onglet=financeurs caf": 14,
     "démo centres:detail?onglet=financeurs elu": 14,
     "démo centres:detail?onglet=financeurs responsable": 15,
+    "démo centres:detail?onglet=veille responsable": 14,  # the centre's files, its signals (pilotage.signaux)
     "démo centres:indicateurs_liste caf": 8,  # + the centres filter's choices
     "démo centres:indicateurs_liste elu": 8,
     "démo centres:indicateurs_liste responsable": 9,
@@ -379,29 +388,29 @@ PLAFONDS = {
     "démo deliberations:seance_liste elu": 7,
     "démo deliberations:seance_liste responsable": 8,
     "démo deliberations:seance_modifier responsable": 7,
-    "démo pilotage:alertes regisseur": 35,
-    "démo pilotage:alertes responsable": 37,
+    "démo pilotage:alertes regisseur": 37,  # + the Cellule de veille's files in alerte and their referents
+    "démo pilotage:alertes responsable": 39,
     "démo pilotage:alertes_export regisseur": 5,
     "démo pilotage:alertes_export responsable": 5,
     # The figures of the year (10 queries), the team's unread alerts or the deadlines of the élus' summary.
-    "démo pilotage:tableau_de_bord elu": 25,
-    "démo pilotage:tableau_de_bord responsable": 17,
-    "démo pilotage:tableau_de_bord_export elu": 14,
-    "démo pilotage:tableau_de_bord_export responsable": 14,
+    "démo pilotage:tableau_de_bord elu": 26,  # + the Cellule de veille's official levels
+    "démo pilotage:tableau_de_bord responsable": 18,
+    "démo pilotage:tableau_de_bord_export elu": 15,
+    "démo pilotage:tableau_de_bord_export responsable": 15,
     "démo pilotage:comparaisons caf": 8,
     "démo pilotage:comparaisons elu": 8,
     "démo pilotage:comparaisons responsable": 9,
     "démo pilotage:comparaisons_export caf": 6,
     "démo pilotage:comparaisons_export elu": 6,
     "démo pilotage:comparaisons_export responsable": 6,
-    "démo pilotage:calendrier_ics responsable": 28,  # at its secret address: every app's deadlines, the AGs
+    "démo pilotage:calendrier_ics responsable": 29,  # at its secret address: every app's deadlines, the AGs
     "démo pilotage:donnees_personnelles caf": 5,
     "démo pilotage:donnees_personnelles elu": 5,
     "démo pilotage:donnees_personnelles regisseur": 5,
     "démo pilotage:donnees_personnelles responsable": 6,
     "démo pilotage:donnees_personnelles_export responsable": 6,
-    "démo pilotage:echeances responsable": 25,
-    "démo pilotage:echeances_export responsable": 23,
+    "démo pilotage:echeances responsable": 26,
+    "démo pilotage:echeances_export responsable": 24,
     "démo pilotage:financeurs_export caf": 13,
     "démo pilotage:financeurs_export elu": 13,
     "démo pilotage:financeurs_export responsable": 13,
@@ -412,6 +421,23 @@ PLAFONDS = {
     "démo pilotage:rapport responsable": 8,
     "démo pilotage:rapport_statut elu": 6,
     "démo pilotage:rapport_statut responsable": 6,
+    # The Cellule de veille (pilotage.veille): the signals of the centres read in a fixed number of queries
+    # (pilotage.signaux); a file's page reads each of its tables once, and its history.
+    "démo pilotage:veille responsable": 15,
+    "démo pilotage:veille_export responsable": 12,
+    "démo pilotage:veille_dossiers caf": 14,
+    "démo pilotage:veille_dossiers responsable": 16,
+    "démo pilotage:veille_dossiers_export caf": 5,
+    "démo pilotage:veille_dossiers_export responsable": 5,
+    "démo pilotage:veille_signaler responsable": 8,
+    "démo pilotage:veille_detail caf": 27,  # + its read, kept
+    "démo pilotage:veille_detail responsable": 29,  # + the steps it may take, the partners' reads
+    "démo pilotage:veille_modifier responsable": 8,
+    "démo pilotage:veille_decider responsable": 16,
+    "démo pilotage:veille_plan responsable": 9,
+    "démo pilotage:veille_plan_export caf": 7,
+    "démo pilotage:veille_plan_export responsable": 6,
+    "démo pilotage:veille_action_creer responsable": 12,
     "démo subventions:annexe elu": 24,  # + its PDF panel: the last generation and the versions
     "démo subventions:annexe responsable": 25,
     "démo subventions:annexe_pdf_statut elu": 6,

@@ -128,6 +128,10 @@ VALEURS = {
     "deliberations:executoire": lambda w, form: {"ar_actes": "059-215905128-20260210-2026_042-DE"},
     "deliberations:voter": lambda w, form: {"pour": "40", "contre": "2", "abstentions": "0"},
     "subventions:crf": lambda w, form: {"date_reception": "2026-06-30"},
+    # An action of the Cellule de veille's plan is owned by a person or an organisation: here, an organisation.
+    "pilotage:veille_action_creer": lambda w, form: {"porteur_organisation": _premier(form, "porteur_organisation")},
+    # A cash plan has at least one month entered: the first month's receipts.
+    "pilotage:veille_plan": lambda w, form: {f"encaissements_{form.mois[0]:%Y_%m}": "42000"},
     "subventions:ligne_creer": lambda w, form: {"chapitre": "65", "compte": "6574"},
 }
 

@@ -16,6 +16,7 @@ from comptes.middleware import EXEMPT_NAMESPACES
 from comptes.models import Role
 from conventions.models import Avenant, Convention
 from deliberations.models import Mandat
+from pilotage.models import Reunion, SituationVeille
 
 from .factories import (
     ActionSuiviFactory,
@@ -35,7 +36,10 @@ from .factories import (
     LigneBudgetaireFactory,
     LocalFactory,
     OrganisationFactory,
+    ParticipantReunionFactory,
+    ReunionFactory,
     SeanceFactory,
+    SituationVeilleFactory,
     TravauxFactory,
     UserFactory,
     VersionAnnexeFactory,
@@ -67,6 +71,9 @@ STAFF_WRITE = (LOGIN, 200, 200, 403, 403, 403, 403)
 # The accounts: the responsable opens, edits and closes them; agents read them.
 RESPONSABLE_FORM = (LOGIN, 200, 403, 403, 403, 403, 403)
 READ_ALERTES = (LOGIN, 200, 200, 200, 403, 403, 403)  # the service's own alerts
+# The Cellule de veille's files: the team, and the partners those their organisation's meetings examined;
+# never the élus (they read the levels on their dashboard) nor the régisseurs.
+READ_VEILLE = (LOGIN, 200, 200, 403, 403, 200, 403)
 # An action on one's own account, by every role (a POST done, then back to the page).
 OWN_ACTION = (LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
 
@@ -127,6 +134,28 @@ def _avenant(world):
 
 def _compte_elu(world, **champs):
     return {"pk": UserFactory(role=Role.ELU, **champs).pk}
+
+
+def _dossier_veille(hors=False):
+    """The open Cellule de veille file of the world's centre (in the CAF partner's scope: examined by a meeting
+    of the cellule the CAF takes part in), or of the centre outside it; built once per case."""
+
+    def build(world):
+        centre = world.centre_hors if hors else world.centre
+        situation = SituationVeille.objects.ouvertes().filter(centre=centre).first()
+        if situation is None:
+            situation = SituationVeilleFactory(centre=centre)
+            reunion = ReunionFactory(type=Reunion.Type.CELLULE_VEILLE)
+            reunion.situations.add(situation)
+            if not hors:
+                ParticipantReunionFactory(reunion=reunion, organisation=world.caf)
+        return {"pk": situation.pk}
+
+    return build
+
+
+def _plan_veille(hors=False):
+    return lambda world: {**_dossier_veille(hors)(world), "fmt": "csv"}
 
 
 def _deliberation_et_demande(world):
@@ -433,6 +462,33 @@ MATRIX = {
         hors_perimetre=lambda w: {"pk": w.centre_hors.pk, "fmt": "csv"},
         get_hors_perimetre=(LOGIN, 200, 200, 403, 200, 404, 403),
     ),
+    # The Cellule de veille: the team's overview of the centres; the files, read by the partners in their scope.
+    "pilotage:veille": Rule(get=STAFF_ONLY, post=NO_WRITE),
+    "pilotage:veille_export": Rule(get=STAFF_ONLY, post=NO_WRITE, kwargs=_fmt),
+    "pilotage:veille_dossiers": Rule(get=READ_VEILLE, post=NO_WRITE),
+    "pilotage:veille_dossiers_export": Rule(get=READ_VEILLE, post=NO_WRITE, kwargs=_fmt),
+    "pilotage:veille_signaler": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
+    "pilotage:veille_detail": Rule(
+        get=READ_VEILLE,
+        post=NO_WRITE,
+        kwargs=_dossier_veille(),
+        hors_perimetre=_dossier_veille(hors=True),
+        get_hors_perimetre=(LOGIN, 200, 200, 403, 403, 404, 403),
+    ),
+    "pilotage:veille_plan_export": Rule(
+        get=READ_VEILLE,
+        post=NO_WRITE,
+        kwargs=_plan_veille(),
+        hors_perimetre=_plan_veille(hors=True),
+        get_hors_perimetre=(LOGIN, 200, 200, 403, 403, 404, 403),
+    ),
+    "pilotage:veille_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_dossier_veille()),
+    "pilotage:veille_transition": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_dossier_veille()),
+    # The official level is the responsable's to record (CV-1), as the cellule decided it.
+    "pilotage:veille_decider": Rule(get=RESPONSABLE_FORM, post=RESPONSABLE_FORM, kwargs=_dossier_veille()),
+    "pilotage:veille_instantanes": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_dossier_veille()),
+    "pilotage:veille_plan": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_dossier_veille()),
+    "pilotage:veille_action_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_dossier_veille()),
 }
 
 

@@ -27,6 +27,7 @@ from centres.models import Centre
 from comptes.models import Role, User
 from conventions.models import Convention
 from deliberations.models import Deliberation
+from pilotage.models import SituationVeille
 from subventions.models import DemandeSubvention
 
 from ..factories import CentreFactory, UserFactory
@@ -42,6 +43,7 @@ TABLETTE, BUREAU = 768, 1366
 EQUIPE = {"agent"}
 LECTURE = {"agent", "elu"}  # the team and the élus read it, partners do not
 TOUS = {"agent", "elu", "caf"}
+VEILLE = {"agent", "caf"}  # the Cellule de veille's files: the team and the partners in their scope
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Ecran:
 
 def _ecrans(demo):
     """The set of pages: list, object, form of each app, the home page, premises and documents."""
-    centre, convention, demande, deliberation = demo
+    centre, convention, demande, deliberation, dossier_veille = demo
     return [
         Ecran("accueil", reverse("accueil"), TOUS),
         Ecran("tableau-de-bord", reverse("pilotage:tableau_de_bord"), LECTURE),
@@ -74,6 +76,11 @@ def _ecrans(demo):
         Ecran("documents", reverse("centres:document_liste"), TOUS),
         # The two charts drawn, beside their tables; with a centre chosen, its evolution too.
         Ecran("comparaisons", f"{reverse('pilotage:comparaisons')}?centre={centre.pk}", TOUS),
+        # The Cellule de veille: the team's overview, the files (the CAF reads those its meetings examined).
+        Ecran("veille", reverse("pilotage:veille"), EQUIPE),
+        Ecran("veille-dossiers", reverse("pilotage:veille_dossiers"), VEILLE),
+        Ecran("veille-dossier", dossier_veille.get_absolute_url(), VEILLE),
+        Ecran("veille-plan", reverse("pilotage:veille_plan", args=[dossier_veille.pk]), EQUIPE),
     ]
 
 
@@ -91,8 +98,9 @@ def demo(settings):
     convention = Convention.objects.visibles_par(caf).order_by("pk").first()
     demande = DemandeSubvention.objects.order_by("pk").first()
     deliberation = Deliberation.objects.order_by("pk").first()
-    assert None not in (centre, convention, demande, deliberation)
-    return centre, convention, demande, deliberation
+    dossier_veille = SituationVeille.objects.visibles_par(caf).order_by("pk").first()
+    assert None not in (centre, convention, demande, deliberation, dossier_veille)
+    return centre, convention, demande, deliberation, dossier_veille
 
 
 def _axe(page, zone=None, contraste=True):

@@ -227,10 +227,13 @@ PLAFONDS = {
     "démo centres:contact_modifier responsable": 7,
     "démo centres:contact_supprimer responsable": 7,
     "démo centres:creer responsable": 9,
-    "démo centres:detail caf": 10,
-    "démo centres:detail elu": 10,
-    "démo centres:detail regisseur": 10,
-    "démo centres:detail responsable": 11,
+    "démo centres:direction_creer responsable": 8,  # + the director in post, whose post the new one may end
+    "démo centres:direction_modifier responsable": 7,
+    "démo centres:direction_terminer responsable": 7,
+    "démo centres:detail caf": 11,  # + the director in post
+    "démo centres:detail elu": 11,
+    "démo centres:detail regisseur": 11,
+    "démo centres:detail responsable": 12,
     "démo centres:detail?onglet=financeurs caf": 14,
     "démo centres:detail?onglet=financeurs elu": 14,
     "démo centres:detail?onglet=financeurs responsable": 15,

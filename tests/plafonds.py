@@ -76,7 +76,7 @@ PLAFONDS = {
     "centres:detail?onglet=indicateurs agent": 7,
     "centres:detail?onglet=indicateurs elu": 6,
     "centres:detail?onglet=indicateurs partenaire_caf": 7,
-    "centres:detail?onglet=historique partenaire_caf": 15,
+    "centres:detail?onglet=historique partenaire_caf": 16,  # + the directors' history
     "centres:indicateurs_import agent": 6,
     "centres:indicateurs_import_statut agent": 5,
     "centres:detail?onglet=historique agent": 26,  # + the yearly indicators' history

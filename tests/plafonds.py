@@ -76,7 +76,7 @@ PLAFONDS = {
     "centres:detail?onglet=indicateurs agent": 7,
     "centres:detail?onglet=indicateurs elu": 6,
     "centres:detail?onglet=indicateurs partenaire_caf": 7,
-    "centres:detail?onglet=historique partenaire_caf": 15,
+    "centres:detail?onglet=historique partenaire_caf": 16,  # + the directors' history
     "centres:indicateurs_import agent": 6,
     "centres:indicateurs_import_statut agent": 5,
     "centres:detail?onglet=historique agent": 26,  # + the yearly indicators' history
@@ -235,10 +235,13 @@ PLAFONDS = {
     "démo centres:contact_modifier responsable": 7,
     "démo centres:contact_supprimer responsable": 7,
     "démo centres:creer responsable": 9,
-    "démo centres:detail caf": 10,
-    "démo centres:detail elu": 10,
-    "démo centres:detail regisseur": 10,
-    "démo centres:detail responsable": 11,
+    "démo centres:direction_creer responsable": 8,  # + the director in post, whose post the new one may end
+    "démo centres:direction_modifier responsable": 7,
+    "démo centres:direction_terminer responsable": 7,
+    "démo centres:detail caf": 11,  # + the director in post
+    "démo centres:detail elu": 11,
+    "démo centres:detail regisseur": 11,
+    "démo centres:detail responsable": 12,
     "démo centres:detail?onglet=financeurs caf": 14,
     "démo centres:detail?onglet=financeurs elu": 14,
     "démo centres:detail?onglet=financeurs responsable": 15,

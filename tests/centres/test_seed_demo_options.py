@@ -51,6 +51,12 @@ TABLES_METIER = [
     "subventions.Versement",
     "subventions.CompteRenduFinancier",
     "deliberations.Deliberation",
+    # The Cellule de veille: a file per centre in difficulty, its decision, snapshots, cash plan and reads.
+    "pilotage.SituationVeille",
+    "pilotage.DecisionNiveau",
+    "pilotage.InstantaneFinancier",
+    "pilotage.LignePlanTresorerie",
+    "pilotage.LectureSituation",
 ]
 
 

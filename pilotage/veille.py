@@ -443,6 +443,7 @@ class Dossier:
     plan: list  # [MoisPlan]
     lectures: list  # the partners' reads (the team's page only)
     evenements: list
+    centre_lisible: bool = True  # the reader may open the centre's page (a partner: a centre it follows)
     etapes: object = None  # roubaix_cs.workflow.Etapes, for the team
     peut_decider: bool = False
     reunions_cellule: list = field(default_factory=list)  # those that may decide the level
@@ -502,6 +503,7 @@ def dossier(situation, user, jour=None) -> Dossier:
         plan=plan_tresorerie(situation),
         lectures=lectures,
         evenements=historique(situation, user, lectures),
+        centre_lisible=equipe or Centre.objects.visibles_par(user).filter(pk=situation.centre_id).exists(),
         etapes=etapes(situation, user, jour) if equipe else None,
         peut_decider=user.role in RESPONSABLE_SEULE and situation.statut != S.CLOSE,
         reunions_cellule=list(reunions_de_la_cellule(situation)) if equipe else [],

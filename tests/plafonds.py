@@ -191,7 +191,7 @@ PLAFONDS = {
     "pilotage:veille_dossiers responsable": 15,  # + the signals of the page's centres
     "pilotage:veille_dossiers partenaire_caf": 14,
     "pilotage:veille_detail responsable": 28,  # each table of the file once, its signals, its history
-    "pilotage:veille_detail partenaire_caf": 27,  # + its read, kept; no steps, no reads list
+    "pilotage:veille_detail partenaire_caf": 28,  # + its read, kept, whether it follows the centre; no steps
     "centres:detail?onglet=veille responsable": 13,
     # Délibérations
     "deliberations:liste agent": 8,
@@ -433,7 +433,7 @@ PLAFONDS = {
     "démo pilotage:veille_dossiers_export caf": 5,
     "démo pilotage:veille_dossiers_export responsable": 5,
     "démo pilotage:veille_signaler responsable": 8,
-    "démo pilotage:veille_detail caf": 27,  # + its read, kept
+    "démo pilotage:veille_detail caf": 28,  # + its read, kept, whether it follows the centre
     "démo pilotage:veille_detail responsable": 29,  # + the steps it may take, the partners' reads
     "démo pilotage:veille_modifier responsable": 8,
     "démo pilotage:veille_decider responsable": 16,

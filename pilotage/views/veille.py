@@ -122,10 +122,9 @@ def dossiers_export(request, fmt):
         ("Statut", lambda s: s.get_statut_display()),
         ("Niveau officiel", lambda s: s.get_niveau_display()),
         ("Signalé le", lambda s: s.signalee_le),
-        ("Motif du signalement", lambda s: s.motif),
     ]
-    if request.user.role in EQUIPE:
-        colonnes.append(("Suivi par", lambda s: str(s.referent or "")))
+    if request.user.role in EQUIPE:  # a partner's export is its list's rows: no file's content, no read to keep
+        colonnes += [("Motif du signalement", lambda s: s.motif), ("Suivi par", lambda s: str(s.referent or ""))]
     colonnes.append(("Lien", lambda s: request.build_absolute_uri(s.get_absolute_url())))
     return exporter(fmt, nom="dossiers-cellule-de-veille", colonnes=colonnes, objets=_dossiers_filtres(request).qs)
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from centres.models import Centre
 from comptes.models import Role, User
@@ -575,4 +575,20 @@ def test_a_partner_member_of_a_meeting_reads_through_its_organisation_only(clien
     client.force_login(partenaire)
     assert client.get(dossier.get_absolute_url()).status_code == 404
     _cellule(dossier, organisations=[organisation])
-    assert client.get(dossier.get_absolute_url()).status_code == 200
+    response = client.get(dossier.get_absolute_url())
+    assert response.status_code == 200
+    # It does not follow the centre: no link to a centre page it may not open.
+    assert dossier.centre.get_absolute_url() not in response.content.decode()
+    assert client.get(dossier.centre.get_absolute_url()).status_code == 404
+    response = client.get(reverse("pilotage:veille_dossiers_export", kwargs={"fmt": "csv"}))
+    assert "Motif" not in response.content.decode() and "Trésorerie" not in response.content.decode()
+
+
+def test_the_file_links_to_a_new_cellule_meeting_that_examines_it(client, agent, dossier):
+    try:
+        creer = reverse("pilotage:reunion_creer")
+    except NoReverseMatch:
+        pytest.skip("les pages des réunions ne sont pas installées")
+    client.force_login(agent)
+    page = client.get(dossier.get_absolute_url()).content.decode()
+    assert f"{creer}?type=cellule_veille&amp;situation={dossier.pk}" in page

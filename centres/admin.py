@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Agrement, Centre, CentrePartenaire, Contact
+from .models import Agrement, Centre, CentrePartenaire, Contact, Direction
 
 
 class AgrementInline(admin.TabularInline):
@@ -11,6 +11,11 @@ class AgrementInline(admin.TabularInline):
 
 class ContactInline(admin.TabularInline):
     model = Contact
+    extra = 0
+
+
+class DirectionInline(admin.TabularInline):
+    model = Direction
     extra = 0
 
 
@@ -24,7 +29,7 @@ class CentreAdmin(SimpleHistoryAdmin):
     list_display = ["nom", "statut", "quartier", "siret", "referent"]
     list_filter = ["statut", "quartier", "gestion"]
     search_fields = ["nom", "nom_court", "siret", "rna"]
-    inlines = [AgrementInline, ContactInline, PartenaireInline]
+    inlines = [AgrementInline, ContactInline, DirectionInline, PartenaireInline]
 
 
 @admin.register(Agrement)
@@ -37,3 +42,10 @@ class AgrementAdmin(SimpleHistoryAdmin):
 class ContactAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "centre", "qualite", "email"]
     list_filter = ["qualite"]
+
+
+@admin.register(Direction)
+class DirectionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "centre", "debut", "fin", "interim"]
+    list_filter = ["interim"]
+    search_fields = ["nom", "prenom", "centre__nom"]

@@ -8,12 +8,25 @@ import datetime
 import hashlib
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from simple_history.utils import bulk_create_with_history
 
 from roubaix_cs.pdf import render_pdf
 
-from .models import ActionSuivi, AssembleeGenerale, Centre, Document, IndicateursAnnuels, Local, Travaux, Visite
+from .models import (
+    ActionSuivi,
+    AssembleeGenerale,
+    AvisCommissaire,
+    Centre,
+    Contact,
+    Direction,
+    Document,
+    IndicateursAnnuels,
+    Local,
+    Travaux,
+    Visite,
+)
 
 
 def charger(contexte):
@@ -25,6 +38,7 @@ def charger(contexte):
     locaux(centres, today)
     documents(centres, today, depose_par=users["agent"])
     indicateurs(centres, today)
+    gouvernance(centres, today)
 
 
 def exercice_clos(today):
@@ -206,6 +220,69 @@ def documents(centres, today, depose_par):
             document.save()
 
 
+# The governance the Cellule de veille reads (rank in each block of ten): a centre whose director left
+# months ago, the post still vacant; a centre with three directions in three years (an interim between
+# two); a centre whose president resigned and whose board fell below its statutes' minimum (the one whose
+# AG was not held); the auditor's reserves on the last accounts of the centre whose AG did not approve them.
+DIRECTION_VACANTE = 9
+ROTATION_DIRECTION = 5
+PRESIDENCE_VACANTE = 3
+RESERVES_COMMISSAIRE = 7
+CA_MINIMUM = 9  # the statutes' minimum of the board, below the demo's 9 to 13 administrators
+
+
+def gouvernance(centres, today):
+    """The directors of every centre (the director in post is its « directeur » contact, with a predecessor),
+    each centre's statutory minimum of its board; the centres that already have directors are left alone."""
+    avec = set(Direction.objects.filter(centre__in=centres).values_list("centre_id", flat=True))
+    contacts = {c.centre_id: c for c in Contact.objects.filter(centre__in=centres, qualite=Contact.Qualite.DIRECTEUR)}
+    nouvelles = []
+    for index, centre in enumerate(centres):
+        if centre.pk in avec:
+            continue
+        nouvelles += _directions(centre, index % 10, contacts.get(centre.pk), today)
+        rang = index % 10
+        minimum = CA_MINIMUM + 5 if rang == PRESIDENCE_VACANTE else CA_MINIMUM
+        vacante = today - datetime.timedelta(days=75) if rang == PRESIDENCE_VACANTE else None
+        Centre.objects.filter(pk=centre.pk, ca_minimum_statutaire__isnull=True).update(
+            ca_minimum_statutaire=minimum, presidence_vacante_depuis=vacante
+        )
+    bulk_create_with_history(nouvelles, Direction, batch_size=500)
+
+
+def _directions(centre, rang, contact, today):
+    prenom, nom = (contact.prenom, contact.nom) if contact else ("Camille", "Durand")
+    # At least four years in post: the predecessor left before the three years the turnover counts.
+    arrivee = (today - relativedelta(years=4 + rang % 6)).replace(day=1)
+    predecesseur = Direction(
+        centre=centre,
+        prenom="Dominique",
+        nom=f"Vandamme-{rang}",
+        debut=arrivee - datetime.timedelta(days=8 * 365),
+        fin=arrivee - datetime.timedelta(days=1),
+    )
+    if rang == DIRECTION_VACANTE:  # left five months ago, nobody since
+        depart = today - datetime.timedelta(days=150)
+        return [predecesseur, Direction(centre=centre, prenom=prenom, nom=nom, debut=arrivee, fin=depart)]
+    if rang == ROTATION_DIRECTION:  # the predecessor left 14 months ago; an interim, then the new director
+        depart = today - datetime.timedelta(days=420)
+        predecesseur.debut, predecesseur.fin = depart - datetime.timedelta(days=6 * 365), depart
+        interim_fin = depart + datetime.timedelta(days=120)
+        return [
+            predecesseur,
+            Direction(
+                centre=centre,
+                prenom="Julien",
+                nom="Masquelier",
+                debut=depart + datetime.timedelta(days=1),
+                fin=interim_fin,
+                interim=True,
+            ),
+            Direction(centre=centre, prenom=prenom, nom=nom, debut=interim_fin + datetime.timedelta(days=1)),
+        ]
+    return [predecesseur, Direction(centre=centre, prenom=prenom, nom=nom, debut=arrivee)]
+
+
 # The centre whose finances degrade over the three years (rank in each block of ten): falling cash, a
 # deficit, overdue social debts, which the Cellule de Veille's ratios will flag.
 EN_DIFFICULTE = 1
@@ -282,4 +359,10 @@ def _chiffres(centre, index, rang, k, annee):
         dettes_sociales_echues=(Decimal("0"), Decimal("12000"), Decimal("38000"))[k] if difficile else Decimal("0"),
         subventions_a_recevoir=(produits * Decimal("0.10")).quantize(EURO),
         notes_internes="Situation financière à suivre en Cellule de Veille." if difficile and k == 2 else "",
+        # Every demo centre receives more than 153 000 € of public grants: it has an auditor (SUB-8).
+        avis_commissaire=AvisCommissaire.AVEC_RESERVES
+        if index % 10 == RESERVES_COMMISSAIRE and k == 2
+        else AvisCommissaire.SANS_RESERVE,
+        # The centre in difficulty: its auditor started the alert procedure on the last year's accounts.
+        procedure_alerte=difficile and k == 2,
     )

@@ -18,6 +18,7 @@ from .models import (
     AssembleeGenerale,
     Centre,
     Contact,
+    Direction,
     Document,
     IndicateursAnnuels,
     Local,
@@ -55,12 +56,15 @@ class CentreForm(VersionForm):
             "site_web",
             "organisation",
             "referent",
+            "ca_minimum_statutaire",
+            "presidence_vacante_depuis",
             "notes_internes",
         ]
         widgets = {"notes_internes": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        dates_natives(self)
         self.fields["organisation"].queryset = Organisation.objects.filter(nature=Organisation.Nature.ASSOCIATION)
         if self.instance.pk:
             self.fields["partenaires"].initial = list(self.instance.partenaires.values_list("pk", flat=True))
@@ -81,6 +85,70 @@ class ContactForm(VersionForm):
     class Meta(VersionForm.Meta):
         model = Contact
         fields = ["qualite", "prenom", "nom", "fonction", "email", "telephone"]
+
+
+class DirectionForm(VersionForm):
+    """A director and their time in post. A new one may end the post of the director(s) in post the day
+    before they arrive (`centres.services.enregistrer_direction`)."""
+
+    remplace = forms.BooleanField(
+        label="Met fin à la direction en poste la veille de cette prise de poste",
+        required=False,
+        initial=True,
+    )
+
+    class Meta(VersionForm.Meta):
+        model = Direction
+        fields = ["prenom", "nom", "debut", "fin", "interim"]
+        help_texts = {"fin": "Laissez vide tant que la personne est en poste."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dates_natives(self)
+        self.en_poste = []
+        if self.instance.pk is None and self.instance.centre_id:
+            self.en_poste = list(
+                Direction.objects.filter(centre_id=self.instance.centre_id, fin__isnull=True).order_by("debut", "pk")
+            )
+        if self.en_poste:
+            noms = ", ".join(f"{d} (depuis le {d.debut:%d/%m/%Y})" for d in self.en_poste)
+            self.fields["remplace"].help_text = f"En poste aujourd'hui : {noms}."
+        else:
+            del self.fields["remplace"]
+
+    def clean(self):
+        cleaned = super().clean()
+        debut = cleaned.get("debut")
+        if cleaned.get("remplace") and debut:
+            for precedente in self.en_poste:
+                if precedente.debut >= debut:
+                    self.add_error(
+                        "debut",
+                        f"{precedente} est en poste depuis le {precedente.debut:%d/%m/%Y} : une direction qui lui "
+                        "succède arrive après. Corrigez la date, ou décochez la fin de la direction en poste.",
+                    )
+        return cleaned
+
+
+class FinDirectionForm(VersionForm):
+    """The end of a director's time in post: the day they left."""
+
+    class Meta(VersionForm.Meta):
+        model = Direction
+        fields = ["fin"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dates_natives(self)
+        self.fields["fin"].required = True
+
+    def clean_fin(self):
+        # The form leaves out the arrival, so the model's check (direction_fin_apres_debut) would skip it.
+        fin = self.cleaned_data["fin"]
+        if fin and fin < self.instance.debut:
+            contrainte = next(c for c in Direction._meta.constraints if c.name == "direction_fin_apres_debut")
+            raise forms.ValidationError(contrainte.violation_error_message)
+        return fin
 
 
 class AssembleeGeneraleForm(VersionForm):
@@ -309,7 +377,7 @@ class IndicateursAnnuelsForm(VersionForm):
 
     class Meta(VersionForm.Meta):
         model = IndicateursAnnuels
-        fields = ["annee", *IndicateursAnnuels.CHIFFRES, "notes_internes"]
+        fields = ["annee", *IndicateursAnnuels.CHIFFRES, "avis_commissaire", "procedure_alerte", "notes_internes"]
         widgets = {"notes_internes": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -11,7 +11,16 @@ from roubaix_cs.locking import enregistrer_versionne
 from roubaix_cs.pdf import render_pdf
 from roubaix_cs.validators import valider_rna, valider_siret
 
-from .models import CentrePartenaire, Document, GenerationRapport, VersionRapport, Visite
+from .models import (
+    CentrePartenaire,
+    Contact,
+    Direction,
+    Document,
+    GenerationRapport,
+    IndicateursAnnuels,
+    VersionRapport,
+    Visite,
+)
 
 
 def cer_signe(centre, jour):
@@ -46,6 +55,67 @@ def enregistrer_centre(*, form):
     centre = enregistrer_versionne(form)
     definir_partenaires(centre=centre, organisations=form.cleaned_data["partenaires"])
     return centre
+
+
+def enregistrer_direction(*, form):
+    """Save a DirectionForm (optimistic locking applies). A new director who replaces the one(s) in post
+    (`remplace`) ends their time in post the day before arriving, in the same transaction; one already
+    ended meanwhile by someone else is left as it is."""
+    with transaction.atomic():
+        direction = enregistrer_versionne(form)
+        if form.cleaned_data.get("remplace"):
+            veille = direction.debut - datetime.timedelta(days=1)
+            precedentes = Direction.objects.select_for_update().filter(
+                pk__in=[d.pk for d in form.en_poste], fin__isnull=True, debut__lte=veille
+            )
+            for precedente in precedentes:
+                precedente.fin = veille
+                precedente.version += 1
+                precedente.save()
+    return direction
+
+
+@dataclass
+class Gouvernance:
+    """What the centre page's « Gouvernance » tab shows: the directors, the presidency, the board and the
+    auditor's reports of the latest years."""
+
+    en_poste: list  # Direction, the latest arrival first
+    passees: list  # Direction, the latest departure first
+    a_venir: list  # Direction arriving after `jour`
+    vacante_depuis: datetime.date | None  # the day the last director left, when nobody is in post
+    presidents: list  # Contact
+    annees: list  # IndicateursAnnuels of the latest years (board size, auditor), [] for who may not read them
+
+
+# The years of indicators the tab shows: the Cellule de veille reads three financial years (CV-4).
+GOUVERNANCE_ANNEES = 3
+
+
+def gouvernance_du_centre(centre, *, jour, avec_indicateurs):
+    """The centre's governance on `jour`, in three queries at most."""
+    directions = list(centre.directions.order_by("-debut", "-pk"))
+    en_poste = [d for d in directions if d.en_poste_le(jour)]
+    passees = sorted((d for d in directions if d.fin and d.fin < jour), key=lambda d: d.fin, reverse=True)
+    arrivees = [d for d in directions if d.debut <= jour]
+    vacante_depuis = passees[0].fin if arrivees and not en_poste and passees else None
+    annees = []
+    if avec_indicateurs:
+        annees = list(
+            IndicateursAnnuels.objects.filter(centre=centre)
+            .order_by("-annee")
+            .only("pk", "centre", "annee", "administrateurs", "avis_commissaire", "procedure_alerte")[
+                :GOUVERNANCE_ANNEES
+            ]
+        )
+    return Gouvernance(
+        en_poste=en_poste,
+        passees=passees,
+        a_venir=[d for d in directions if d.debut > jour],
+        vacante_depuis=vacante_depuis,
+        presidents=list(centre.contacts.filter(qualite=Contact.Qualite.PRESIDENT)),
+        annees=annees,
+    )
 
 
 def definir_partenaires(*, centre, organisations):

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import assemblees, documents, fiche, indicateurs, locaux, visites
+from .views import assemblees, documents, fiche, gouvernance, indicateurs, locaux, visites
 
 app_name = "centres"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("<int:pk>/contacts/nouveau/", fiche.contact_create, name="contact_creer"),
     path("contacts/<int:pk>/modifier/", fiche.contact_update, name="contact_modifier"),
     path("contacts/<int:pk>/supprimer/", fiche.contact_delete, name="contact_supprimer"),
+    # Gouvernance : les directions successives
+    path("<int:pk>/directions/nouvelle/", gouvernance.direction_create, name="direction_creer"),
+    path("directions/<int:pk>/modifier/", gouvernance.direction_update, name="direction_modifier"),
+    path("directions/<int:pk>/depart/", gouvernance.direction_terminer, name="direction_terminer"),
     # Assemblées générales
     path("assemblees/", assemblees.ag_list, name="ag_liste"),
     re_path(rf"^assemblees/{EXPORT}", assemblees.ag_export, name="ag_export"),

@@ -115,7 +115,14 @@ class AnneeFinanceurs:
         """DEPENDANCE (domain-rules §6): amber strictly above DEPENDANCE_MAX_PCT % (exactly 50 % is not)."""
         if self.dependance is None:
             return False
-        return self.premier.numeraire * CENT > DEPENDANCE_MAX_PCT * self.produits_total
+        return dependance_elevee(self.premier.numeraire, self.produits_total)
+
+
+def dependance_elevee(premier, produits_total):
+    """DEPENDANCE (domain-rules §6): the largest funder gives strictly more than DEPENDANCE_MAX_PCT % of the
+    produits (exactly 50 % is not), compared exactly, not on a rounded share. The tab and the Cellule de
+    veille's signal (pilotage.signaux) both ask here."""
+    return premier * CENT > DEPENDANCE_MAX_PCT * produits_total
 
 
 def parts_en_pourcentage(montants, total):

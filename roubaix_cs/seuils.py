@@ -49,6 +49,38 @@ ECART_PARTS_MAX_PCT = Decimal("0.5")
 # DEPENDANCE — Cellule de veille (domain-rules §6) : part du premier financeur dans les produits du centre ;
 # orange strictement au-delà de 50 % (50 % tout juste ne l'est pas), vert en deçà. Signal, non bloquant.
 DEPENDANCE_MAX_PCT = 50
+# Cellule de veille — indicateurs financiers (domain-rules §6, pratique des financeurs : diagnostic par le fonds
+# de roulement, le besoin en fonds de roulement et la trésorerie ; valeurs par défaut des partenaires de la
+# cellule). Rouge strictement en deçà du seuil rouge, vert à partir du seuil vert, orange entre les deux.
+# TRESO_J — trésorerie nette en jours de charges décaissables : rouge < 30 j, orange 30 à 90 j, vert ≥ 90 j.
+VEILLE_TRESORERIE_ROUGE_JOURS = 30
+VEILLE_TRESORERIE_VERT_JOURS = 90
+# FP_MOIS — fonds propres en mois de charges : rouge < 0, orange 0 à 3 mois, vert ≥ 3 mois.
+VEILLE_FONDS_PROPRES_ROUGE_MOIS = 0
+VEILLE_FONDS_PROPRES_VERT_MOIS = 3
+# FR_J — fonds de roulement en jours de charges : rouge < 0, orange 0 à 60 j, vert ≥ 60 j.
+VEILLE_FONDS_ROULEMENT_ROUGE_JOURS = 0
+VEILLE_FONDS_ROULEMENT_VERT_JOURS = 60
+# RESULTAT — résultat net / produits : rouge pour deux déficits de suite ou un déficit de plus de 5 % des
+# produits, orange pour un déficit, vert à l'équilibre ou en excédent.
+VEILLE_DEFICIT_ROUGE_PCT = 5
+# MASSE_SAL — masse salariale / charges : orange strictement au-delà de 80 %.
+VEILLE_MASSE_SALARIALE_MAX_PCT = 80
+# DELAI_FIN — subventions à recevoir en jours de produits : orange strictement au-delà de 90 jours.
+VEILLE_DELAI_FINANCEMENT_MAX_JOURS = 90
+# Cellule de veille — signaux de gouvernance (domain-rules §6) : poste de direction vacant depuis plus de
+# 3 mois (rouge ; orange avant, pratique du service) ; 2 directions ou plus en poste sur les 3 dernières
+# années (orange).
+VEILLE_DIRECTION_VACANTE_MOIS = 3
+VEILLE_ROTATION_DIRECTION_ANNEES = 3
+VEILLE_ROTATION_DIRECTION_NOMBRE = 2
+# Agrément CAF d'animation globale expiré, ou finissant dans les 24 mois (orange ; domain-rules §6).
+VEILLE_AGREMENT_FIN_PROCHE_MOIS = 24
+# CV-1 — Niveau calculé proposé à la cellule : le plus haut des signaux (orange : vigilance, rouge : alerte),
+# et « critique » à partir de 3 signaux rouges (pratique du service ; la cellule décide du niveau officiel).
+VEILLE_ROUGES_CRITIQUE = 3
+# Les indicateurs annuels lus pour les signaux : ceux des 3 derniers exercices (CV-4 : N-2..N).
+VEILLE_ANNEES_LUES = 3
 # SEN-4 — Indicateurs annuels (SENACS) : une variation de plus de 30 % d'une année sur l'autre des
 # charges totales, des ETP ou des usagers est signalée (domain-rules §2, `VAR_MAX`) ; strictement
 # plus : une variation de 30 % tout juste ne l'est pas. Avertissement, non bloquant.

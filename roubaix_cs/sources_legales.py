@@ -33,3 +33,9 @@ CASF_TAUX_ENCADREMENT = "code de l'action sociale et des familles, art. R227-15 
 # ACM-4 — Qualification of the animators, then of the director.
 CASF_QUALIFICATION = "code de l'action sociale et des familles, art. R227-12"
 CASF_DIRECTION = "code de l'action sociale et des familles, art. R227-14"
+# Cellule de veille (domain-rules §6) — The auditor's alert procedure when the continuity of the association
+# is at risk; the auditor's certification of the accounts (with or without reserves, refusal, impossibility).
+CCOM_L612_3 = "article L612-3 du code de commerce"
+CCOM_L823_9 = "article L823-9 du code de commerce"
+# AVS-1, Cellule de veille — The CAF's agrément of a centre social (animation globale).
+CIRCULAIRE_CNAF_2012 = "circulaire CNAF n° 2012-013 du 20 juin 2012"

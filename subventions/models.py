@@ -179,6 +179,13 @@ class DemandeQuerySet(models.QuerySet):
         lignes = self.votees().order_by().values("centre", "annee").annotate(total=Sum("montant_vote"))
         return {(ligne["centre"], ligne["annee"]): ligne["total"] or ZERO for ligne in lignes}
 
+    def crf_en_retard(self, jour):
+        """SUB-4: the voted grants whose financial report is overdue on `jour` (due 6 months after the
+        financed year, not received): one query for every centre."""
+        return (
+            self.votees().filter(annee__lte=derniere_annee_crf_echue(jour)).exclude(crf__date_reception__isnull=False)
+        )
+
     def crf_a_analyser(self):
         """Voted grants whose financial report came in and has no analysis of its gaps yet."""
         return self.filter(crf__date_reception__isnull=False, crf__commentaire="")
@@ -420,6 +427,14 @@ class Versement(bornes.ContraintesParChamp, models.Model):
 def echeance_crf(annee: int) -> datetime.date:
     """SUB-4: the financial report of year N is due 6 months after its end, on 30 June N+1."""
     return datetime.date(annee, 12, 31) + relativedelta(months=CRF_DELAI_MOIS)
+
+
+def derniere_annee_crf_echue(jour: datetime.date) -> int:
+    """The latest financed year whose financial report was due before `jour` (SUB-4)."""
+    annee = jour.year
+    while echeance_crf(annee) >= jour:
+        annee -= 1
+    return annee
 
 
 class CompteRenduFinancier(Versionne):

@@ -33,7 +33,6 @@ from .models import (
     LigneBudgetaire,
     Versement,
     VersionAnnexe,
-    echeance_crf,
 )
 
 ZERO = Decimal("0")
@@ -56,15 +55,7 @@ def disponible(ligne, *, sauf=None):
 
 def crf_en_retard(demande, jour):
     """SUB-4: the same centre's earlier voted grants for the same purpose whose report is overdue."""
-    return [
-        precedente
-        for precedente in demande.meme_objet()
-        .votees()
-        .filter(annee__lt=demande.annee)
-        .exclude(crf__date_reception__isnull=False)
-        .select_related("centre")
-        if echeance_crf(precedente.annee) < jour
-    ]
+    return list(demande.meme_objet().crf_en_retard(jour).filter(annee__lt=demande.annee).select_related("centre"))
 
 
 def _validation(demande, jour):

@@ -45,12 +45,14 @@ PLAFONDS = {
     "centres:liste agent": 9,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 8,
-    "centres:detail?onglet=identite agent": 10,
-    "centres:detail?onglet=identite elu": 9,
+    "centres:detail?onglet=identite agent": 11,  # + the director in post
+    "centres:detail?onglet=identite elu": 10,
     "centres:detail?onglet=agrements agent": 7,
     "centres:detail?onglet=agrements elu": 6,
     "centres:detail?onglet=contacts agent": 7,
     "centres:detail?onglet=contacts elu": 6,
+    "centres:detail?onglet=gouvernance agent": 9,  # the directors, the presidents, the latest years' reports
+    "centres:detail?onglet=gouvernance elu": 8,
     "centres:detail?onglet=assemblees agent": 10,
     "centres:detail?onglet=assemblees elu": 9,
     "centres:detail?onglet=visites agent": 9,
@@ -74,11 +76,11 @@ PLAFONDS = {
     "centres:detail?onglet=indicateurs agent": 7,
     "centres:detail?onglet=indicateurs elu": 6,
     "centres:detail?onglet=indicateurs partenaire_caf": 7,
-    "centres:detail?onglet=historique partenaire_caf": 15,
+    "centres:detail?onglet=historique partenaire_caf": 16,  # + the directors' history
     "centres:indicateurs_import agent": 6,
     "centres:indicateurs_import_statut agent": 5,
-    "centres:detail?onglet=historique agent": 25,  # + the yearly indicators' history
-    "centres:detail?onglet=historique elu": 24,
+    "centres:detail?onglet=historique agent": 26,  # + the yearly indicators' history
+    "centres:detail?onglet=historique elu": 25,
     # Assemblées générales and visits
     "centres:ag_liste agent": 11,
     "centres:ag_liste partenaire_caf": 11,
@@ -225,10 +227,13 @@ PLAFONDS = {
     "démo centres:contact_modifier responsable": 7,
     "démo centres:contact_supprimer responsable": 7,
     "démo centres:creer responsable": 9,
-    "démo centres:detail caf": 10,
-    "démo centres:detail elu": 10,
-    "démo centres:detail regisseur": 10,
-    "démo centres:detail responsable": 11,
+    "démo centres:direction_creer responsable": 8,  # + the director in post, whose post the new one may end
+    "démo centres:direction_modifier responsable": 7,
+    "démo centres:direction_terminer responsable": 7,
+    "démo centres:detail caf": 11,  # + the director in post
+    "démo centres:detail elu": 11,
+    "démo centres:detail regisseur": 11,
+    "démo centres:detail responsable": 12,
     "démo centres:detail?onglet=financeurs caf": 14,
     "démo centres:detail?onglet=financeurs elu": 14,
     "démo centres:detail?onglet=financeurs responsable": 15,

@@ -19,6 +19,7 @@ from .factories import (
     CentreFactory,
     ConventionFactory,
     DemandeFactory,
+    DirectionFactory,
     EngagementFactory,
     LigneBudgetaireFactory,
     LocalFactory,
@@ -385,6 +386,21 @@ def test_bounds_the_constraints_of_the_premises_and_works_are_next_to_their_fiel
         local=LocalFactory(), debut_prevu=datetime.date(2026, 5, 1), fin_prevue=datetime.date(2026, 4, 1)
     )
     assert _erreurs(travaux) == {"fin_prevue": ["La fin prévue doit suivre le début prévu."]}
+
+
+def test_bounds_a_direction_leaving_before_it_arrived_is_an_error_next_to_its_departure(client, agent):
+    direction = DirectionFactory(debut=datetime.date(2020, 9, 1))
+    direction.fin = datetime.date(2020, 8, 31)
+    assert _erreurs(direction) == {"fin": ["La date de départ ne peut pas précéder la prise de poste."]}
+    direction.fin = datetime.date(2020, 9, 1)  # left the day of arrival: allowed
+    assert _erreurs(direction) == {}
+    client.force_login(agent)
+    for nom, donnees in [
+        ("centres:direction_modifier", {"prenom": "A", "nom": "B", "debut": "2020-09-01", "fin": "2020-08-31"}),
+        ("centres:direction_terminer", {"fin": "2020-08-31"}),
+    ]:
+        response = client.post(reverse(nom, args=[direction.pk]), {**donnees, "version_vue": "1"})
+        assert response.context["form"].errors["fin"] == ["La date de départ ne peut pas précéder la prise de poste."]
 
 
 def test_bounds_a_commitment_s_advance_above_its_amount_is_an_error_next_to_the_advance(client, agent):

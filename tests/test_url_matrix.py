@@ -26,6 +26,7 @@ from .factories import (
     ConventionFactory,
     DeliberationFactory,
     DemandeFactory,
+    DirectionFactory,
     DispositifFactory,
     DocumentFactory,
     EngagementFactory,
@@ -206,6 +207,10 @@ MATRIX = {
         post=(LOGIN, REDIRECT, REDIRECT, 403, 403, 403, 403),
         kwargs=lambda w: {"pk": ContactFactory(centre=w.centre).pk},
     ),
+    # Gouvernance : les directions successives
+    "centres:direction_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_centre),
+    "centres:direction_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(DirectionFactory, centre="centre")),
+    "centres:direction_terminer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_pk(DirectionFactory, centre="centre")),
     # Assemblées générales
     "centres:ag_liste": Rule(get=READ_ALL, post=NO_WRITE),
     "centres:ag_export": Rule(get=READ_ALL, post=NO_WRITE, kwargs=_fmt),

@@ -10,6 +10,7 @@ from .suivi import (
     VersionRapport,
     Visite,
     date_limite_ag,
+    dernier_exercice_ag_echu,
     exercices_sans_ag,
 )
 
@@ -33,6 +34,7 @@ __all__ = [
     "VersionRapport",
     "Visite",
     "date_limite_ag",
+    "dernier_exercice_ag_echu",
     "exercices_sans_ag",
     "duree_en_mois",
     "variation_excessive",

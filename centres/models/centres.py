@@ -189,6 +189,7 @@ class Centre(bornes.ContraintesParChamp, Versionne):
 
 class DirectionQuerySet(models.QuerySet):
     def en_poste(self, jour):
+        """The directions in post on `jour` (the same rule as `Direction.en_poste_le`)."""
         return self.filter(debut__lte=jour).filter(Q(fin__isnull=True) | Q(fin__gte=jour))
 
 
@@ -221,6 +222,14 @@ class Direction(bornes.ContraintesParChamp, Versionne):
 
     def __str__(self):
         return f"{self.prenom} {self.nom}"
+
+    def en_poste_le(self, jour):
+        """In post on `jour`: arrived by then and not left before (left that very day still counts)."""
+        return self.debut <= jour and (self.fin is None or self.fin >= jour)
+
+    def en_poste_entre(self, debut, fin):
+        """In post at some time between the two dates (the turnover the Cellule de veille reads)."""
+        return self.debut <= fin and (self.fin is None or self.fin >= debut)
 
 
 class CentrePartenaire(models.Model):

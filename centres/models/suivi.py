@@ -34,6 +34,14 @@ def date_limite_ag(exercice: int) -> datetime.date:
     return datetime.date(exercice + 1, AG_DELAI_MOIS_APRES_EXERCICE, 30)
 
 
+def dernier_exercice_ag_echu(jour: datetime.date) -> int:
+    """The latest year whose AG was due before `jour`: the last closed year once its 30 June is past."""
+    exercice = jour.year - 1
+    if jour <= date_limite_ag(exercice):
+        exercice -= 1
+    return exercice
+
+
 class AssembleeGeneraleQuerySet(models.QuerySet):
     def a_venir(self, jour):
         return self.filter(date__gte=jour)
@@ -338,9 +346,7 @@ class GenerationRapport(Generation):
 def exercices_sans_ag(centres, jour):
     """{centre id: exercice} for the active centres whose ordinary AG approving the last closed
     year was not held by 30 June of the following year (domain-rules §6, governance signal)."""
-    exercice = jour.year - 1
-    if jour <= date_limite_ag(exercice):
-        exercice -= 1
+    exercice = dernier_exercice_ag_echu(jour)
     tenue = AssembleeGenerale.objects.filter(
         nature=AssembleeGenerale.Nature.ORDINAIRE,
         exercice=exercice,

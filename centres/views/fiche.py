@@ -35,6 +35,7 @@ from ..models import (
     Centre,
     CentrePartenaire,
     Contact,
+    Direction,
     Document,
     IndicateursAnnuels,
     Local,
@@ -42,7 +43,7 @@ from ..models import (
     Visite,
     exercices_sans_ag,
 )
-from ..services import PIECES_DU_DOSSIER, enregistrer_centre, pieces_du_centre
+from ..services import PIECES_DU_DOSSIER, enregistrer_centre, gouvernance_du_centre, pieces_du_centre
 from ._commun import enregistrer_et_rediriger, form_page, get_centre_for_user
 from ._commun import onglet as _onglet
 
@@ -139,6 +140,7 @@ def _onglets(user):
         ("identite", "Identité"),
         ("agrements", "Agréments CAF"),
         ("contacts", "Contacts"),
+        ("gouvernance", "Gouvernance"),
         ("assemblees", "Assemblées générales"),
     ]
     if can_see_visites(user):
@@ -176,6 +178,10 @@ def centre_detail(request, pk):
         context["agrements"] = [(a, a.etat(today)) for a in centre.agrements.all()]
     if onglet == "identite":
         context["partenaires"] = list(centre.partenaires.all())
+    if onglet == "identite":
+        context["directions_en_poste"] = list(centre.directions.en_poste(today).order_by("-debut", "pk"))
+    if onglet == "gouvernance":
+        context["gouvernance"] = gouvernance_du_centre(centre, jour=today, avec_indicateurs=can_see_indicateurs(user))
     if onglet in ("identite", "assemblees"):
         context["ag_manquante"] = exercices_sans_ag(Centre.objects.filter(pk=centre.pk), today).get(centre.pk)
     if onglet == "assemblees":
@@ -223,6 +229,7 @@ def _historique(centre, user):
         (centre.history.all(), lambda r: "Fiche du centre"),
         (Agrement.history.filter(centre_id=centre.pk), lambda r: f"Agrément {r.type} du {r.debut:%d/%m/%Y}"),
         (Contact.history.filter(centre_id=centre.pk), lambda r: f"Contact {r.prenom} {r.nom}"),
+        (Direction.history.filter(centre_id=centre.pk), lambda r: f"Direction {r.prenom} {r.nom}"),
         (
             CentrePartenaire.history.filter(centre_id=centre.pk).select_related("organisation"),
             lambda r: f"Partenaire {r.organisation}",

@@ -45,6 +45,8 @@ def _colonnes_export(user):
         ("Année", lambda i: i.annee),
         *((titre, attrgetter(nom)) for titre, nom in imports.COLONNES),
         ("Résultat (€)", lambda i: i.resultat),
+        ("Avis du commissaire aux comptes", lambda i: i.get_avis_commissaire_display()),
+        ("Procédure d'alerte du commissaire aux comptes", lambda i: "Oui" if i.procedure_alerte else "Non"),
     ]
     if can_see_internal_notes(user):
         colonnes.append(("Notes internes", lambda i: i.notes_internes))

@@ -14,7 +14,9 @@ from ..factories import (
     AssembleeGeneraleFactory,
     CentreFactory,
     ContactFactory,
+    DirectionFactory,
     DocumentFactory,
+    IndicateursAnnuelsFactory,
     LocalFactory,
     OrganisationFactory,
     TravauxFactory,
@@ -53,6 +55,8 @@ def _grow_centre(centre, n):
         ActionSuiviFactory(visite=visite)
         TravauxFactory(local=LocalFactory(centre=centre))
         DocumentFactory(centre=centre, assemblee=ag)
+        DirectionFactory(centre=centre, debut=datetime.date(1990 + i, 1, 1), fin=datetime.date(1990 + i, 12, 31))
+        IndicateursAnnuelsFactory(centre=centre, annee=1990 + i)
     for i in range(n):
         centre.telephone = f"03 20 00 00 {i:02d}"
         centre.version += 1
@@ -82,7 +86,17 @@ def test_centre_export_queries_do_not_grow_with_the_data(reseau):
     verifier(reseau, "centres:export xlsx agent")
 
 
-ONGLETS = ["identite", "agrements", "contacts", "assemblees", "visites", "locaux", "documents", "historique"]
+ONGLETS = [
+    "identite",
+    "agrements",
+    "contacts",
+    "gouvernance",
+    "assemblees",
+    "visites",
+    "locaux",
+    "documents",
+    "historique",
+]
 
 
 @calcule_une_fois

@@ -45,6 +45,7 @@ TABLES_METIER = [
     "centres.Travaux",
     "centres.Document",
     "centres.IndicateursAnnuels",
+    "centres.Direction",
     "conventions.Convention",
     "subventions.DemandeSubvention",
     "subventions.Versement",

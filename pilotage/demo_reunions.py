@@ -146,18 +146,34 @@ def _actions(tenues, today, users, organisations):
             )
 
 
+# The follow-up of each centre that the copils held decide in turn: (label, days to its due date, status).
+SUIVI_DES_CENTRES = [
+    ("transmettre ses comptes approuvés", -30, Action.Statut.FAITE),
+    ("présenter le bilan d'étape du projet social", 25, Action.Statut.EN_COURS),
+    ("préparer son dialogue de gestion", 60, Action.Statut.A_FAIRE),
+]
+
+
 def _actions_par_centre(tenues, centres, today, users):
-    """One follow-up action per open centre, decided by the copils held in turn: more centres, more actions."""
+    """Three follow-up actions per open centre, decided by the copils held in turn (one done, one under way,
+    one to do, none due within the alerts' week): more centres, more actions."""
     if not tenues:
         return
     actifs = [c for c in centres if c.statut == Centre.Statut.ACTIF]
     for rang, centre in enumerate(actifs):
-        reunion = tenues[rang % len(tenues)]
-        proprietaire = centre.organisation if rang % 3 == 0 and centre.organisation_id else None
-        _action(
-            reunion,
-            f"{centre.libelle_court} : présenter le bilan d'étape du projet social",
-            today + datetime.timedelta(days=20 + rang % 60),
-            porteur_organisation=proprietaire,
-            porteur_user=None if proprietaire else users["agent"],
-        )
+        for etape, (libelle, jours, statut) in enumerate(SUIVI_DES_CENTRES):
+            reunion = tenues[(rang + etape) % len(tenues)]
+            echeance = today + datetime.timedelta(days=jours + rang % 30)
+            faite = statut == Action.Statut.FAITE
+            if faite:
+                echeance = max(echeance, reunion.date)
+            proprietaire = centre.organisation if etape == 0 and centre.organisation_id else None
+            _action(
+                reunion,
+                f"{centre.libelle_court} : {libelle}",
+                echeance,
+                porteur_organisation=proprietaire,
+                porteur_user=None if proprietaire else users["agent"],
+                statut=statut,
+                date_cloture=min(max(echeance, reunion.date), today) if faite else None,
+            )

@@ -292,6 +292,15 @@ def ajouter_participant(*, form, reunion):
     return participant
 
 
+def retirer_participant(*, participant):
+    """Take a participant off a meeting still to hold (a held meeting keeps who attended it)."""
+    if participant.reunion.statut != S.PREVUE:
+        raise ValidationError(
+            "La réunion n'est plus prévue : ses participants restent, enregistrez plutôt leur présence."
+        )
+    participant.delete()
+
+
 @transaction.atomic
 def enregistrer_presences(*, reunion, presences):
     """`presences`: {participant id: presence}, for the meeting's participants; how many changed."""

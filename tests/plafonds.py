@@ -25,7 +25,7 @@ PLAFONDS = {
     "pilotage:tableau_de_bord_export elu": 14,
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
-    "pilotage:echeances agent": 19,  # every app's deadlines, the centres followed, the alerts counter
+    "pilotage:echeances agent": 20,  # every app's deadlines, the centres followed, the alerts counter
     "pilotage:comparaisons agent": 8,  # every figure in one query, the grants voted, the centre field, the counter
     "pilotage:comparaisons elu": 7,
     "pilotage:comparaisons partenaire_caf": 8,  # + its organisation, named above the page
@@ -41,7 +41,8 @@ PLAFONDS = {
     "pilotage:comparaisons_export evolution xlsx agent": 7,
     "pilotage:comparaisons_export evolution xlsx elu": 7,
     "pilotage:comparaisons_export evolution xlsx partenaire_caf": 7,
-    "pilotage.alertes.synchroniser": 23,  # the daily job, not a page: the deadlines, bulk reads and writes, the day run
+    # The daily job, not a page: the deadlines (the meetings' actions too), bulk reads and writes, the day run.
+    "pilotage.alertes.synchroniser": 24,
     "centres:liste agent": 9,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 8,

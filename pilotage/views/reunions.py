@@ -270,7 +270,11 @@ def participant_create(request, pk):
 def participant_delete(request, pk):
     participant = get_object_or_404(ParticipantReunion.objects.select_related("reunion", "user", "organisation"), pk=pk)
     reunion = participant.reunion
-    participant.delete()
+    try:
+        services.retirer_participant(participant=participant)
+    except ValidationError as erreur:
+        messages.error(request, erreur.messages[0])
+        return redirect(f"{reunion.get_absolute_url()}#participants")
     message = f"{participant} retiré(e) des participants."
     if reunion.convoquee_le and reunion.statut == Reunion.Statut.PREVUE:
         message += " La convocation lui avait été envoyée : prévenez-la."

@@ -367,12 +367,14 @@ def test_the_attendance_of_every_participant_is_recorded_on_one_page(client, age
     assert dict(reunion.participants.values_list("pk", "presence")) == {present.pk: "present", excuse.pk: "excuse"}
 
 
-def test_a_participant_is_removed(client, agent, caf):
+def test_a_participant_is_removed_from_a_meeting_to_hold_not_from_a_held_one(client, agent, caf):
     participant = ParticipantReunionFactory(organisation=caf)
+    present = ParticipantReunionFactory(organisation=caf, reunion=ReunionFactory(statut=S.TENUE))
     client.force_login(agent)
-    response = client.post(reverse("pilotage:reunion_participant_retirer", args=[participant.pk]))
-    assert response.status_code == 302
-    assert not ParticipantReunion.objects.exists()
+    for p in (participant, present):
+        response = client.post(reverse("pilotage:reunion_participant_retirer", args=[p.pk]))
+        assert response.status_code == 302
+    assert list(ParticipantReunion.objects.all()) == [present]
 
 
 # --- Status ------------------------------------------------------------------------------------------------

@@ -244,6 +244,21 @@ def test_an_overdue_action_alerts_its_owner_or_its_meeting_s_organiser(responsab
     assert Alerte.objects.get(object_key=f"pilotage.action:{veille.pk}", user=responsable).centre == situation.centre
 
 
+def test_cv_2_an_overdue_action_of_a_file_s_action_plan_raises_an_alert_with_its_centre(responsable):
+    centre = CentreFactory(nom_court="CS Pile")
+    situation = SituationVeilleFactory(centre=centre)
+    reunion = ReunionFactory(type=Reunion.Type.CELLULE_VEILLE, date=datetime.date(2026, 9, 1))
+    reunion.situations.add(situation)
+    a_temps = ActionFactory(reunion=reunion, situation=situation, mesure=Action.Mesure.DLA, echeance=JOUR)
+    retard = ActionFactory(reunion=reunion, situation=situation, mesure=Action.Mesure.DLA, echeance=_jour(-1))
+    alertes.synchroniser(JOUR)
+    alerte = Alerte.objects.get(object_key=f"pilotage.action:{retard.pk}", user=responsable)
+    assert (alerte.threshold, alerte.centre, alerte.due) == ("retard", centre, _jour(-1))
+    assert alerte.label.startswith("CS Pile — ")
+    assert alerte.label.endswith("(Cellule de veille du 01/09/2026) : échéance dépassée")
+    assert Alerte.objects.get(object_key=f"pilotage.action:{a_temps.pk}", user=responsable).threshold == "J-7"
+
+
 def test_closing_an_action_closes_its_alert(client, agent, responsable):
     action = ActionFactory(echeance=_jour(-3), porteur_user=agent)
     alertes.synchroniser(JOUR)

@@ -44,7 +44,9 @@ def _grandir(n, etat):
             )
             ParticipantReunionFactory(reunion=reunion, organisation=organisation)
             ParticipantReunion.objects.create(
-                reunion=reunion, user=UserFactory(role=Role.PARTENAIRE, organisation=organisation), organisation=organisation
+                reunion=reunion,
+                user=UserFactory(role=Role.PARTENAIRE, organisation=organisation),
+                organisation=organisation,
             )
             ActionFactory(reunion=reunion, porteur_user=etat["organisateur"], echeance=datetime.date(2026, 10, 1))
             ActionFactory(reunion=reunion, porteur_user=None, porteur_organisation=organisation)

@@ -91,7 +91,6 @@ def _reunion(type_, date, titre, today, users, organisations, *, ordre_du_jour, 
         if type_ == T.COPIL_POLITIQUE
         else "",
         organisateur=users["responsable"],
-        convoquee_le=timezone.now() if not tenue else None,
     )
     personnes = ["responsable", "agent", "caf", "departement"] + (["elu"] if elu else [])
     for rang, nom in enumerate(personnes):
@@ -103,6 +102,9 @@ def _reunion(type_, date, titre, today, users, organisations, *, ordre_du_jour, 
         ParticipantReunion.objects.create(
             reunion=reunion, organisation=organisations[organisation], nom=nom, email=email, presence=presence
         )
+    if not tenue:  # convened, once its participants are known (no e-mail is sent by the demo)
+        reunion.convoquee_le = timezone.now()
+        reunion.save()
     return reunion
 
 

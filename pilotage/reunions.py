@@ -135,9 +135,11 @@ class EtatConvocation:
 
 
 def etat_convocation(reunion, participants) -> EtatConvocation:
-    """`participants`: the meeting's, already read (with their users). Two queries at most."""
+    """`participants`: the meeting's, already read (with their users). Two queries at most, none once the
+    meeting is held or cancelled (what changed since no longer needs sending)."""
+    a_venir = reunion.statut == S.PREVUE
     ajoutes = 0
-    if reunion.convoquee_le is not None:
+    if a_venir and reunion.convoquee_le is not None:
         ajoutes = (
             ParticipantReunion.history.filter(
                 reunion_id=reunion.pk, history_type="+", history_date__gt=reunion.convoquee_le
@@ -151,7 +153,7 @@ def etat_convocation(reunion, participants) -> EtatConvocation:
     return EtatConvocation(
         envoyee_le=reunion.convoquee_le,
         revision=reunion.sequence_convocation,
-        modifiee=modifiee_depuis_convocation(reunion),
+        modifiee=a_venir and modifiee_depuis_convocation(reunion),
         ajoutes=ajoutes,
         sans_adresse=len(participants) - avec_adresse,
         destinataires=avec_adresse,

@@ -19,6 +19,16 @@ AGREMENT_HORIZON_DEFAUT_MOIS = 12
 # Home page of the team: deadlines falling within this many days (practice, no legal value).
 ACCUEIL_ECHEANCES_JOURS = 120
 
+# AVS-8 — Instances de gouvernance de Roubaix (fiche de poste de la responsable ; domain-rules §1) : un copil
+# stratégique 3 à 4 fois par an, un copil politique une fois par an. Une année civile avec moins de 3 copils
+# stratégiques ou sans copil politique (réunions tenues ou prévues, les annulées ne comptent pas) est signalée.
+# Avertissement, non bloquant.
+COPIL_STRAT_MIN = 3
+COPIL_POLITIQUE_MIN = 1
+# Actions décidées en réunion (copils, cellule de veille ; CV-2 pour les plans d'action) : alerte 7 jours avant
+# leur échéance, puis une nouvelle alerte une fois l'échéance dépassée (pratique du service).
+ACTION_REUNION_ALERTE_JOURS = 7
+
 # Assemblée générale : signal de gouvernance de la Cellule de veille (domain-rules §6) —
 # AG (approbation des comptes de l'exercice N) non tenue dans les 6 mois suivant la clôture.
 AG_DELAI_MOIS_APRES_EXERCICE = 6

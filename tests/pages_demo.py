@@ -71,6 +71,8 @@ DEMANDE = Objet("subventions.DemandeSubvention")
 DELIBERATION = Objet("deliberations.Deliberation")
 VISITE = Objet("centres.Visite")
 LOCAL = Objet("centres.Local")
+REUNION = Objet("pilotage.Reunion")
+ACTION = Objet("pilotage.Action")
 
 # The object of each page whose URL names one.
 OBJETS = {
@@ -142,6 +144,15 @@ OBJETS = {
     "subventions:annexe_pdf_telecharger": Objet("subventions.VersionAnnexe"),
     "pilotage:rapport_telecharger": Objet("pilotage.VersionRapportAnnuel"),
     "pilotage:financeurs_export": CENTRE,
+    "pilotage:reunion_detail": REUNION,
+    "pilotage:reunion_modifier": REUNION,
+    "pilotage:reunion_compte_rendu": REUNION,
+    "pilotage:reunion_compte_rendu_pdf": REUNION,
+    "pilotage:reunion_participant_ajouter": REUNION,
+    "pilotage:reunion_presences": REUNION,
+    "pilotage:reunion_action_creer": REUNION,
+    "pilotage:action_modifier": ACTION,
+    "pilotage:action_statut": ACTION,
 }
 
 # The tabs of the centre page added by a higher app (roubaix_cs.extensions.onglets_centre) that read enough
@@ -162,6 +173,7 @@ ABSENTES_DE_LA_DEMO = {
     "deliberations:voter": "aucune délibération de la démonstration n'est prête pour la séance",
     "centres:indicateurs_import": "la démonstration ne dépose pas de fichier d'import",
     "centres:indicateurs_import_statut": "la démonstration ne dépose pas de fichier d'import",
+    "pilotage:reunion_compte_rendu_fichier": "la démonstration ne dépose pas de compte rendu de réunion en fichier",
 }
 
 

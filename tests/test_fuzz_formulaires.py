@@ -127,6 +127,12 @@ VALEURS = {
     },
     "deliberations:executoire": lambda w, form: {"ar_actes": "059-215905128-20260210-2026_042-DE"},
     "deliberations:voter": lambda w, form: {"pour": "40", "contre": "2", "abstentions": "0"},
+    "pilotage:reunion_participant_ajouter": lambda w, form: {
+        "organisation": str(w.caf.pk),
+        "nom": "Julie Martin",
+        "email": "julie.martin@example.org",
+    },
+    "pilotage:reunion_action_creer": lambda w, form: {"porteur_user": _premier(form, "porteur_user")},
     "subventions:crf": lambda w, form: {"date_reception": "2026-06-30"},
     "subventions:ligne_creer": lambda w, form: {"chapitre": "65", "compte": "6574"},
 }

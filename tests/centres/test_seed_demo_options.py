@@ -51,6 +51,7 @@ TABLES_METIER = [
     "subventions.Versement",
     "subventions.CompteRenduFinancier",
     "deliberations.Deliberation",
+    "pilotage.Action",  # the copils' follow-up of each centre
 ]
 
 

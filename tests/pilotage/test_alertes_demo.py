@@ -33,9 +33,10 @@ ALERTES_DEMO = {
     "travaux_retard": 1,  # works past their planned end
     "document_expiration": 1,  # Pile's insurance certificate
     "donnees_essentielles": 8,  # five CPOM above 23 000 € not published
+    "action_reunion": 2,  # the political copil's action the agent owns, overdue (pilotage/demo_reunions.py)
 }
 # Two referents on the demo data: the agent and the responsable.
-DESTINATAIRES_DEMO = {"responsable": 22, "agent": 12}
+DESTINATAIRES_DEMO = {"responsable": 23, "agent": 13}
 
 pytestmark = pytest.mark.django_db
 

@@ -38,6 +38,9 @@ LECTEURS_TABLEAU_DE_BORD = EQUIPE | {Role.ELU}
 # examined (read-only); the élus read the official levels on their dashboard, never a file.
 LECTEURS_VEILLE = EQUIPE | {Role.PARTENAIRE}
 LECTEURS_COMPTES = EQUIPE  # agents see every account, read-only
+# Meetings (copils, Cellule de veille): the team; partners read those their organisation takes part in
+# (ReunionQuerySet.visibles_par), never the internal notes; élus and régisseurs never (élus read the levels only).
+LECTEURS_REUNIONS = EQUIPE | {Role.PARTENAIRE}
 GESTION_COMPTES = RESPONSABLE_SEULE  # only the responsable opens, edits and closes accounts
 
 
@@ -138,6 +141,12 @@ def can_see_indicateurs(user) -> bool:
 def can_see_internal_notes(user) -> bool:
     """Internal notes are for the responsable and agents: never élus, partners or régisseurs."""
     return is_equipe(user)
+
+
+def can_see_reunions(user) -> bool:
+    """Meetings, their minutes and actions: the team, and the partners for the meetings their organisation
+    takes part in; never the élus nor the régisseurs."""
+    return user.is_authenticated and user.role in LECTEURS_REUNIONS
 
 
 def can_manage_comptes(user) -> bool:

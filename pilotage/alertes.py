@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import BigIntegerField, Count, F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from centres.models import Centre
@@ -39,8 +40,10 @@ from .models import Alerte, ExecutionAlertes
 # up by the next run, and the unique constraint makes it alert once.
 AVANCE_EN_JOURS = re.compile(r"^J-(\d+)$")
 # The people who follow an object: the referent of its file when its model has one (a convention, a
-# grant request), otherwise the referent of its centre; then every responsable. Élus and partners get
-# no deadline alert (a later issue gives partners the actions they own).
+# grant request) or names who follows it (`REFERENTS_DES_ALERTES`, the first of these fields that is set:
+# a meeting's action, its owner, else its meeting's organiser), otherwise the referent of its centre; then
+# every responsable. Élus and partners get no deadline alert (the actions a partner organisation owns are
+# e-mailed to its contacts: pilotage.reunions).
 CHAMP_REFERENT = "referent"
 DESTINATAIRES = EQUIPE
 CHAMPS_SUIVIS = ("centre_id", "label", "url", "due")  # what a deadline may change on an alert that stays
@@ -78,10 +81,14 @@ def _referents_des_dossiers(echeances):
     referents = {}
     for label, pks in sorted(pks_par_modele.items()):
         modele = apps.get_model(label)
-        if not any(f.name == CHAMP_REFERENT and f.is_relation for f in modele._meta.concrete_fields):
+        champs = getattr(modele, "REFERENTS_DES_ALERTES", ())
+        if not champs and any(f.name == CHAMP_REFERENT and f.is_relation for f in modele._meta.concrete_fields):
+            champs = (CHAMP_REFERENT,)
+        if not champs:
             continue
-        lignes = modele._default_manager.filter(pk__in=pks, **{f"{CHAMP_REFERENT}__isnull": False})
-        referents |= {f"{label}:{pk}": ref for pk, ref in lignes.values_list("pk", f"{CHAMP_REFERENT}_id")}
+        referent = Coalesce(*champs, output_field=BigIntegerField()) if len(champs) > 1 else F(champs[0])
+        lignes = modele._default_manager.filter(pk__in=pks).annotate(_referent=referent)
+        referents |= {f"{label}:{pk}": ref for pk, ref in lignes.values_list("pk", "_referent") if ref is not None}
     return referents
 
 

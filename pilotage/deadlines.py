@@ -1,10 +1,10 @@
-"""pilotage's own deadlines, collected with every app's (roubaix_cs.deadlines) by pilotage.alertes."""
+"""Pilotage's deadlines for the alerts (roubaix_cs.deadlines): the open actions of the meetings, and the
+Cellule de veille's files in alerte that have not met for too long (CV-2)."""
 
-from . import veille
+from . import reunions, veille
 
-TYPES = {**veille.TYPES_ECHEANCES}
+TYPES = {**reunions.TYPES_ECHEANCES, **veille.TYPES_ECHEANCES}
 
 
 def upcoming(today):
-    # CV-2: the Cellule de veille's files in alerte that have not met for too long.
-    return veille.echeances(today)
+    return [*reunions.echeances_des_actions(today), *veille.echeances(today)]

@@ -1,5 +1,6 @@
-"""Demo data of pilotage for seed_demo, after every lower app's: the Cellule de veille's files of the centres
-in difficulty (`cellule_de_veille`), then the alerts of the day as the morning job
+"""Demo data of pilotage for seed_demo, after every lower app's demo data: the meetings and their actions
+(pilotage/demo_reunions.py), the Cellule de veille's files of the centres in difficulty (`cellule_de_veille`),
+then the alerts of the day as the morning job
 stores them (so they grow with `--scale`, one per deadline reached and person who follows it), the
 responsable's already read for the safety commissions, the agent's choice of a weekly e-mail for the
 expiring documents, the élu's weekly summary, and the responsable's personal calendar address.
@@ -17,7 +18,7 @@ from centres.demo import EN_DIFFICULTE
 from comptes import flux_calendrier
 from roubaix_cs.workflow import enregistrer
 
-from . import alertes, veille
+from . import alertes, demo_reunions, veille
 from .models import (
     Action,
     Alerte,
@@ -36,6 +37,7 @@ HEBDOMADAIRE_POUR_L_AGENT = "document_expiration"
 
 def charger(contexte):
     today, users = contexte["today"], contexte["users"]
+    demo_reunions.charger(contexte)  # before the alerts: their actions' deadlines alert
     cellule_de_veille(contexte)
     alertes.synchroniser(today)
     Alerte.objects.filter(user=users["responsable"], kind=LUES_PAR_LA_RESPONSABLE).acquitter(timezone.now())

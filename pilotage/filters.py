@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from centres.models import Centre
-from comptes.models import referents
+from comptes.models import Organisation, referents
 from comptes.permissions import EQUIPE
 from roubaix_cs import bornes, deadlines
 from roubaix_cs.forms import ChoixModele, FiltreChoixModele
@@ -15,7 +15,7 @@ from roubaix_cs.seuils import ACCUEIL_ECHEANCES_JOURS
 
 from . import comparaisons, veille
 from .echeances import PORTEES
-from .models import Alerte, Niveau, SituationVeille
+from .models import Action, Alerte, Niveau, ParticipantReunion, Reunion, SituationVeille
 
 LUES = [("non", "Non lues"), ("oui", "Lues")]
 
@@ -122,6 +122,87 @@ class AnneeTableauForm(forms.Form):
         if not self.is_valid():
             return None
         return self.cleaned_data["annee"] or today.year
+
+
+class ReunionFilter(django_filters.FilterSet):
+    """The meetings' list: by type, calendar year, status and participating organisation (the team's)."""
+
+    type = django_filters.ChoiceFilter(choices=Reunion.Type.choices, empty_label="Tous les types")
+    annee = django_filters.NumberFilter(
+        field_name="date", lookup_expr="year", label="Année", min_value=2000, max_value=2100
+    )
+    statut = django_filters.ChoiceFilter(choices=Reunion.Statut.choices, empty_label="Tous les statuts")
+    organisation = FiltreChoixModele(
+        queryset=Organisation.objects.order_by("nom"),
+        method="filtrer_organisation",
+        label="Organisation participante",
+        empty_label="Toutes",
+    )
+    tri = django_filters.OrderingFilter(
+        fields=(("date", "date"), ("type", "type"), ("statut", "statut")),
+        field_labels={"date": "Date", "type": "Type", "statut": "Statut"},
+        label="Trier par",
+        empty_label="Date (récente d'abord)",
+    )
+
+    class Meta:
+        model = Reunion
+        fields = ["type", "annee", "statut", "organisation"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.role not in EQUIPE:  # a partner reads its own organisation's meetings
+            del self.filters["organisation"]
+
+    def filtrer_organisation(self, queryset, name, value):
+        return queryset.filter(pk__in=ParticipantReunion.objects.filter(organisation=value).values("reunion"))
+
+
+class ActionFilter(django_filters.FilterSet):
+    """The actions' list: by status (the open ones), owner, overdue or not, and kind of meeting."""
+
+    OUVERTES = "ouvertes"
+    statut = django_filters.ChoiceFilter(
+        choices=[(OUVERTES, "Ouvertes (à faire ou en cours)"), *Action.Statut.choices],
+        method="filtrer_statut",
+        empty_label="Tous les statuts",
+    )
+    en_retard = django_filters.ChoiceFilter(
+        choices=[("oui", "En retard"), ("non", "Dans les temps ou closes")],
+        method="filtrer_retard",
+        label="Échéance",
+        empty_label="Toutes",
+    )
+    porteur_user = FiltreChoixModele(queryset=referents(), label="Portée par (personne)", empty_label="Toutes")
+    porteur_organisation = FiltreChoixModele(
+        queryset=Organisation.objects.order_by("nom"), label="Portée par (organisation)", empty_label="Toutes"
+    )
+    type = django_filters.ChoiceFilter(
+        field_name="reunion__type", choices=Reunion.Type.choices, label="Réunion", empty_label="Tous les types"
+    )
+    tri = django_filters.OrderingFilter(
+        fields=(("echeance", "echeance"), ("reunion__date", "reunion"), ("statut", "statut")),
+        field_labels={"echeance": "Échéance", "reunion__date": "Date de la réunion", "statut": "Statut"},
+        label="Trier par",
+        empty_label="Échéance (la plus proche d'abord)",
+    )
+
+    class Meta:
+        model = Action
+        fields = ["statut", "en_retard", "porteur_user", "porteur_organisation", "type"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.role not in EQUIPE:  # who follows what is the service's own business
+            del self.filters["porteur_user"]
+            del self.filters["porteur_organisation"]
+
+    def filtrer_statut(self, queryset, name, value):
+        return queryset.ouvertes() if value == self.OUVERTES else queryset.filter(statut=value)
+
+    def filtrer_retard(self, queryset, name, value):
+        en_retard = queryset.en_retard(timezone.localdate())
+        return en_retard if value == "oui" else queryset.exclude(pk__in=en_retard.values("pk"))
 
 
 # --- The Cellule de veille (pilotage.veille) ---------------------------------------------------------

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -262,6 +263,19 @@ class Reunion(bornes.ContraintesParChamp, Versionne):
     def get_absolute_url(self):
         return reverse("pilotage:reunion_detail", args=[self.pk])
 
+    @property
+    def libelle(self):
+        """Its title, or its kind when it has none (« Copil stratégique »)."""
+        return self.titre or self.get_type_display()
+
+    @property
+    def debut(self):
+        return datetime.datetime.combine(self.date, self.heure_debut)
+
+    @property
+    def fin(self):
+        return datetime.datetime.combine(self.date, self.heure_fin)
+
 
 class ParticipantReunion(bornes.ContraintesParChamp, models.Model):
     """Who is convened: a user, or a partner organisation's contact without an account (name and
@@ -378,6 +392,8 @@ class Action(bornes.ContraintesParChamp, Versionne):
 
     objects = ActionQuerySet.as_manager()
     history = HistoricalRecords()
+    # Who gets its deadline alerts (pilotage.alertes): its owner in the team, else its meeting's organiser.
+    REFERENTS_DES_ALERTES = ("porteur_user", "reunion__organisateur")
     champs_des_contraintes = {
         "action_reunion_un_porteur": "porteur_user",
         "action_reunion_close_a_une_date": "date_cloture",

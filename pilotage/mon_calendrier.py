@@ -1,6 +1,6 @@
 """A user's personal calendar feed: the deadlines of the centres they follow (the responsable: all of
-them) and the events the apps add through their `calendrier` module (the general assemblies, later the
-meetings and bookings)."""
+them) and the events the apps add through their `calendrier` module (the general assemblies, the
+meetings — pilotage/calendrier.py —, later the bookings)."""
 
 import dataclasses
 

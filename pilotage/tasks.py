@@ -6,7 +6,7 @@ from django.utils import timezone
 from comptes.tasks import TRANSITOIRES
 from roubaix_cs import generations, retention
 
-from . import alertes, resumes, services
+from . import alertes, resumes, reunions, services
 from .models import GenerationRapportAnnuel
 
 
@@ -60,3 +60,19 @@ def generer_rapport_annuel(self, generation_id):
     """Render the yearly report PDF (retries and failures: `generations.executer`). A worker lost
     mid-way redelivers it."""
     generations.executer(self, generation_id, modele=GenerationRapportAnnuel, generer=services.generer_rapport_annuel)
+
+
+@shared_task(autoretry_for=TRANSITOIRES, retry_backoff=True, max_retries=5, acks_late=True)
+def envoyer_convocation(reunion_id, participant_id, sequence, methode):
+    """One participant's convocation (or its cancellation) with its ICS invitation; a mail server that
+    fails is retried for that person only. A later sending (a higher SEQUENCE) makes this one send nothing
+    (pilotage.reunions.envoyer_convocation)."""
+    return reunions.envoyer_convocation(
+        reunion_id=reunion_id, participant_id=participant_id, sequence=sequence, methode=methode
+    )
+
+
+@shared_task(autoretry_for=TRANSITOIRES, retry_backoff=True, max_retries=5, acks_late=True)
+def envoyer_action_partenaire(action_id, organisation_id):
+    """An action given to a partner organisation, e-mailed to its contacts (pilotage.reunions)."""
+    return reunions.envoyer_action_partenaire(action_id=action_id, organisation_id=organisation_id)

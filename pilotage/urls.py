@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
-from .views import veille
+from .views import reunions, veille
 
 app_name = "pilotage"
 
@@ -27,6 +27,29 @@ urlpatterns = [
         views.financeurs_export,
         name="financeurs_export",
     ),
+    # Meetings (copils, Cellule de veille), their participants, minutes and actions (pilotage.views.reunions).
+    path("reunions/", reunions.reunion_list, name="reunions"),
+    path("reunions/export/<str:fmt>/", reunions.reunion_export, name="reunions_export"),
+    path("reunions/nouvelle/", reunions.reunion_create, name="reunion_creer"),
+    path("reunions/<int:pk>/", reunions.reunion_detail, name="reunion_detail"),
+    path("reunions/<int:pk>/modifier/", reunions.reunion_update, name="reunion_modifier"),
+    path("reunions/<int:pk>/statut/", reunions.reunion_transition, name="reunion_transition"),
+    path("reunions/<int:pk>/convoquer/", reunions.reunion_convoquer, name="reunion_convoquer"),
+    path("reunions/<int:pk>/compte-rendu/", reunions.reunion_compte_rendu, name="reunion_compte_rendu"),
+    path(
+        "reunions/<int:pk>/compte-rendu/fichier/",
+        reunions.reunion_compte_rendu_fichier,
+        name="reunion_compte_rendu_fichier",
+    ),
+    path("reunions/<int:pk>/compte-rendu/pdf/", reunions.reunion_compte_rendu_pdf, name="reunion_compte_rendu_pdf"),
+    path("reunions/<int:pk>/participants/ajouter/", reunions.participant_create, name="reunion_participant_ajouter"),
+    path("reunions/<int:pk>/presences/", reunions.presences, name="reunion_presences"),
+    path("reunions/participants/<int:pk>/retirer/", reunions.participant_delete, name="reunion_participant_retirer"),
+    path("reunions/<int:pk>/actions/nouvelle/", reunions.action_create, name="reunion_action_creer"),
+    path("actions/", reunions.action_list, name="actions"),
+    path("actions/export/<str:fmt>/", reunions.action_export, name="actions_export"),
+    path("actions/<int:pk>/modifier/", reunions.action_update, name="action_modifier"),
+    path("actions/<int:pk>/statut/", reunions.action_statut, name="action_statut"),
 ]
 
 # The Cellule de veille (pilotage.veille).

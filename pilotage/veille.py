@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from centres.models import Centre, IndicateursAnnuels
@@ -465,14 +464,6 @@ class Dossier:
         return [a for a in self.actions if a.est_en_retard]
 
 
-def lien_reunion(reunion):
-    """The meeting's page, or "" when the meetings' pages are not installed."""
-    try:
-        return reunion.get_absolute_url()
-    except NoReverseMatch:
-        return ""
-
-
 # The partners' latest reads the page lists (each read is kept; the page stays readable).
 LECTURES_AFFICHEES = 100
 
@@ -488,7 +479,7 @@ def dossier(situation, user, jour=None) -> Dossier:
     decisions = list(situation.decisions_niveau.select_related("reunion", "decide_par"))
     lisibles = {r.pk for r in reunions}  # a meeting the reader may not read is named, not linked
     for reunion in [*reunions, *(d.reunion for d in decisions), *(a.reunion for a in actions)]:
-        reunion.lien = lien_reunion(reunion) if equipe or reunion.pk in lisibles else ""
+        reunion.lien = reunion.get_absolute_url() if equipe or reunion.pk in lisibles else ""
     for action in actions:
         action.est_en_retard = action.en_retard(jour)
     lectures = list(situation.lectures.select_related("user__organisation")[:LECTURES_AFFICHEES]) if equipe else []

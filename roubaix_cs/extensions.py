@@ -65,6 +65,6 @@ def menu():
 
 def evenements_calendrier(user, today):
     """The events of `user`'s personal calendar feed that the apps add (module `calendrier`, function
-    `evenements(user, today) -> list[roubaix_cs.ics.EvenementIcs]`): general assemblies, and later
-    meetings and bookings. The deadlines come from `deadlines.py`, through pilotage."""
+    `evenements(user, today) -> list[roubaix_cs.ics.EvenementIcs]`): general assemblies, meetings,
+    and later bookings. The deadlines come from `deadlines.py`, through pilotage."""
     return [e for module in modules("calendrier") for e in module.evenements(user, today)]

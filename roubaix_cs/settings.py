@@ -172,6 +172,9 @@ STORAGES = {
 vars().update(dj_email_url.parse(os.environ.get("EMAIL_URL", "console://")))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mission-centres-sociaux@ville-roubaix.fr")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The service's own mailbox and name: the ORGANIZER of the meetings' ICS invitations, and where replies go.
+SERVICE_EMAIL = os.environ.get("SERVICE_EMAIL", DEFAULT_FROM_EMAIL)
+SERVICE_NOM = os.environ.get("SERVICE_NOM", "Mission des centres sociaux")
 # The site's address in the e-mails sent by the jobs, which have no request to build links from.
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 ADMINS = [("Administrateur", a) for a in env_list("ADMINS")]

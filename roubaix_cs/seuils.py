@@ -23,6 +23,15 @@ ACCUEIL_ECHEANCES_JOURS = 120
 # les 45 jours (domain-rules §6, `FREQ_ALERTE`, valeur par défaut du paramètre ; pratique de la cellule,
 # sans valeur légale). Réglage VEILLE_FREQUENCE_ALERTE_JOURS.
 VEILLE_FREQUENCE_ALERTE_JOURS_DEFAUT = 45
+# AVS-8 — Instances de gouvernance de Roubaix (fiche de poste de la responsable ; domain-rules §1) : un copil
+# stratégique 3 à 4 fois par an, un copil politique une fois par an. Une année civile avec moins de 3 copils
+# stratégiques ou sans copil politique (réunions tenues ou prévues, les annulées ne comptent pas) est signalée.
+# Avertissement, non bloquant.
+COPIL_STRAT_MIN = 3
+COPIL_POLITIQUE_MIN = 1
+# Actions décidées en réunion (copils, cellule de veille ; CV-2 pour les plans d'action) : alerte 7 jours avant
+# leur échéance, puis une nouvelle alerte une fois l'échéance dépassée (pratique du service).
+ACTION_REUNION_ALERTE_JOURS = 7
 
 # Assemblée générale : signal de gouvernance de la Cellule de veille (domain-rules §6) —
 # AG (approbation des comptes de l'exercice N) non tenue dans les 6 mois suivant la clôture.

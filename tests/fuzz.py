@@ -10,6 +10,7 @@ import importlib
 import inspect
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django import forms
 from django.apps import apps
@@ -226,23 +227,33 @@ def differences(avant, apres):
 # --- The form classes of the project --------------------------------------------------------------
 
 
+def _modules_de_formulaires(config):
+    """The app's `forms` module and its `forms_<part>` modules (pilotage/forms_reunions.py, say)."""
+    for chemin in sorted(Path(config.path).glob("forms*.py")):
+        if chemin.stem == "forms" or chemin.stem.startswith("forms_"):
+            yield importlib.import_module(f"{config.name}.{chemin.stem}")
+
+
 def classes_de_formulaires():
-    """Every concrete Form / ModelForm defined in the `forms.py` of the project's own apps."""
+    """Every concrete Form / ModelForm defined in the `forms.py` (and `forms_*.py`) of the project's apps."""
     classes = set()
     racine = str(settings.BASE_DIR)
     for config in apps.get_app_configs():
         if not config.path.startswith(racine) or ".venv" in config.path:
             continue
-        try:
-            module = importlib.import_module(f"{config.name}.forms")
-        except ModuleNotFoundError:
+        for module in _modules_de_formulaires(config):
+            classes |= _classes_du_module(module)
+    return classes
+
+
+def _classes_du_module(module):
+    classes = set()
+    for _, classe in inspect.getmembers(module, inspect.isclass):
+        if classe.__module__ != module.__name__ or not issubclass(classe, forms.BaseForm):
             continue
-        for _, classe in inspect.getmembers(module, inspect.isclass):
-            if classe.__module__ != module.__name__ or not issubclass(classe, forms.BaseForm):
-                continue
-            if issubclass(classe, forms.BaseModelForm) and classe._meta.model is None:
-                continue  # a base for the project's model forms, not a form of its own
-            classes.add(classe)
+        if issubclass(classe, forms.BaseModelForm) and classe._meta.model is None:
+            continue  # a base for the project's model forms, not a form of its own
+        classes.add(classe)
     return classes
 
 

@@ -71,6 +71,8 @@ DEMANDE = Objet("subventions.DemandeSubvention")
 DELIBERATION = Objet("deliberations.Deliberation")
 VISITE = Objet("centres.Visite")
 LOCAL = Objet("centres.Local")
+REUNION = Objet("pilotage.Reunion")
+ACTION = Objet("pilotage.Action")
 DOSSIER_VEILLE = Objet("pilotage.SituationVeille")
 
 # The object of each page whose URL names one.
@@ -143,6 +145,15 @@ OBJETS = {
     "subventions:annexe_pdf_telecharger": Objet("subventions.VersionAnnexe"),
     "pilotage:rapport_telecharger": Objet("pilotage.VersionRapportAnnuel"),
     "pilotage:financeurs_export": CENTRE,
+    "pilotage:reunion_detail": REUNION,
+    "pilotage:reunion_modifier": REUNION,
+    "pilotage:reunion_compte_rendu": REUNION,
+    "pilotage:reunion_compte_rendu_pdf": REUNION,
+    "pilotage:reunion_participant_ajouter": REUNION,
+    "pilotage:reunion_presences": REUNION,
+    "pilotage:reunion_action_creer": REUNION,
+    "pilotage:action_modifier": ACTION,
+    "pilotage:action_statut": ACTION,
     "pilotage:veille_detail": DOSSIER_VEILLE,
     "pilotage:veille_plan_export": DOSSIER_VEILLE,
     "pilotage:veille_modifier": DOSSIER_VEILLE,
@@ -169,6 +180,7 @@ ABSENTES_DE_LA_DEMO = {
     "deliberations:voter": "aucune délibération de la démonstration n'est prête pour la séance",
     "centres:indicateurs_import": "la démonstration ne dépose pas de fichier d'import",
     "centres:indicateurs_import_statut": "la démonstration ne dépose pas de fichier d'import",
+    "pilotage:reunion_compte_rendu_fichier": "la démonstration ne dépose pas de compte rendu de réunion en fichier",
 }
 
 

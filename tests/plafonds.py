@@ -25,7 +25,7 @@ PLAFONDS = {
     "pilotage:tableau_de_bord_export elu": 15,
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
-    "pilotage:echeances agent": 20,  # every app's deadlines (the cellule's: one), the centres followed, the counter
+    "pilotage:echeances agent": 21,  # every app's deadlines (actions, cellule), the centres followed, the counter
     "pilotage:comparaisons agent": 8,  # every figure in one query, the grants voted, the centre field, the counter
     "pilotage:comparaisons elu": 7,
     "pilotage:comparaisons partenaire_caf": 8,  # + its organisation, named above the page
@@ -41,7 +41,9 @@ PLAFONDS = {
     "pilotage:comparaisons_export evolution xlsx agent": 7,
     "pilotage:comparaisons_export evolution xlsx elu": 7,
     "pilotage:comparaisons_export evolution xlsx partenaire_caf": 7,
-    "pilotage.alertes.synchroniser": 24,  # the daily job, not a page: the deadlines, bulk reads and writes, the day run
+    # The daily job, not a page: the deadlines (the meetings' actions, the cellule's files too), bulk reads and
+    # writes, the day run.
+    "pilotage.alertes.synchroniser": 25,
     "centres:liste agent": 9,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 8,
@@ -193,6 +195,20 @@ PLAFONDS = {
     "pilotage:veille_detail responsable": 28,  # each table of the file once, its signals, its history
     "pilotage:veille_detail partenaire_caf": 28,  # + its read, kept, whether it follows the centre; no steps
     "centres:detail?onglet=veille responsable": 13,
+    # Meetings (pilotage.views.reunions): their counts in subqueries, the AVS-8 count of the year (the team's).
+    "pilotage:reunions agent": 9,
+    "pilotage:reunions partenaire_caf": 7,
+    "pilotage:reunions?organisation&tri agent": 10,  # + the organisation chosen
+    # The meeting, its participants, actions and files, the convocation's state (the team's), its history.
+    "pilotage:reunion_detail agent": 17,
+    "pilotage:reunion_detail partenaire_caf": 15,
+    "pilotage:actions agent": 9,  # the actions with their meetings, owners and files, the owner filter
+    "pilotage:actions partenaire_caf": 7,
+    "pilotage:actions?en_retard agent": 9,
+    "pilotage:reunions_export xlsx agent": 5,
+    "pilotage:reunions_export xlsx partenaire_caf": 5,
+    "pilotage:actions_export xlsx agent": 5,
+    "pilotage:actions_export xlsx partenaire_caf": 5,
     # Délibérations
     "deliberations:liste agent": 8,
     "deliberations:liste elu": 8,
@@ -208,7 +224,8 @@ PLAFONDS = {
     "démo accueil caf": 10,
     "démo accueil elu": 26,  # the élus' dashboard of the year (démo pilotage:tableau_de_bord elu)
     "démo accueil regisseur": 10,
-    "démo accueil responsable": 26,  # the stored alerts read (39 when every deadline was computed)
+    # The stored alerts read (39 when every deadline was computed); + the copils of the year to plan (AVS-8).
+    "démo accueil responsable": 27,
     "démo centres:action_creer responsable": 9,
     "démo centres:action_modifier responsable": 8,
     "démo centres:ag_creer responsable": 8,
@@ -391,8 +408,8 @@ PLAFONDS = {
     "démo deliberations:seance_liste elu": 7,
     "démo deliberations:seance_liste responsable": 8,
     "démo deliberations:seance_modifier responsable": 7,
-    "démo pilotage:alertes regisseur": 37,  # + the Cellule de veille's files in alerte and their referents
-    "démo pilotage:alertes responsable": 39,
+    "démo pilotage:alertes regisseur": 39,  # + the actions', the cellule's files' deadlines and who follows them
+    "démo pilotage:alertes responsable": 41,
     "démo pilotage:alertes_export regisseur": 5,
     "démo pilotage:alertes_export responsable": 5,
     # The figures of the year (10 queries), the team's unread alerts or the deadlines of the élus' summary.
@@ -406,17 +423,39 @@ PLAFONDS = {
     "démo pilotage:comparaisons_export caf": 6,
     "démo pilotage:comparaisons_export elu": 6,
     "démo pilotage:comparaisons_export responsable": 6,
-    "démo pilotage:calendrier_ics responsable": 29,  # at its secret address: every app's deadlines, the AGs
+    # At its secret address: every app's deadlines (the meetings' actions, the cellule's files too), the AGs, the
+    # meetings.
+    "démo pilotage:calendrier_ics responsable": 31,
     "démo pilotage:donnees_personnelles caf": 5,
     "démo pilotage:donnees_personnelles elu": 5,
     "démo pilotage:donnees_personnelles regisseur": 5,
     "démo pilotage:donnees_personnelles responsable": 6,
     "démo pilotage:donnees_personnelles_export responsable": 6,
-    "démo pilotage:echeances responsable": 26,
-    "démo pilotage:echeances_export responsable": 24,
+    "démo pilotage:echeances responsable": 27,  # + the meetings' actions, the cellule's files
+    "démo pilotage:echeances_export responsable": 25,
     "démo pilotage:financeurs_export caf": 13,
     "démo pilotage:financeurs_export elu": 13,
     "démo pilotage:financeurs_export responsable": 13,
+    "démo pilotage:reunions caf": 7,
+    "démo pilotage:reunions responsable": 10,
+    "démo pilotage:reunions_export caf": 5,
+    "démo pilotage:reunions_export responsable": 5,
+    "démo pilotage:reunion_creer responsable": 7,
+    "démo pilotage:reunion_detail caf": 15,
+    "démo pilotage:reunion_detail responsable": 16,
+    "démo pilotage:reunion_modifier responsable": 9,
+    "démo pilotage:reunion_compte_rendu responsable": 7,
+    "démo pilotage:reunion_compte_rendu_pdf caf": 8,
+    "démo pilotage:reunion_compte_rendu_pdf responsable": 8,
+    "démo pilotage:reunion_participant_ajouter responsable": 9,
+    "démo pilotage:reunion_presences responsable": 8,
+    "démo pilotage:reunion_action_creer responsable": 9,
+    "démo pilotage:actions caf": 7,
+    "démo pilotage:actions responsable": 10,
+    "démo pilotage:actions_export caf": 5,
+    "démo pilotage:actions_export responsable": 5,
+    "démo pilotage:action_modifier responsable": 9,
+    "démo pilotage:action_statut responsable": 7,
     "démo pilotage:preferences elu": 7,
     "démo pilotage:preferences regisseur": 7,
     "démo pilotage:preferences responsable": 8,

@@ -127,6 +127,12 @@ VALEURS = {
     },
     "deliberations:executoire": lambda w, form: {"ar_actes": "059-215905128-20260210-2026_042-DE"},
     "deliberations:voter": lambda w, form: {"pour": "40", "contre": "2", "abstentions": "0"},
+    "pilotage:reunion_participant_ajouter": lambda w, form: {
+        "organisation": str(w.caf.pk),
+        "nom": "Julie Martin",
+        "email": "julie.martin@example.org",
+    },
+    "pilotage:reunion_action_creer": lambda w, form: {"porteur_user": _premier(form, "porteur_user")},
     "subventions:crf": lambda w, form: {"date_reception": "2026-06-30"},
     # An action of the Cellule de veille's plan is owned by a person or an organisation: here, an organisation.
     "pilotage:veille_action_creer": lambda w, form: {"porteur_organisation": _premier(form, "porteur_organisation")},

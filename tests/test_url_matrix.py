@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from comptes.middleware import EXEMPT_NAMESPACES
@@ -19,6 +20,7 @@ from deliberations.models import Mandat
 from pilotage.models import Reunion, SituationVeille
 
 from .factories import (
+    ActionFactory,
     ActionSuiviFactory,
     AgrementFactory,
     AssembleeGeneraleFactory,
@@ -76,6 +78,9 @@ READ_ALERTES = (LOGIN, 200, 200, 200, 403, 403, 403)  # the service's own alerts
 READ_VEILLE = (LOGIN, 200, 200, 403, 403, 200, 403)
 # An action on one's own account, by every role (a POST done, then back to the page).
 OWN_ACTION = (LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
+# Meetings: the team; a partner those its organisation takes part in; never the élus nor the régisseurs.
+READ_REUNIONS = (LOGIN, 200, 200, 403, 403, 200, 403)
+REUNION_HORS_PERIMETRE = (LOGIN, 200, 200, 403, 403, 404, 403)
 
 
 @dataclass
@@ -130,6 +135,35 @@ def _avenant(world):
             objet="Prolongation",
         ).pk
     }
+
+
+def _reunion_de(world, hors=False, **champs):
+    """A meeting with a participant of its own organisation (the CAF's, unless `hors`): in the CAF
+    partner's scope, or out of it."""
+    reunion = ReunionFactory(**champs)
+    ParticipantReunionFactory(reunion=reunion, organisation=OrganisationFactory() if hors else world.caf)
+    return reunion
+
+
+def _reunion(world):
+    return {"pk": _reunion_de(world).pk}
+
+
+def _reunion_hors(world):
+    return {"pk": _reunion_de(world, hors=True).pk}
+
+
+def _reunion_avec_fichier(hors=False):
+    def build(world):
+        reunion = _reunion_de(world, hors=hors)
+        reunion.compte_rendu_fichier.save("compte-rendu.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+        return {"pk": reunion.pk}
+
+    return build
+
+
+def _action_de_reunion(world):
+    return {"pk": ActionFactory(reunion=_reunion_de(world)).pk}
 
 
 def _compte_elu(world, **champs):
@@ -454,6 +488,46 @@ MATRIX = {
     "pilotage:comparaisons_export": Rule(
         get=READ_INDICATEURS, post=NO_WRITE, kwargs=lambda w: {"tableau": "annees", "fmt": "csv"}
     ),
+    # Meetings (copils, Cellule de veille), their minutes and actions: the team convenes and edits them; a
+    # partner reads those its organisation takes part in (404 for the others); élus and régisseurs never.
+    "pilotage:reunions": Rule(get=READ_REUNIONS, post=NO_WRITE),
+    "pilotage:reunions_export": Rule(get=READ_REUNIONS, post=NO_WRITE, kwargs=_fmt),
+    "pilotage:reunion_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE),
+    "pilotage:reunion_detail": Rule(
+        get=READ_REUNIONS,
+        post=NO_WRITE,
+        kwargs=_reunion,
+        hors_perimetre=_reunion_hors,
+        get_hors_perimetre=REUNION_HORS_PERIMETRE,
+    ),
+    "pilotage:reunion_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_reunion),
+    "pilotage:reunion_transition": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_reunion),
+    "pilotage:reunion_convoquer": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_reunion),
+    "pilotage:reunion_compte_rendu": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_reunion),
+    "pilotage:reunion_compte_rendu_fichier": Rule(
+        get=READ_REUNIONS,
+        post=NO_WRITE,
+        kwargs=_reunion_avec_fichier(),
+        hors_perimetre=_reunion_avec_fichier(hors=True),
+        get_hors_perimetre=REUNION_HORS_PERIMETRE,
+    ),
+    "pilotage:reunion_compte_rendu_pdf": Rule(
+        get=READ_REUNIONS,
+        post=NO_WRITE,
+        kwargs=_reunion,
+        hors_perimetre=_reunion_hors,
+        get_hors_perimetre=REUNION_HORS_PERIMETRE,
+    ),
+    "pilotage:reunion_participant_ajouter": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_reunion),
+    "pilotage:reunion_presences": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_reunion),
+    "pilotage:reunion_participant_retirer": Rule(
+        get=POST_ONLY, post=STAFF_ACTION, kwargs=lambda w: {"pk": ParticipantReunionFactory(organisation=w.caf).pk}
+    ),
+    "pilotage:reunion_action_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_reunion),
+    "pilotage:actions": Rule(get=READ_REUNIONS, post=NO_WRITE),
+    "pilotage:actions_export": Rule(get=READ_REUNIONS, post=NO_WRITE, kwargs=_fmt),
+    "pilotage:action_modifier": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_action_de_reunion),
+    "pilotage:action_statut": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_action_de_reunion),
     # The cross-funder table of a centre: as its tab, the team, the élus and the partners in their scope.
     "pilotage:financeurs_export": Rule(
         get=READ_INDICATEURS,

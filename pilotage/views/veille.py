@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -17,7 +17,7 @@ from roubaix_cs.exports import exporter
 from roubaix_cs.listes import PAR_PAGE, page_de_liste
 from roubaix_cs.vues import enregistrer_et_rediriger, form_page
 
-from .. import signaux
+from .. import reunions, signaux
 from .. import veille as services
 from ..filters import SituationVeilleFilter, VeilleFiltre
 from ..forms_veille import (
@@ -33,14 +33,6 @@ from ..models import Action, Niveau, SituationVeille
 def _get_situation(user, pk):
     """The file if `user` may read it; 404 otherwise (a partner outside the meetings of its organisation)."""
     return get_object_or_404(SituationVeille.objects.visibles_par(user).select_related("centre", "referent"), pk=pk)
-
-
-def nouvelle_reunion(situation):
-    """The page creating a Cellule de veille meeting that examines this file (the meetings' pages)."""
-    try:
-        return f"{reverse('pilotage:reunion_creer')}?type=cellule_veille&situation={situation.pk}"
-    except NoReverseMatch:  # the meetings' pages are not installed
-        return ""
 
 
 # --- The overview of the centres -------------------------------------------------------------------
@@ -138,7 +130,7 @@ def dossier_detail(request, pk):
     services.noter_lecture(situation, request.user, "page du dossier")
     context = {
         "dossier": services.dossier(situation, request.user),
-        "nouvelle_reunion": nouvelle_reunion(situation),
+        "nouvelle_reunion": reunions.url_creation_veille(situation),
         "today": timezone.localdate(),
     }
     return render(request, "pilotage/veille/dossier.html", context)
@@ -236,7 +228,7 @@ def dossier_decider(request, pk):
         "evaluation": evaluation,
         "proposition": propose,
         "proposition_libelle": Niveau(propose).label if propose else "",
-        "nouvelle_reunion": nouvelle_reunion(situation),
+        "nouvelle_reunion": reunions.url_creation_veille(situation),
     }
     return render(request, "pilotage/veille/decider.html", {"form": form, **contexte})
 
@@ -299,15 +291,18 @@ def dossier_action_creer(request, pk):
         return refus
     form = ActionVeilleForm(request.POST or None, instance=Action(situation=situation))
     retour = f"{situation.get_absolute_url()}#actions"
-    done = enregistrer_et_rediriger(request, form, vers=retour, message="Action ajoutée au plan d'actions.")
+    if request.method == "POST" and form.is_valid():
+        reunions.enregistrer_action(form=form)  # an owner organisation is e-mailed the action
+        messages.success(request, "Action ajoutée au plan d'actions.")
+        return redirect(retour)
     autre_choix = None
     if not form.fields["reunion"].queryset.exists():
         autre_choix = {
             "texte": "Aucune réunion de la cellule de veille n'a encore examiné ce dossier.",
-            "url": nouvelle_reunion(situation),
+            "url": reunions.url_creation_veille(situation),
             "lien": "Créer une réunion de la cellule de veille",
         }
-    return done or form_page(
+    return form_page(
         request,
         form,
         titre=f"Nouvelle action — {situation.centre}",

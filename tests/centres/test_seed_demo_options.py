@@ -51,6 +51,7 @@ TABLES_METIER = [
     "subventions.Versement",
     "subventions.CompteRenduFinancier",
     "deliberations.Deliberation",
+    "pilotage.Action",  # the copils' follow-up of each centre
     # The Cellule de veille: a file per centre in difficulty, its decision, snapshots, cash plan and reads.
     "pilotage.SituationVeille",
     "pilotage.DecisionNiveau",

@@ -33,10 +33,13 @@ ALERTES_DEMO = {
     "travaux_retard": 1,  # works past their planned end
     "document_expiration": 1,  # Pile's insurance certificate
     "donnees_essentielles": 8,  # five CPOM above 23 000 € not published
+    # The political copil's action the agent owns, overdue (pilotage/demo_reunions.py): agent and responsable; the
+    # overdue action of Épeule's Cellule de veille plan, owned by the Fédération: the responsable who organised it.
+    "action_reunion": 3,
     "veille_reunion": 2,  # Épeule's Cellule de veille file in alerte, no meeting for 50 days: agent and responsable
 }
 # Two referents on the demo data: the agent and the responsable.
-DESTINATAIRES_DEMO = {"responsable": 23, "agent": 13}
+DESTINATAIRES_DEMO = {"responsable": 25, "agent": 14}
 
 pytestmark = pytest.mark.django_db
 

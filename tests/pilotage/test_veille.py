@@ -217,7 +217,6 @@ def test_the_file_is_edited_under_optimistic_locking(client, agent, responsable,
     client.force_login(agent)
     form = client.get(url).context["form"]
     donnees = {"motif": "Trésorerie", "analyse": "FR négatif", "version_vue": form["version_vue"].value()}
-    veille.enregistrer_plan(situation=dossier, mois={}, par=responsable)  # nothing changes the version
     dossier.analyse = "Modifiée entre-temps"
     veille.enregistrer(dossier, par=responsable, motif="")
     response = client.post(url, donnees)
@@ -241,7 +240,8 @@ def test_cv_1_computing_the_signals_never_sets_the_official_level(client, agent,
     page = client.get(dossier.get_absolute_url()).content.decode()
     officiel = page.split('id="niveau-officiel"', 1)[1].split("</p>", 1)[0]
     calcule = page.split('id="niveau-calcule"', 1)[1].split("</p>", 1)[0]
-    assert "Pas encore décidé" in officiel and "Critique" in calcule or "Alerte" in calcule
+    assert "Pas encore décidé" in officiel
+    assert "Critique" in calcule or "Alerte" in calcule
     assert "Niveau calculé (proposition)" in page
 
 

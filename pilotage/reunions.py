@@ -307,7 +307,9 @@ def retirer_participant(*, participant):
 def enregistrer_presences(*, reunion, presences):
     """`presences`: {participant id: presence}, for the meeting's participants; how many changed."""
     changes = 0
-    for participant in reunion.participants.select_for_update():
+    # Locked in the order of their keys: the list's ordering joins the organisations, which PostgreSQL
+    # refuses to lock on the nullable side of an outer join.
+    for participant in reunion.participants.order_by("pk").select_for_update():
         presence = presences.get(participant.pk)
         if presence and presence != participant.presence:
             participant.presence = presence

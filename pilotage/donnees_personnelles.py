@@ -2,7 +2,8 @@
 
 `dossier(recherche)` gathers every record about the person that `recherche` names (an e-mail, a
 username, a last name or « prénom nom », matched exactly so that nobody else comes with it): their
-accounts and the centres' contacts that carry their name, the élus' mandates, the records that name
+accounts and the centres' contacts that carry their name, their convocations to meetings as a contact
+without an account, the élus' mandates, the records that name
 the account (a referent, the author of a payment…), the history rows about them and the history
 rows they wrote. Sections of rows, written as JSON or as one XLSX sheet per section.
 """
@@ -24,6 +25,8 @@ from deliberations.models import Mandat
 from roubaix_cs import xlsx
 from roubaix_cs.formats import valeur
 from roubaix_cs.history import ACTIONS
+
+from .models import ParticipantReunion
 
 CHAMPS_SECRETS = frozenset({"password"})
 
@@ -59,6 +62,11 @@ def conservations():
             f"tant que le centre est suivi, puis {s.RETENTION_CONTACTS_CENTRE_FERME_ANS} an(s) après sa fermeture ; "
             f"l'historique d'un contact supprimé est effacé {s.RETENTION_CONTACTS_SUPPRIMES_ANS} an(s) après",
         ),
+        Conservation(
+            "Contacts des partenaires convoqués aux réunions sans compte (nom, e-mail, organisation, présence)",
+            f"{s.RETENTION_CONTACTS_REUNIONS_ANS} an(s) après la réunion, puis le nom et l'e-mail sont effacés "
+            "(l'organisation et la présence restent)",
+        ),
         Conservation("Mandats des élus au sein des organismes", "la durée du mandat, puis avec le compte de l'élu(e)"),
         Conservation(
             "Demandes du public (réservations de l'Espace Linné, à venir)",
@@ -80,10 +88,11 @@ class Dossier:
     comptes: list
     contacts: list
     sections: list
+    participants: list = field(default_factory=list)  # convened to meetings without an account
 
     @property
     def vide(self):
-        return not self.comptes and not self.contacts
+        return not self.comptes and not self.contacts and not self.participants
 
 
 def _texte(value):
@@ -124,6 +133,19 @@ def contacts_de(recherche):
         Contact.objects.annotate(nom_complet=Concat("prenom", Value(" "), "nom"))
         .filter(Q(email__iexact=recherche) | Q(nom__iexact=recherche) | Q(nom_complet__iexact=recherche))
         .select_related("centre")
+    )
+
+
+def participants_de(recherche):
+    """The meetings' contacts without an account that carry the name or the e-mail searched."""
+    recherche = recherche.strip()
+    if not recherche:
+        return ParticipantReunion.objects.none()
+    return (
+        ParticipantReunion.objects.filter(user__isnull=True)
+        .filter(Q(email__iexact=recherche) | Q(nom__iexact=recherche))
+        .select_related("reunion", "organisation")
+        .order_by("reunion__date", "pk")
     )
 
 
@@ -176,10 +198,12 @@ def _references(user):
 def dossier(recherche: str) -> Dossier:
     comptes = list(comptes_de(recherche))
     contacts = list(contacts_de(recherche))
+    participants = list(participants_de(recherche))
     mandats = list(Mandat.objects.filter(elu__in=comptes).select_related("elu", "organisation"))
     sur_la_personne = [
         *User.history.filter(id__in=[u.pk for u in comptes]),
         *Contact.history.filter(id__in=[c.pk for c in contacts]),
+        *ParticipantReunion.history.filter(id__in=[p.pk for p in participants]),
         *Mandat.history.filter(elu_id__in=[u.pk for u in comptes]),
     ]
     par_la_personne = [
@@ -191,6 +215,10 @@ def dossier(recherche: str) -> Dossier:
         Section("Comptes", [_valeurs(u) for u in comptes]),
         Section("Contacts des centres", [_valeurs(c) for c in contacts]),
         Section("Mandats", [_valeurs(m) for m in mandats]),
+        Section(
+            "Convocations aux réunions",
+            [{"réunion": str(p.reunion), **_valeurs(p)} for p in participants],
+        ),
         Section("Dossiers qui nomment le compte", [ligne for u in comptes for ligne in _references(u)]),
         Section(
             "Historique des données de la personne",
@@ -200,7 +228,9 @@ def dossier(recherche: str) -> Dossier:
             "Modifications faites par la personne", [_ligne_historique(r, avec_valeurs=False) for r in par_la_personne]
         ),
     ]
-    return Dossier(recherche=recherche.strip(), comptes=comptes, contacts=contacts, sections=sections)
+    return Dossier(
+        recherche=recherche.strip(), comptes=comptes, contacts=contacts, sections=sections, participants=participants
+    )
 
 
 def _nom_de_fichier(fmt):

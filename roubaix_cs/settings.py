@@ -288,6 +288,7 @@ VEILLE_FREQUENCE_ALERTE_JOURS = int(
 # (`purger_donnees_personnelles`, every night), the privacy page shows them.
 RETENTION_CONTACTS_CENTRE_FERME_ANS = int(os.environ.get("RETENTION_CONTACTS_CENTRE_FERME_ANS", 2))
 RETENTION_CONTACTS_SUPPRIMES_ANS = int(os.environ.get("RETENTION_CONTACTS_SUPPRIMES_ANS", 2))
+RETENTION_CONTACTS_REUNIONS_ANS = int(os.environ.get("RETENTION_CONTACTS_REUNIONS_ANS", 3))
 RETENTION_COMPTES_DESACTIVES_ANS = int(os.environ.get("RETENTION_COMPTES_DESACTIVES_ANS", 2))
 RETENTION_TENTATIVES_CONNEXION_JOURS = int(os.environ.get("RETENTION_TENTATIVES_CONNEXION_JOURS", 30))
 # No model yet: the requests of the public (Espace Linné bookings) and the team's leave (equipe).

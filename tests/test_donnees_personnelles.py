@@ -19,9 +19,17 @@ from comptes import services
 from comptes.models import JetonCalendrier, Role, SequenceCalendrier, User
 from deliberations.models import Mandat
 from pilotage import tasks
+from pilotage.models import ParticipantReunion
 from roubaix_cs import ics, retention
 
-from .factories import CentreFactory, ContactFactory, OrganisationFactory, UserFactory
+from .factories import (
+    CentreFactory,
+    ContactFactory,
+    OrganisationFactory,
+    ParticipantReunionFactory,
+    ReunionFactory,
+    UserFactory,
+)
 from .outils import contenu
 
 pytestmark = pytest.mark.django_db
@@ -364,3 +372,67 @@ def test_export_without_a_match_offers_nothing(client, responsable, personne):
 def test_export_is_for_the_responsable_only(client, request, personne, persona):
     client.force_login(request.getfixturevalue(persona))
     assert _export(client, "a.kaddouri@exemple.fr", "json").status_code == 403
+
+
+# --- The meetings' contacts without an account ----------------------------------------------------
+
+REUNION_TENUE = datetime.date(2023, 5, 10)
+
+
+@pytest.mark.parametrize(
+    ("jour", "anonymise"),
+    [
+        (_an(REUNION_TENUE, 3) - datetime.timedelta(days=1), False),  # just before the end of retention
+        (_an(REUNION_TENUE, 3), True),  # at it
+        (_an(REUNION_TENUE, 3) + datetime.timedelta(days=1), True),  # just after
+    ],
+)
+def test_meeting_contacts_without_account_are_anonymised_after_the_retention_period(jour, anonymise):
+    caf = OrganisationFactory(caf=True)
+    reunion = ReunionFactory(date=REUNION_TENUE)
+    contact = ParticipantReunionFactory(
+        reunion=reunion, organisation=caf, nom="Sophie Vermeulen", email="s.vermeulen@caf.example"
+    )
+    contact.presence = ParticipantReunion.Presence.PRESENT
+    contact.save()
+    compte = ParticipantReunionFactory(reunion=reunion, organisation=None, user=UserFactory(), nom="", email="")
+    recent = ParticipantReunionFactory(reunion=ReunionFactory(date=jour), nom="Paul Récent")
+    with time_machine.travel(_a(jour, 3), tick=False):
+        resultats = retention.purger(jour)
+    contact.refresh_from_db()
+    assert (contact.nom == "Sophie Vermeulen") is not anonymise
+    assert sum(p.nombre for p in resultats) == (1 if anonymise else 0)
+    if anonymise:
+        assert (contact.nom, contact.email) == ("(anonymisé)", "")
+        # The minutes still say which organisation came.
+        assert (contact.organisation, contact.presence) == (caf, ParticipantReunion.Presence.PRESENT)
+        assert not ParticipantReunion.history.filter(email="s.vermeulen@caf.example").exists()
+        assert [h.history_change_reason for h in ParticipantReunion.history.filter(id=contact.pk)] == [
+            retention.MOTIF_ANONYMISATION
+        ]
+        with time_machine.travel(_a(jour, 4), tick=False):
+            assert sum(p.nombre for p in retention.purger(jour)) == 0  # a second run purges nothing
+    recent.refresh_from_db()
+    compte.refresh_from_db()
+    assert recent.nom == "Paul Récent"  # a recent meeting keeps its contacts
+    assert compte.user_id is not None  # an account follows the accounts' own retention
+
+
+def test_privacy_page_states_the_meeting_contacts_retention(client, settings):
+    settings.RETENTION_CONTACTS_REUNIONS_ANS = 4
+    page = contenu(client.get(reverse("pilotage:donnees_personnelles")))
+    assert "convoqués aux réunions sans compte" in page
+    assert "4 an(s) après la réunion" in page
+
+
+def test_export_finds_a_meeting_contact_without_account(client, responsable):
+    reunion = ReunionFactory(titre="Copil de printemps")
+    ParticipantReunionFactory(reunion=reunion, nom="Sophie Vermeulen", email="s.vermeulen@caf.example")
+    ParticipantReunionFactory(reunion=reunion, nom="Jean Autrui", email="j.autrui@caf.example")
+    client.force_login(responsable)
+    page = contenu(client.get(reverse("pilotage:donnees_personnelles_export"), {"q": "s.vermeulen@caf.example"}))
+    assert "Convocation : Sophie Vermeulen" in page
+    donnees = json.loads(_export(client, "Sophie Vermeulen", "json").content)
+    assert [c["e-mail"] for c in donnees["Convocations aux réunions"]] == ["s.vermeulen@caf.example"]
+    assert donnees["Convocations aux réunions"][0]["réunion"].startswith("Copil de printemps")
+    assert "Autrui" not in json.dumps(donnees, ensure_ascii=False)

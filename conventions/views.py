@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +22,7 @@ from roubaix_cs.exports import exporter, libelles
 from roubaix_cs.history import evenements
 from roubaix_cs.listes import page_de_liste
 from roubaix_cs.sources_legales import CIRCULAIRE_CPO
-from roubaix_cs.vues import enregistrer_et_rediriger, form_page
+from roubaix_cs.vues import appliquer_etape, enregistrer_et_rediriger, form_page
 
 from . import services
 from .filters import ConventionFilter
@@ -224,19 +226,12 @@ def convention_update(request, pk):
 @require_POST
 def convention_transition(request, pk):
     convention = _get_convention(request.user, pk)
-    try:
-        convention = services.changer_statut(
-            convention=convention,
-            vers=request.POST.get("vers", ""),
-            par=request.user,
-            commentaire=request.POST.get("commentaire", ""),
-        )
-    except ValidationError as erreur:
-        for message in erreur.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"Convention : {convention.get_statut_display().lower()}.")
-    return redirect(convention)
+    return appliquer_etape(
+        request,
+        convention,
+        partial(services.changer_statut, convention=convention, par=request.user),
+        message=lambda c: f"Convention : {c.get_statut_display().lower()}.",
+    )
 
 
 @access(read=EQUIPE, write=EQUIPE)

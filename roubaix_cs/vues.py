@@ -1,6 +1,7 @@
-"""What every app's views share: the form page and the save under optimistic locking."""
+"""What every app's views share: the form page, the save under optimistic locking, a workflow step."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from .locking import ConflitEdition, enregistrer_versionne
@@ -26,3 +27,17 @@ def enregistrer_et_rediriger(request, form, *, vers, message):
         return None
     messages.success(request, message)
     return redirect(vers(objet) if callable(vers) else vers)
+
+
+def appliquer_etape(request, objet, changer, *, message):
+    """Take the workflow step a page's button POSTs (`vers`, and the reason in `commentaire`) through the
+    owning app's service, `changer(vers=…, commentaire=…)` returning the object moved; its refusals become
+    error messages, its success `message(objet)`. Back to the object's page either way."""
+    try:
+        objet = changer(vers=request.POST.get("vers", ""), commentaire=request.POST.get("commentaire", ""))
+    except ValidationError as erreur:
+        for texte in erreur.messages:
+            messages.error(request, texte)
+    else:
+        messages.success(request, message(objet))
+    return redirect(objet)

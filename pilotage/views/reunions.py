@@ -22,7 +22,7 @@ from roubaix_cs.listes import page_de_liste
 from roubaix_cs.locking import ConflitEdition
 from roubaix_cs.pdf import render_pdf
 from roubaix_cs.telechargements import disposition_piece_jointe, fichier_prive
-from roubaix_cs.vues import enregistrer_et_rediriger, form_page
+from roubaix_cs.vues import appliquer_etape, enregistrer_et_rediriger, form_page
 
 from .. import reunions as services
 from ..filters import ActionFilter, ReunionFilter
@@ -185,22 +185,17 @@ def reunion_compte_rendu(request, pk):
 def reunion_transition(request, pk):
     """Mark the meeting held, or cancel it (with its reason; the convened are sent the cancellation)."""
     reunion = _get_reunion(request.user, pk)
-    try:
-        reunion = services.changer_statut(
-            reunion=reunion,
-            vers=request.POST.get("vers", ""),
-            par=request.user,
-            motif=request.POST.get("commentaire", ""),
-        )
-    except ValidationError as erreur:
-        for message in erreur.messages:
-            messages.error(request, message)
-    else:
-        message = f"Réunion {reunion.get_statut_display().lower()}."
+
+    def changer(*, vers, commentaire):
+        return services.changer_statut(reunion=reunion, vers=vers, par=request.user, motif=commentaire)
+
+    def message(reunion):
+        texte = f"Réunion {reunion.get_statut_display().lower()}."
         if reunion.statut == Reunion.Statut.ANNULEE and reunion.convoquee_le:
-            message += " L'annulation est envoyée aux participants convoqués."
-        messages.success(request, message)
-    return redirect(reunion)
+            texte += " L'annulation est envoyée aux participants convoqués."
+        return texte
+
+    return appliquer_etape(request, reunion, changer, message=message)
 
 
 @access(read=EQUIPE, write=EQUIPE)

@@ -2,6 +2,8 @@
 and its forms. The team reads and writes; the partners read the files their organisation's meetings
 examined (each read kept, CV-3); the élus read the levels on their dashboard only."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,7 +17,7 @@ from centres.models import Centre
 from comptes.permissions import EQUIPE, LECTEURS_VEILLE, RESPONSABLE_SEULE, access
 from roubaix_cs.exports import exporter
 from roubaix_cs.listes import PAR_PAGE, page_de_liste
-from roubaix_cs.vues import enregistrer_et_rediriger, form_page
+from roubaix_cs.vues import appliquer_etape, enregistrer_et_rediriger, form_page
 
 from .. import reunions, signaux
 from .. import veille as services
@@ -181,19 +183,12 @@ def dossier_modifier(request, pk):
 @require_POST
 def dossier_transition(request, pk):
     situation = _get_situation(request.user, pk)
-    try:
-        situation = services.changer_statut(
-            situation=situation,
-            vers=request.POST.get("vers", ""),
-            par=request.user,
-            commentaire=request.POST.get("commentaire", ""),
-        )
-    except ValidationError as erreur:
-        for message in erreur.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"Dossier : {situation.get_statut_display().lower()}.")
-    return redirect(situation)
+    return appliquer_etape(
+        request,
+        situation,
+        partial(services.changer_statut, situation=situation, par=request.user),
+        message=lambda s: f"Dossier : {s.get_statut_display().lower()}.",
+    )
 
 
 @access(read=RESPONSABLE_SEULE, write=RESPONSABLE_SEULE)

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from roubaix_cs.exports import exporter, libelles
 from roubaix_cs.history import evenements
 from roubaix_cs.lecture import lisible
 from roubaix_cs.listes import page_de_liste
-from roubaix_cs.vues import enregistrer_et_rediriger, form_page
+from roubaix_cs.vues import appliquer_etape, enregistrer_et_rediriger, form_page
 
 from .. import services
 from ..filters import DemandeFilter
@@ -180,17 +181,12 @@ def demande_instruction(request, pk):
 @require_POST
 def demande_transition(request, pk):
     demande = _get_demande(request.user, pk)
-    vers = request.POST.get("vers", "")
-    try:
-        demande = services.changer_statut(
-            demande=demande, vers=vers, par=request.user, commentaire=request.POST.get("commentaire", "")
-        )
-    except ValidationError as erreur:
-        for message in erreur.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"Demande {demande.get_statut_display().lower()}.")
-    return redirect(demande)
+    return appliquer_etape(
+        request,
+        demande,
+        partial(services.changer_statut, demande=demande, par=request.user),
+        message=lambda d: f"Demande {d.get_statut_display().lower()}.",
+    )
 
 
 @access(read=EQUIPE, write=EQUIPE)

@@ -41,6 +41,10 @@ LECTEURS_COMPTES = EQUIPE  # agents see every account, read-only
 # Meetings (copils, Cellule de veille): the team; partners read those their organisation takes part in
 # (ReunionQuerySet.visibles_par), never the internal notes; élus and régisseurs never (élus read the levels only).
 LECTEURS_REUNIONS = EQUIPE | {Role.PARTENAIRE}
+# Espace Linné: the service runs it (the régisseurs and the team manage rooms and bookings); the élus read
+# it; partners see nothing of it but its public pages.
+GESTION_LINNE = SERVICE
+LECTEURS_LINNE = SERVICE | {Role.ELU}
 GESTION_COMPTES = RESPONSABLE_SEULE  # only the responsable opens, edits and closes accounts
 
 
@@ -141,6 +145,14 @@ def can_see_indicateurs(user) -> bool:
 def can_see_internal_notes(user) -> bool:
     """Internal notes are for the responsable and agents: never élus, partners or régisseurs."""
     return is_equipe(user)
+
+
+def can_manage_linne(user) -> bool:
+    return user.is_authenticated and user.role in GESTION_LINNE
+
+
+def can_see_linne(user) -> bool:
+    return user.is_authenticated and user.role in LECTEURS_LINNE
 
 
 def can_see_reunions(user) -> bool:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "comptes",
     "centres",
     "conventions",
+    "linne",
     "subventions",
     "deliberations",
     "pilotage",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("conventions/", include("conventions.urls")),
     path("subventions/", include("subventions.urls")),
     path("deliberations/", include("deliberations.urls")),
+    path("linne/", include("linne.urls")),
     path("", include("pilotage.urls")),
     path("admin/", admin.site.urls),
 ]

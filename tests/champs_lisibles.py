@@ -163,6 +163,24 @@ CHAMPS = {
     "pilotage.DecisionNiveau": {PARTENAIRES: ["motifs"]},
     "pilotage.LignePlanTresorerie": {PARTENAIRES: ["commentaire"]},
     "pilotage.LectureSituation": {HORS_TEXTE: ["page"]},  # the name of the page read (CV-3's trace)
+    # --- linne ---------------------------------------------------------------------------------------
+    # Espace Linné: the service runs it, the élus read it, partners see nothing of it but the public
+    # pages (a room's name, and a public event's organisation, purpose and time on the public agenda).
+    # The contacts' names and telephones are personal data the service alone reads.
+    "linne.Salle": {LECTEURS: ["nom"], ELUS: ["description", "equipements", "accessibilite"]},
+    "linne.Fermeture": {ELUS: ["libelle"]},
+    "linne.Serie": {ELUS: ["objet"], INTERNE: ["contact_nom", "contact_telephone"], HORS_TEXTE: ["jours"]},
+    "linne.DateIgnoree": {ELUS: ["motif"]},
+    "linne.DemandeReservation": {
+        ELUS: ["nom_organisation", "objet"],
+        INTERNE: ["contact_nom", "contact_telephone", "message", "motif_refus"],
+        HORS_TEXTE: ["siret", "rna", "empreinte_adresse"],  # identifiers, and a keyed hash of an address
+    },
+    "linne.Justificatif": {HORS_TEXTE: ["nom_fichier", "sha256"]},
+    "linne.Reservation": {
+        ELUS: ["objet", "motif"],
+        INTERNE: ["contact_nom", "contact_telephone", "notes_internes"],
+    },
 }
 
 # The reason of a change in a record's history (a workflow step's motive): read with the history, by

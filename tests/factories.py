@@ -27,6 +27,17 @@ from centres.models import (
 from comptes.models import Organisation, Role, User
 from conventions.models import Convention, EngagementAnnuel, Partie
 from deliberations.models import Deliberation, Seance, VersionPdf
+from linne.models import (
+    Categorie,
+    DemandeReservation,
+    Fermeture,
+    HoraireOuverture,
+    Reservation,
+    Salle,
+    Tarif,
+    TypeActivite,
+    Voeu,
+)
 from pilotage.models import (
     Action,
     DecisionNiveau,
@@ -596,3 +607,122 @@ class LignePlanTresorerieFactory(factory.django.DjangoModelFactory):
     mois = datetime.date(2027, 1, 1)
     encaissements = Decimal("42000.00")
     decaissements = Decimal("45000.00")
+
+
+# --- Espace Linné ---------------------------------------------------------------------------------
+
+
+def moment(jour, heure, minute=0):
+    """An aware datetime of Europe/Paris wall-clock time."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(jour, datetime.time(heure, minute)))
+
+
+class SalleFactory(factory.django.DjangoModelFactory):
+    """A room open Monday to Saturday, 8:00–22:00, 15-minute buffers, priced 20 €/h for associations."""
+
+    class Meta:
+        model = Salle
+        django_get_or_create = ("nom",)
+        skip_postgeneration_save = True
+
+    nom = factory.Sequence(lambda n: f"Salle {n}")
+    capacite = 50
+    duree_min_minutes = 60
+    duree_max_minutes = 8 * 60
+    battement_avant_minutes = 15
+    battement_apres_minutes = 15
+
+    @factory.post_generation
+    def horaires(salle, create, extracted, **kwargs):
+        if not create:
+            return
+        for jour in extracted if extracted is not None else range(6):
+            HoraireOuverture.objects.get_or_create(
+                salle=salle, jour_semaine=jour, defaults={"ouverture": datetime.time(8), "fermeture": datetime.time(22)}
+            )
+
+    @factory.post_generation
+    def tarifs(salle, create, extracted, **kwargs):
+        if not create:
+            return
+        grille = (
+            extracted
+            if extracted is not None
+            else {Categorie.ASSOCIATION: Decimal("20.00"), Categorie.AUTRE: Decimal("50.00")}
+        )
+        for categorie, prix in grille.items():
+            Tarif.objects.get_or_create(salle=salle, categorie=categorie, defaults={"tarif_horaire": prix})
+
+
+class FermetureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Fermeture
+
+    salle = None
+    debut = datetime.date(2026, 12, 24)
+    fin = datetime.date(2027, 1, 1)
+    motif = Fermeture.Motif.VACANCES
+
+
+class ReservationFactory(factory.django.DjangoModelFactory):
+    """A confirmed booking written directly (not through the service): tests of the rules use the service."""
+
+    class Meta:
+        model = Reservation
+
+    salle = factory.SubFactory(SalleFactory)
+    organisation = factory.SubFactory(OrganisationFactory, association=True)
+    categorie = Categorie.ASSOCIATION
+    objet = factory.Sequence(lambda n: f"Activité {n}")
+    type_activite = TypeActivite.REUNION
+    debut = factory.LazyFunction(lambda: moment(datetime.date(2027, 1, 11), 10))
+    fin = factory.LazyAttribute(lambda o: o.debut + datetime.timedelta(hours=2))
+    debut_bloque = factory.LazyAttribute(lambda o: o.debut - o.salle.battement_avant)
+    fin_bloque = factory.LazyAttribute(lambda o: o.fin + o.salle.battement_apres)
+    effectif_prevu = 20
+    contact_nom = factory.Sequence(lambda n: f"Contact réservation {n}")
+    contact_email = factory.Sequence(lambda n: f"reservation{n}@asso.example")
+    statut = Reservation.Statut.CONFIRMEE
+
+
+class DemandeReservationFactory(factory.django.DjangoModelFactory):
+    """A one-off request received from the public page."""
+
+    class Meta:
+        model = DemandeReservation
+
+    nature = DemandeReservation.Nature.PONCTUELLE
+    nom_organisation = factory.Sequence(lambda n: f"Association demandeuse {n}")
+    contact_nom = factory.Sequence(lambda n: f"Demandeur {n}")
+    contact_email = factory.Sequence(lambda n: f"demandeur{n}@asso.example")
+    objet = "Réunion des adhérents"
+    type_activite = TypeActivite.REUNION
+    effectif_prevu = 15
+    salle = factory.SubFactory(SalleFactory)
+    debut = factory.LazyFunction(lambda: moment(datetime.date(2027, 1, 12), 14))
+    fin = factory.LazyAttribute(lambda o: o.debut + datetime.timedelta(hours=2))
+    reglement_accepte_le = factory.LazyAttribute(lambda o: o.debut - datetime.timedelta(days=20))
+
+    class Params:
+        saisonniere = factory.Trait(
+            nature=DemandeReservation.Nature.SAISONNIERE,
+            saison=2027,
+            salle=None,
+            debut=None,
+            fin=None,
+            reglement_accepte_le=factory.LazyFunction(lambda: moment(datetime.date(2027, 5, 2), 9)),
+        )
+
+
+class VoeuFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Voeu
+
+    demande = factory.SubFactory(DemandeReservationFactory, saisonniere=True)
+    rang = 1
+    salle = factory.SubFactory(SalleFactory)
+    jour_semaine = 2
+    heure_debut = datetime.time(14)
+    heure_fin = datetime.time(16)

@@ -35,6 +35,7 @@ class Lecteur:
     """Whose model an expression designates, from what the code says."""
 
     def __init__(self, modeles):
+        self.app = None  # the app of the module being read
         self.par_classe = {m.__name__: m for m in modeles}
         self.par_variable = {}
         for m in modeles:
@@ -72,7 +73,10 @@ class Lecteur:
             lies = {self.modele(valeur, {}, classe) for valeur in liaisons.get(noeud.id, [])} - {None}
             if lies:
                 return self._unique(lies)
-            return self._unique(self.par_variable.get(noeud.id, set()))
+            candidats = self.par_variable.get(noeud.id, set())
+            # A name two apps' models share (« demande »: a grant request, a room request) is the
+            # module's own app's model when it has one.
+            return self._unique(candidats) or self._unique({m for m in candidats if m._meta.app_label == self.app})
         return None
 
 
@@ -134,7 +138,7 @@ def _cibles(noeud):
 
 def violations(source, chemin, lecteur):
     """The status writes of `source` (a module of the app `chemin.parts[0]`) on other apps' models."""
-    app = chemin.parts[0]
+    app = lecteur.app = chemin.parts[0]
     erreurs = []
     for ligne, cible, fonction, classe in ecritures_de_statut(ast.parse(source)):
         modele = lecteur.modele(cible, _liaisons(fonction) if fonction else {}, classe)

@@ -15,6 +15,8 @@ pytestmark = pytest.mark.django_db
 
 S = Reservation.Statut
 LUNDI = datetime.date(2027, 1, 11)
+DIMANCHE = datetime.date(2027, 1, 17)
+LUNDI_SUIVANT = datetime.date(2027, 1, 18)
 
 
 @pytest.fixture
@@ -68,7 +70,7 @@ def test_loc_2_une_mise_a_disposition_gratuite_garde_sa_valeur_et_ne_facture_rie
     [
         (moment(LUNDI, 7), moment(LUNDI, 9), "Hors des heures d'ouverture"),
         (moment(LUNDI, 21), moment(LUNDI, 23), "Hors des heures d'ouverture"),
-        (moment(LUNDI + datetime.timedelta(days=6), 10), moment(LUNDI + datetime.timedelta(days=6), 12), "fermée le dimanche"),
+        (moment(DIMANCHE, 10), moment(DIMANCHE, 12), "fermée le dimanche"),
         (moment(LUNDI, 10), moment(LUNDI, 10, 30), "60 minutes au moins"),
         (moment(LUNDI, 8), moment(LUNDI, 17), "480 minutes au plus"),
     ],
@@ -151,7 +153,7 @@ def test_les_dates_d_une_regle_toutes_les_deux_semaines_sur_deux_jours():
 
 
 def test_une_serie_en_conflit_est_refusee_sauf_a_ecarter_les_dates_qui_restent_notees(salle, asso, regisseur):
-    ReservationFactory(salle=salle, debut=moment(LUNDI + datetime.timedelta(weeks=1), 19), fin=moment(LUNDI + datetime.timedelta(weeks=1), 21))
+    ReservationFactory(salle=salle, debut=moment(LUNDI_SUIVANT, 19), fin=moment(LUNDI_SUIVANT, 21))
     with pytest.raises(ValidationError, match="18/01/2027"):
         _serie(salle, asso, regisseur)
     assert not Serie.objects.exists()
@@ -177,13 +179,19 @@ def test_deplacer_la_serie_refuse_tout_si_une_date_est_prise(salle, asso, regiss
     ReservationFactory(salle=salle, debut=moment(r3.debut.date(), 15), fin=moment(r3.debut.date(), 16))
     with pytest.raises(ValidationError, match="25/01/2027"):
         services.deplacer(
-            reservation=r2, portee=Portee.SUIVANTES, nouveau_debut=moment(r2.debut.date(), 14),
-            nouvelle_fin=moment(r2.debut.date(), 16), par=regisseur,
+            reservation=r2,
+            portee=Portee.SUIVANTES,
+            nouveau_debut=moment(r2.debut.date(), 14),
+            nouvelle_fin=moment(r2.debut.date(), 16),
+            par=regisseur,
         )
     assert {r.debut.hour for r in serie.reservations.all()} == {17}  # 18:00 Paris = 17:00 UTC, unchanged
     n = services.deplacer(
-        reservation=r2, portee=Portee.SUIVANTES, nouveau_debut=moment(r2.debut.date(), 19),
-        nouvelle_fin=moment(r2.debut.date(), 21), par=regisseur,
+        reservation=r2,
+        portee=Portee.SUIVANTES,
+        nouveau_debut=moment(r2.debut.date(), 19),
+        nouvelle_fin=moment(r2.debut.date(), 21),
+        par=regisseur,
     )
     assert n == 3
     r1.refresh_from_db()

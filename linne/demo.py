@@ -103,13 +103,14 @@ def charger(contexte):
             par,
             gratuit=True,
         )
-    # Two associations pay for a weekly slot in the small rooms (every two weeks for the chess club).
+    # Two associations pay for a slot outside those the centres' series take: the choir on Thursday
+    # evenings, the chess club every other Saturday afternoon.
     _serie(
         salles[2],
         associations[1],
         Categorie.ASSOCIATION,
         "Répétitions de la chorale",
-        (3, 18, 20),
+        (3, 20, 22),
         debut_saison,
         fin_saison,
         par,
@@ -119,7 +120,7 @@ def charger(contexte):
         associations[2],
         Categorie.ASSOCIATION,
         "Club d'échecs : entraînement",
-        (2, 14, 16),
+        (5, 14, 16),
         debut_saison,
         fin_saison,
         par,

@@ -1,34 +1,31 @@
 """Demo data of Espace Linné for seed_demo: four rooms with their opening hours and price list, the
 season's closures, a season of weekly series (one per centre: the centres' series are lent free of
 charge; the dates the closures or a public event take are skipped with their reason), the upcoming public
-events, two one-off requests and three seasonal requests for the next season whose wishes compete.
+events, and the requests of the public (linne/demo_demandes.py: one per centre, one-off or for the next
+season, waiting, accepted, allocated or refused, some of their wishes competing).
 
 It grows with `seed_demo --scale`: one series per centre, and one more room for every
 `SERIES_PAR_SALLE` centres beyond what the four rooms hold. Idempotent: each record is read before it is
-written (a room by name, a series by organisation and room, a request by organisation and nature).
+written (a room by name, a series by organisation and room, a request by its association's name).
 """
 
 import datetime
-import zlib
 from decimal import Decimal
 
 from django.utils import timezone
 
 from comptes.models import Organisation
 
-from . import services
+from . import demo_demandes, services
 from .models import (
     Categorie,
-    DemandeReservation,
     Fermeture,
     HoraireOuverture,
-    Justificatif,
     Reservation,
     Salle,
     Serie,
     Tarif,
     TypeActivite,
-    Voeu,
 )
 
 # name, capacity, m², equipment, hourly rates (association, centre social, service municipal, partner, other)
@@ -38,9 +35,9 @@ SALLES = [
     ("Salle Linné 2", 25, "45", "Écran, paperboard, 6 tables", (10, 4, 0, 6, 25)),
     ("Atelier", 20, "60", "Éviers, plans de travail, four", (15, 6, 0, 10, 35)),
 ]
-# Opening hours: Monday to Friday 9:00–22:00, Saturday 9:00–18:00; closed on Sunday.
-HORAIRES = [(jour, datetime.time(9), datetime.time(22)) for jour in range(5)] + [
-    (5, datetime.time(9), datetime.time(18))
+# Opening hours: Monday to Friday 8:00–22:00, Saturday 8:00–18:00; closed on Sunday.
+HORAIRES = [(jour, datetime.time(8), datetime.time(22)) for jour in range(5)] + [
+    (5, datetime.time(8), datetime.time(18))
 ]
 # The weekly slots a room offers the season's series: (weekday, start, end), Saturday afternoons kept
 # for the public events.
@@ -126,7 +123,7 @@ def charger(contexte):
         par,
         intervalle=2,
     )
-    _demandes(salles, today, saison)
+    demo_demandes.charger(contexte, salles)
 
 
 def _salle(index):
@@ -244,94 +241,3 @@ def _serie(salle, organisation, categorie, objet, creneau, du, au, par, *, gratu
         contact_nom=f"Référent Linné de {organisation.nom}",
         contact_email=f"linne-{organisation.pk}@demo.invalid",
     )
-
-
-def _demandes(salles, today, saison):
-    """Two one-off requests waiting for an answer, three seasonal ones for the next season whose first
-    wishes want the same room on Wednesday afternoon."""
-    recue = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=3), datetime.time(10)))
-    ponctuelles = [
-        (
-            "Association Solidarité Alma (fictive)",
-            salles[1],
-            2,
-            "Assemblée générale annuelle",
-            TypeActivite.REUNION,
-            30,
-        ),
-        (
-            "Compagnie Théâtre en Herbe (fictive)",
-            salles[0],
-            3,
-            "Répétition générale du spectacle",
-            TypeActivite.CULTURE,
-            60,
-        ),
-    ]
-    for nom, salle, semaines, objet, type_activite, effectif in ponctuelles:
-        jour = _samedi(today, semaines) - datetime.timedelta(days=3)  # a Wednesday
-        _demande(
-            nom,
-            DemandeReservation.Nature.PONCTUELLE,
-            objet,
-            type_activite,
-            effectif,
-            recue,
-            salle=salle,
-            debut=_moment(jour, 14),
-            fin=_moment(jour, 17),
-        )
-    saisonnieres = [
-        ("Atelier Couture du Pile (fictif)", [(salles[1], 2, 14, 16), (salles[2], 2, 14, 16), (salles[1], 4, 14, 16)]),
-        ("Yoga pour tous Roubaix (fictif)", [(salles[1], 2, 15, 17), (salles[3], 1, 18, 20)]),
-        ("Aide aux devoirs Trois-Ponts (fictive)", [(salles[2], 2, 14, 16), (salles[2], 0, 16, 18)]),
-    ]
-    for nom, voeux in saisonnieres:
-        demande = _demande(
-            nom,
-            DemandeReservation.Nature.SAISONNIERE,
-            "Activité hebdomadaire de la saison",
-            TypeActivite.ACTIVITE_REGULIERE,
-            15,
-            recue,
-            saison=saison + 1,
-        )
-        if not demande.voeux.exists():
-            Voeu.objects.bulk_create(
-                Voeu(
-                    demande=demande,
-                    rang=rang,
-                    salle=salle,
-                    jour_semaine=jour,
-                    heure_debut=datetime.time(debut),
-                    heure_fin=datetime.time(fin),
-                )
-                for rang, (salle, jour, debut, fin) in enumerate(voeux, start=1)
-            )
-
-
-def _demande(nom, nature, objet, type_activite, effectif, recue, **champs):
-    demande = DemandeReservation.objects.filter(nom_organisation=nom, nature=nature).first()
-    if demande:
-        return demande
-    numero = zlib.crc32(nom.encode()) % 10_000
-    demande = DemandeReservation.objects.create(
-        nature=nature,
-        nom_organisation=nom,
-        rna=f"W59{numero:07d}"[:10],
-        contact_nom=f"Président(e) de {nom}",
-        contact_email=f"demande-{numero}@demo.invalid",
-        objet=objet,
-        type_activite=type_activite,
-        effectif_prevu=effectif,
-        reglement_accepte_le=recue,
-        recue_le=recue,
-        **champs,
-    )
-    Justificatif.objects.create(
-        nature=Justificatif.Nature.REGLEMENT,
-        demande=demande,
-        valide_du=recue.date(),
-        valide_jusqu_au=datetime.date(saison_de(recue.date()) + 1, 8, 31),
-    )
-    return demande

@@ -94,20 +94,30 @@ def _referents_des_dossiers(echeances):
 
 def destinataires(echeances) -> dict[str, list[int]]:
     """{object_key: the ids of the people who get its alerts}: its referent (of the file, else of the
-    centre), if an active team member, then the active responsables. A fixed number of queries."""
+    centre), if an active team member, then the active responsables, then the active members of the roles
+    the deadline names (`Deadline.roles`: the régisseurs for a room request). A fixed number of queries."""
     par_dossier = _referents_des_dossiers(echeances)
     centres = {d.centre_id for d in echeances if d.centre_id is not None}
     par_centre = dict(Centre.objects.filter(pk__in=centres, referent__isnull=False).values_list("pk", "referent_id"))
     referents = {d.object_key: par_dossier.get(d.object_key, par_centre.get(d.centre_id)) for d in echeances}
+    roles_nommes = defaultdict(set)
+    for deadline in echeances:
+        roles_nommes[deadline.object_key] |= deadline.roles
+    tous_les_roles = set().union(*roles_nommes.values())
     personnes = User.objects.filter(is_active=True).filter(
-        Q(role=Role.RESPONSABLE) | Q(pk__in={r for r in referents.values() if r}, role__in=DESTINATAIRES)
+        Q(role=Role.RESPONSABLE)
+        | Q(pk__in={r for r in referents.values() if r}, role__in=DESTINATAIRES)
+        | Q(role__in=tous_les_roles)
     )
     roles = dict(personnes.values_list("pk", "role"))
     responsables = sorted(pk for pk, role in roles.items() if role == Role.RESPONSABLE)
     resultat = {}
     for object_key, referent in referents.items():
-        suivi = [referent] if referent in roles else []
-        resultat[object_key] = suivi + [pk for pk in responsables if pk != referent]
+        suivi = [referent] if referent in roles and roles[referent] in DESTINATAIRES | {Role.RESPONSABLE} else []
+        suivi += [pk for pk in responsables if pk != referent]
+        nommes = roles_nommes[object_key] - {Role.RESPONSABLE}
+        suivi += sorted(pk for pk, role in roles.items() if role in nommes and pk not in suivi)
+        resultat[object_key] = suivi
     return resultat
 
 

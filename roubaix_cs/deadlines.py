@@ -21,6 +21,9 @@ class Deadline:
     threshold: str = ""  # e.g. "M-6": one alert per (object, kind, threshold)
     object_key: str = ""  # e.g. "centres.agrement:12"
     centre_id: int | None = None
+    # Roles whose every active member gets the alert besides the file's referent and the responsables
+    # (the régisseurs for a room request of Espace Linné): a deadline nobody follows by name.
+    roles: frozenset = frozenset()
 
 
 def collect(today: datetime.date, kinds=None) -> list[Deadline]:

@@ -259,6 +259,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pilotage.tasks.alertes_du_jour",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Espace Linné: the reminder of each confirmed booking two days before it (linne.demandes), once.
+    "rappels-reservations-linne": {
+        "task": "linne.tasks.rappels_du_jour",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 # Redis redelivers a task whose worker died (acks_late) after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))}

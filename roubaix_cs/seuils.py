@@ -179,3 +179,22 @@ TRANSMISSION_PREFECTURE_JOURS_PRATIQUE = 15
 # habitants (CGCT L2121-2), Roubaix (≈ 98 000). Réglage CONSEIL_MUNICIPAL_MEMBRES ; les membres en
 # exercice peuvent être moins nombreux quand des sièges sont vacants.
 CONSEIL_MUNICIPAL_MEMBRES_ROUBAIX = 53
+
+# Espace Linné — les demandes de salle du public (choix du service, sans valeur légale).
+# Les régisseurs répondent à une demande dans les 10 jours de sa réception : l'alerte naît le jour de la
+# réception (seuil « J-10 »), l'échéance est le dixième jour.
+DEMANDE_SALLE_REPONSE_JOURS = 10
+# Une association demande une ou deux salles à la fois : au-delà de 5 demandes enregistrées en une heure
+# depuis une même adresse, c'est un envoi automatisé ; la demande suivante est refusée pour l'heure.
+DEMANDES_SALLE_PAR_ADRESSE_PAR_HEURE = 5
+# Une réservation ponctuelle se demande au plus un an à l'avance (au-delà, les saisons ne sont pas ouvertes).
+DEMANDE_SALLE_HORIZON_JOURS = 365
+# L'attestation d'assurance : un PDF ou une image de quelques pages, 5 Mo au plus.
+DEMANDE_SALLE_ASSURANCE_MAX_OCTETS = 5 * 1024 * 1024
+# La demande entière (le formulaire et l'attestation) : l'attestation et 1 Mo de texte ; au-delà, elle est
+# refusée sans être lue.
+DEMANDE_SALLE_TAILLE_MAX_OCTETS = DEMANDE_SALLE_ASSURANCE_MAX_OCTETS + 1024 * 1024
+# Les précisions libres d'une demande : une page de texte.
+DEMANDE_SALLE_MESSAGE_MAX_CARACTERES = 3000
+# Le rappel d'une réservation confirmée part 2 jours avant (le matin, avec les autres tâches du jour).
+RAPPEL_RESERVATION_JOURS = 2

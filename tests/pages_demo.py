@@ -160,6 +160,11 @@ OBJETS = {
     "pilotage:veille_decider": DOSSIER_VEILLE,
     "pilotage:veille_plan": DOSSIER_VEILLE,
     "pilotage:veille_action_creer": DOSSIER_VEILLE,
+    # linne — demandes
+    "linne:demande_detail": Objet("linne.DemandeReservation"),
+    "linne:demande_accepter": Objet("linne.DemandeReservation", {"statut": "recue", "nature": "ponctuelle"}),
+    "linne:demande_refuser": Objet("linne.DemandeReservation", {"statut": "recue"}),
+    "linne:voeu_attribuer": Objet("linne.Voeu", {"statut": "en_attente", "demande__statut": "recue"}),
 }
 
 # The tabs of the centre page added by a higher app (roubaix_cs.extensions.onglets_centre) that read enough
@@ -181,6 +186,7 @@ ABSENTES_DE_LA_DEMO = {
     "centres:indicateurs_import": "la démonstration ne dépose pas de fichier d'import",
     "centres:indicateurs_import_statut": "la démonstration ne dépose pas de fichier d'import",
     "pilotage:reunion_compte_rendu_fichier": "la démonstration ne dépose pas de compte rendu de réunion en fichier",
+    "linne:justificatif_telecharger": "la démonstration ne dépose pas d'attestation d'assurance en fichier",
 }
 
 

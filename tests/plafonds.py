@@ -25,7 +25,8 @@ PLAFONDS = {
     "pilotage:tableau_de_bord_export elu": 15,
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
-    "pilotage:echeances agent": 21,  # every app's deadlines (actions, cellule), the centres followed, the counter
+    # every app's deadlines (actions, cellule, room requests), the centres followed, the counter
+    "pilotage:echeances agent": 22,
     "pilotage:comparaisons agent": 8,  # every figure in one query, the grants voted, the centre field, the counter
     "pilotage:comparaisons elu": 7,
     "pilotage:comparaisons partenaire_caf": 8,  # + its organisation, named above the page
@@ -43,7 +44,7 @@ PLAFONDS = {
     "pilotage:comparaisons_export evolution xlsx partenaire_caf": 7,
     # The daily job, not a page: the deadlines (the meetings' actions, the cellule's files too), bulk reads and
     # writes, the day run.
-    "pilotage.alertes.synchroniser": 25,
+    "pilotage.alertes.synchroniser": 26,  # + the room requests of Espace Linné
     "centres:liste agent": 9,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 8,
@@ -223,9 +224,9 @@ PLAFONDS = {
     # --- The demo at scale 1 and 3 (tests/test_requetes_demo.py): every page a demo reader opens.
     "démo accueil caf": 10,
     "démo accueil elu": 26,  # the élus' dashboard of the year (démo pilotage:tableau_de_bord elu)
-    "démo accueil regisseur": 10,
+    "démo accueil regisseur": 11,  # + the room requests waiting (linne/todos.py)
     # The stored alerts read (39 when every deadline was computed); + the copils of the year to plan (AVS-8).
-    "démo accueil responsable": 27,
+    "démo accueil responsable": 28,  # + the room requests waiting (linne/todos.py)
     "démo centres:action_creer responsable": 9,
     "démo centres:action_modifier responsable": 8,
     "démo centres:ag_creer responsable": 8,
@@ -408,8 +409,9 @@ PLAFONDS = {
     "démo deliberations:seance_liste elu": 7,
     "démo deliberations:seance_liste responsable": 8,
     "démo deliberations:seance_modifier responsable": 7,
-    "démo pilotage:alertes regisseur": 39,  # + the actions', the cellule's files' deadlines and who follows them
-    "démo pilotage:alertes responsable": 41,
+    # + the actions', the cellule's files', the room requests' deadlines and who follows them
+    "démo pilotage:alertes regisseur": 41,
+    "démo pilotage:alertes responsable": 42,
     "démo pilotage:alertes_export regisseur": 5,
     "démo pilotage:alertes_export responsable": 5,
     # The figures of the year (10 queries), the team's unread alerts or the deadlines of the élus' summary.
@@ -425,14 +427,14 @@ PLAFONDS = {
     "démo pilotage:comparaisons_export responsable": 6,
     # At its secret address: every app's deadlines (the meetings' actions, the cellule's files too), the AGs, the
     # meetings.
-    "démo pilotage:calendrier_ics responsable": 31,
+    "démo pilotage:calendrier_ics responsable": 32,  # + the room requests' deadlines
     "démo pilotage:donnees_personnelles caf": 5,
     "démo pilotage:donnees_personnelles elu": 5,
     "démo pilotage:donnees_personnelles regisseur": 5,
     "démo pilotage:donnees_personnelles responsable": 6,
     "démo pilotage:donnees_personnelles_export responsable": 6,
-    "démo pilotage:echeances responsable": 27,  # + the meetings' actions, the cellule's files
-    "démo pilotage:echeances_export responsable": 25,
+    "démo pilotage:echeances responsable": 28,  # + the meetings' actions, the cellule's files, the room requests
+    "démo pilotage:echeances_export responsable": 26,
     "démo pilotage:financeurs_export caf": 13,
     "démo pilotage:financeurs_export elu": 13,
     "démo pilotage:financeurs_export responsable": 13,
@@ -508,4 +510,41 @@ PLAFONDS = {
     "démo subventions:modifier responsable": 12,
     "démo subventions:scdl responsable": 21,
     "démo subventions:versement_creer responsable": 28,
+    # linne — demandes
+    "linne:demandes regisseur": 6,  # the requests with their room and number of wishes, and their count
+    "linne:demande_detail regisseur": 13,  # + its wishes, documents, bookings, and the history of the three
+    # The pending wishes of the season, the rooms' opening hours, closures and confirmed bookings: once each.
+    "linne:attribution regisseur": 8,
+    # On the demo data: the public pages (the room choices; the rules' rooms; the acknowledgement reads nothing),
+    # the service's pages as above (a logged-in reader: + its session's user, and the team's alert counter).
+    "démo linne:demande responsable": 10,
+    "démo linne:demande regisseur": 9,
+    "démo linne:demande elu": 9,
+    "démo linne:demande caf": 9,
+    "démo linne:demande_envoyee responsable": 6,
+    "démo linne:demande_envoyee regisseur": 5,
+    "démo linne:demande_envoyee elu": 5,
+    "démo linne:demande_envoyee caf": 5,
+    "démo linne:reglement responsable": 7,
+    "démo linne:reglement regisseur": 6,
+    "démo linne:reglement elu": 6,
+    "démo linne:reglement caf": 6,
+    "démo linne:demandes responsable": 8,
+    "démo linne:demandes regisseur": 7,
+    "démo linne:demandes elu": 7,
+    "démo linne:demandes_export responsable": 5,
+    "démo linne:demandes_export regisseur": 5,
+    "démo linne:demandes_export elu": 5,
+    "démo linne:demande_detail responsable": 15,
+    "démo linne:demande_detail regisseur": 14,
+    "démo linne:demande_detail elu": 14,
+    "démo linne:demande_accepter responsable": 13,  # + the organisation found, the slot's rules and conflicts
+    "démo linne:demande_accepter regisseur": 12,
+    "démo linne:demande_refuser responsable": 7,
+    "démo linne:demande_refuser regisseur": 6,
+    "démo linne:attribution responsable": 10,
+    "démo linne:attribution regisseur": 9,
+    "démo linne:attribution elu": 9,
+    "démo linne:voeu_attribuer responsable": 13,  # + the organisation found, the preview of the season's dates
+    "démo linne:voeu_attribuer regisseur": 12,
 }

@@ -17,11 +17,13 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from comptes.models import Role
 from conventions.models import Convention
+from roubaix_cs.validators import completer_siret
 
 from . import fuzz
 from . import test_url_matrix as matrice
@@ -30,6 +32,7 @@ from .factories import (
     DeliberationFactory,
     DemandeFactory,
     OrganisationFactory,
+    SalleFactory,
     SeanceFactory,
     UserFactory,
     VersionPdfFactory,
@@ -53,6 +56,7 @@ AUTORISES = {
     "comptes:password_reset_confirm": ("anonyme",),
     "comptes:invitation": ("anonyme",),
     "pilotage:preferences": ("responsable", "elu"),  # one's own e-mails: per kind of alert, or the élu's summary
+    "linne:demande": ("anonyme",),  # Espace Linné's public request form, for people not logged in
 }
 REFUSES = ("elu", "partenaire", "regisseur", "anonyme")
 # An élu writes their own mandates.
@@ -65,7 +69,14 @@ ECRITURES_PERMISES = {
 # One's own account: everyone logged in changes their password (only anonymous is refused), and the
 # pages of a forgotten password or an invitation answer anyone (the e-mailed link is the proof).
 ANONYME_SEUL_REFUSE = {"comptes:password_change"}
-POUR_TOUS = {"comptes:password_reset", "comptes:password_reset_confirm", "comptes:invitation"}
+# Espace Linné's answers are the service's, the régisseurs included: refused to the other roles only (the
+# hostile walk, as the responsable, is the same form).
+ECRIVENT_AUSSI = {
+    "linne:demande_accepter": ("regisseur",),
+    "linne:demande_refuser": ("regisseur",),
+    "linne:voeu_attribuer": ("regisseur",),
+}
+POUR_TOUS = {"comptes:password_reset", "comptes:password_reset_confirm", "comptes:invitation", "linne:demande"}
 
 
 def _lien_valide(world):
@@ -100,9 +111,22 @@ def _a_voter(world):
     return {"pk": deliberation.pk}
 
 
+def _salle_ouverte(world):
+    """A room open to the public's requests (Monday to Saturday, 8:00–22:00)."""
+    SalleFactory(nom="Salle du formulaire public")
+    return {}
+
+
+def _jour_ouvre():
+    """A day of next week the room is open (not a Sunday): a one-off request's plausible date."""
+    jour = timezone.localdate() + datetime.timedelta(days=7)
+    return jour + datetime.timedelta(days=1) if jour.weekday() == 6 else jour
+
+
 # The objects in the state where the form is offered with all its fields, when the matrix's own are
 # not (a link's token, lists with options, a vote's amounts).
 KWARGS = {
+    "linne:demande": _salle_ouverte,
     "comptes:password_reset_confirm": _lien_valide,
     "comptes:invitation": _lien_valide,
     "deliberations:inscrire": _a_inscrire,
@@ -139,6 +163,18 @@ VALEURS = {
     # A cash plan has at least one month entered: the first month's receipts.
     "pilotage:veille_plan": lambda w, form: {f"encaissements_{form.mois[0]:%Y_%m}": "42000"},
     "subventions:ligne_creer": lambda w, form: {"chapitre": "65", "compte": "6574"},
+    # A one-off request of the public page: a room, a day it is open and hours within them, a valid SIRET, an
+    # insurance certificate valid on that day (the file is the walk's PDF).
+    "linne:demande": lambda w, form: {
+        "nature": "ponctuelle",
+        "salle": _premier(form, "salle"),
+        "date": _jour_ouvre().isoformat(),
+        "heure_debut": "10:00",
+        "heure_fin": "12:00",
+        "siret": completer_siret("4321098765432"),
+        "effectif_prevu": "12",
+        "assurance_valide_jusqu_au": (timezone.localdate() + datetime.timedelta(days=300)).isoformat(),
+    },
 }
 
 
@@ -320,7 +356,7 @@ def test_read_only_roles_and_anonymous_cannot_post_any_form(client, world, name)
     }
     problemes = []
     for persona in REFUSES:
-        if name in ANONYME_SEUL_REFUSE and persona != "anonyme":
+        if name in ANONYME_SEUL_REFUSE and persona != "anonyme" or persona in ECRIVENT_AUSSI.get(name, ()):
             continue
         _se_connecter(client, world, persona)
         permises = ECRITURES_PERMISES.get((name, persona), set())

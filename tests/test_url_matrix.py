@@ -17,6 +17,7 @@ from comptes.middleware import EXEMPT_NAMESPACES
 from comptes.models import Role
 from conventions.models import Avenant, Convention
 from deliberations.models import Mandat
+from linne.models import Justificatif
 from pilotage.models import Reunion, SituationVeille
 
 from .factories import (
@@ -29,6 +30,7 @@ from .factories import (
     ConventionFactory,
     DeliberationFactory,
     DemandeFactory,
+    DemandeReservationFactory,
     DirectionFactory,
     DispositifFactory,
     DocumentFactory,
@@ -40,6 +42,7 @@ from .factories import (
     OrganisationFactory,
     ParticipantReunionFactory,
     ReunionFactory,
+    SalleFactory,
     SeanceFactory,
     SituationVeilleFactory,
     TravauxFactory,
@@ -49,6 +52,7 @@ from .factories import (
     VersionRapportAnnuelFactory,
     VersionRapportFactory,
     VisiteFactory,
+    VoeuFactory,
 )
 from .partage import donnees_partagees
 
@@ -196,6 +200,35 @@ def _deliberation_et_demande(world):
     deliberation = DeliberationFactory()
     deliberation.demandes.add(DemandeFactory(centre=world.centre, statut="deliberation"))
     return {"pk": deliberation.pk, "demande_pk": deliberation.demandes.get().pk}
+
+
+# linne — demandes: the request form and its pages are public (anyone, logged in or not: an empty POST shows
+# the form again with its errors); the service answers the requests, the élus read them, the partners never.
+PUBLIC_FORMULAIRE = (200,) * 7
+PUBLIC_LECTURE = (200,) * 7
+PUBLIC_SANS_ECRITURE = (405,) * 7
+DEMANDES_LECTURE = (LOGIN, 200, 200, 200, 200, 403, 403)
+DEMANDES_GESTION = (LOGIN, 200, 200, 200, 403, 403, 403)
+
+
+def _demande_salle(world):
+    return {"pk": DemandeReservationFactory(salle=SalleFactory()).pk}
+
+
+def _voeu(world):
+    return {"pk": VoeuFactory().pk}
+
+
+def _justificatif(world):
+    justificatif = Justificatif(
+        nature=Justificatif.Nature.ASSURANCE,
+        demande=DemandeReservationFactory(salle=SalleFactory()),
+        nom_fichier="attestation.pdf",
+        valide_du=datetime.date(2026, 1, 1),
+        valide_jusqu_au=datetime.date(2026, 12, 31),
+    )
+    justificatif.fichier.save("attestation.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return {"pk": justificatif.pk}
 
 
 MATRIX = {
@@ -563,6 +596,18 @@ MATRIX = {
     "pilotage:veille_instantanes": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_dossier_veille()),
     "pilotage:veille_plan": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_dossier_veille()),
     "pilotage:veille_action_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_dossier_veille()),
+    # linne — demandes
+    "linne:demande": Rule(get=PUBLIC_LECTURE, post=PUBLIC_FORMULAIRE),
+    "linne:demande_envoyee": Rule(get=PUBLIC_LECTURE, post=PUBLIC_SANS_ECRITURE),
+    "linne:reglement": Rule(get=PUBLIC_LECTURE, post=PUBLIC_SANS_ECRITURE),
+    "linne:demandes": Rule(get=DEMANDES_LECTURE, post=NO_WRITE),
+    "linne:demandes_export": Rule(get=DEMANDES_LECTURE, post=NO_WRITE, kwargs=_fmt),
+    "linne:demande_detail": Rule(get=DEMANDES_LECTURE, post=NO_WRITE, kwargs=_demande_salle),
+    "linne:demande_accepter": Rule(get=DEMANDES_GESTION, post=DEMANDES_GESTION, kwargs=_demande_salle),
+    "linne:demande_refuser": Rule(get=DEMANDES_GESTION, post=DEMANDES_GESTION, kwargs=_demande_salle),
+    "linne:attribution": Rule(get=DEMANDES_LECTURE, post=NO_WRITE),
+    "linne:voeu_attribuer": Rule(get=DEMANDES_GESTION, post=DEMANDES_GESTION, kwargs=_voeu),
+    "linne:justificatif_telecharger": Rule(get=DEMANDES_GESTION, post=NO_WRITE, kwargs=_justificatif),
 }
 
 
@@ -684,6 +729,9 @@ def test_read_only_roles_get_403_on_every_business_write(client, world):
         "comptes:calendrier_revoquer",
         "pilotage:calendrier_ics",  # read by its secret address: 405 to any write
         "pilotage:preferences",  # an élu chooses their own weekly summary
+        "linne:demande",  # Espace Linné's public pages: the request form is for anyone, logged in or not
+        "linne:demande_envoyee",
+        "linne:reglement",
     }
     for persona in ("elu", "partenaire"):
         client.force_login(world.personas[persona])

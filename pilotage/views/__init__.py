@@ -78,6 +78,8 @@ def accueil(request):
             ),
         }
     else:
+        # The régisseurs' own to-dos (Espace Linné's requests waiting for an answer); the other roles have none.
+        context["a_faire"] = todos.collect(user) if user.role == Role.REGISSEUR else []
         horizon = today + relativedelta(months=AGREMENT_HORIZON_DEFAUT_MOIS)
         context["centres"] = apercu(
             centres.exclude(statut=Centre.Statut.FERME).avec_fin_agrement().order_by("nom"),

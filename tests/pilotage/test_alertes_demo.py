@@ -37,9 +37,12 @@ ALERTES_DEMO = {
     # overdue action of Épeule's Cellule de veille plan, owned by the Fédération: the responsable who organised it.
     "action_reunion": 3,
     "veille_reunion": 2,  # Épeule's Cellule de veille file in alerte, no meeting for 50 days: agent and responsable
+    # Espace Linné's room requests waiting for their answer (linne/demo_demandes.py: 7 of the 11 centres'): the
+    # régisseur and the responsable.
+    "linne_demande_salle": 14,
 }
-# Two referents on the demo data: the agent and the responsable.
-DESTINATAIRES_DEMO = {"responsable": 25, "agent": 14}
+# Two referents on the demo data: the agent and the responsable; the régisseur for the room requests.
+DESTINATAIRES_DEMO = {"responsable": 32, "agent": 14, "regisseur": 7}
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +89,10 @@ def test_the_demo_alerts_go_to_the_team_never_to_elus_or_partners(demo_du_jour):
     alertes_du_jour()
     par_personne = Counter(Alerte.objects.values_list("user__username", flat=True))
     assert par_personne == DESTINATAIRES_DEMO
-    assert not Alerte.objects.exclude(user__role__in=[Role.RESPONSABLE, Role.AGENT]).exists()
+    assert not Alerte.objects.exclude(user__role__in=[Role.RESPONSABLE, Role.AGENT, Role.REGISSEUR]).exists()
+    assert set(Alerte.objects.filter(user__role=Role.REGISSEUR).values_list("kind", flat=True)) == {
+        "linne_demande_salle"
+    }
 
 
 @time_machine.travel(JOUR, tick=False)

@@ -220,6 +220,25 @@ PLAFONDS = {
     "deliberations:apercu agent": 12,
     # Comptes
     "comptes:blocages responsable": 6,
+    # linne — gestion (tests/linne/test_gestion_requetes.py): the bookings with their rooms, organisations and
+    # series in one query, the room and organisation filters' choices; a booking's page, its series'
+    # bookings, its history (+ for the service the confirm step's check: hours, closures, bookings, prices).
+    "linne:reservation_liste regisseur": 8,
+    "linne:reservation_liste elu": 8,
+    "linne:reservation_liste?filtres regisseur": 9,  # + the organisation chosen
+    "linne:reservation_export xlsx regisseur": 5,
+    "linne:reservation_export xlsx elu": 5,
+    "linne:reservation_detail regisseur": 14,
+    "linne:reservation_detail elu": 10,
+    "linne:salle_liste regisseur": 6,  # the rooms with their upcoming bookings counted in the same query
+    "linne:salle_liste elu": 6,
+    # A room: its hours, prices, closures (the site's too), next bookings, and the history of all four.
+    "linne:salle_detail regisseur": 14,
+    "linne:salle_detail elu": 14,
+    "linne:fermeture_liste regisseur": 7,  # + the rooms of the filter
+    "linne:fermeture_liste elu": 7,
+    "linne:serie_detail regisseur": 10,  # its bookings, its skipped dates, its history
+    "linne:serie_detail elu": 10,
     # --- The demo at scale 1 and 3 (tests/test_requetes_demo.py): every page a demo reader opens.
     "démo accueil caf": 10,
     "démo accueil elu": 26,  # the élus' dashboard of the year (démo pilotage:tableau_de_bord elu)

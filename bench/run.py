@@ -12,7 +12,7 @@ both see the same noise. One table is printed (page, queries at each scale, p50 
 largest scale, p95 over the floor's p95, size) and written as JSON (bench/resultats.json) for
 comparison between runs, with the daily alert job's time and queries at each scale (first run, then a
 second run the same day). The deliberation PDF and the exports of 5 000 rows are measured by
-bench/pdf_deliberation.py and bench/exports.py, run at the end when present.
+bench/pdf_deliberation.py, bench/exports.py and bench/serie_linne.py, run at the end when present.
 
 Goals (issue 13): every HTML page within 2.5× the floor's p95 and none above 5×; the same query
 count at every scale. Measured, never asserted: the machine is noisy.
@@ -248,8 +248,8 @@ def tableau(echelles, mesures):
 
 
 def autres_mesures():
-    """The PDF and the exports of thousands of rows, by their own scripts when present."""
-    for script in ("pdf_deliberation.py", "exports.py"):
+    """The PDF, the exports of thousands of rows and a season's series of bookings, by their own scripts."""
+    for script in ("pdf_deliberation.py", "exports.py", "serie_linne.py"):
         chemin = RACINE / "bench" / script
         if chemin.exists():
             print(f"\n== bench/{script}")

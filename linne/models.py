@@ -245,11 +245,11 @@ class Fermeture(bornes.ContraintesParChamp, models.Model):
         ]
 
     def __str__(self):
-        ou = self.salle.nom if self.salle_id else "Espace Linné"
+        ou = f"la salle « {self.salle.nom} »" if self.salle_id else "l'Espace Linné"
         quoi = self.libelle or self.get_motif_display()
         if self.debut == self.fin:
-            return f"{ou} fermé le {self.debut:%d/%m/%Y} ({quoi})"
-        return f"{ou} fermé du {self.debut:%d/%m/%Y} au {self.fin:%d/%m/%Y} ({quoi})"
+            return f"fermeture de {ou} le {self.debut:%d/%m/%Y} ({quoi})"
+        return f"fermeture de {ou} du {self.debut:%d/%m/%Y} au {self.fin:%d/%m/%Y} ({quoi})"
 
 
 class Contact(models.Model):

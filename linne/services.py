@@ -145,7 +145,7 @@ class Contexte:
             )
         for fermeture in self.fermetures:
             if fermeture.debut <= jour <= fermeture.fin and fermeture.salle_id in (None, salle.pk):
-                raisons.append(f"Fermeture : {fermeture}.")
+                raisons.append(f"{str(fermeture)[0].upper()}{str(fermeture)[1:]}.")
         if conflits:
             debut_bloque, fin_bloque = debut - salle.battement_avant, fin + salle.battement_apres
             for autre in self.confirmees:

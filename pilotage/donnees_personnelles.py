@@ -22,6 +22,7 @@ from django.utils import timezone
 from centres.models import Contact
 from comptes.models import User
 from deliberations.models import Mandat
+from linne.models import DemandeReservation, Reservation, Serie
 from roubaix_cs import xlsx
 from roubaix_cs.formats import valeur
 from roubaix_cs.history import ACTIONS
@@ -69,8 +70,11 @@ def conservations():
         ),
         Conservation("Mandats des élus au sein des organismes", "la durée du mandat, puis avec le compte de l'élu(e)"),
         Conservation(
-            "Demandes du public (réservations de l'Espace Linné, à venir)",
-            f"{s.RETENTION_DEMANDES_PUBLIC_MOIS} mois après la demande",
+            "Contacts des réservations et des demandes de salle de l'Espace Linné (nom, e-mail, téléphone, "
+            "message de la demande, attestation d'assurance)",
+            f"{s.RETENTION_DEMANDES_PUBLIC_MOIS} mois après la fin de la réservation, de la série ou de la demande, "
+            "puis effacés (la réservation reste, sans personne) ; l'attestation d'assurance "
+            f"{s.RETENTION_DEMANDES_PUBLIC_MOIS} mois après la fin de sa validité",
         ),
         Conservation("Congés de l'équipe (à venir)", f"{s.RETENTION_CONGES_ANS} an(s) après l'année du congé"),
     ]
@@ -89,10 +93,11 @@ class Dossier:
     contacts: list
     sections: list
     participants: list = field(default_factory=list)  # convened to meetings without an account
+    linne: list = field(default_factory=list)  # contacts of Espace Linné's bookings, series and requests
 
     @property
     def vide(self):
-        return not self.comptes and not self.contacts and not self.participants
+        return not self.comptes and not self.contacts and not self.participants and not self.linne
 
 
 def _texte(value):
@@ -149,6 +154,19 @@ def participants_de(recherche):
     )
 
 
+def contacts_linne_de(recherche):
+    """The bookings, series and room requests of Espace Linné whose contact has the name or e-mail searched."""
+    recherche = recherche.strip()
+    if not recherche:
+        return []
+    critere = Q(contact_email__iexact=recherche) | Q(contact_nom__iexact=recherche)
+    return [
+        *Reservation.objects.filter(critere).select_related("salle", "organisation").order_by("debut", "pk"),
+        *Serie.objects.filter(critere).select_related("salle", "organisation").order_by("date_debut", "pk"),
+        *DemandeReservation.objects.filter(critere).order_by("recue_le", "pk"),
+    ]
+
+
 def _modeles_du_projet():
     for config in apps.get_app_configs():
         if Path(config.path).is_relative_to(settings.BASE_DIR) and ".venv" not in Path(config.path).parts:
@@ -199,12 +217,14 @@ def dossier(recherche: str) -> Dossier:
     comptes = list(comptes_de(recherche))
     contacts = list(contacts_de(recherche))
     participants = list(participants_de(recherche))
+    linne = contacts_linne_de(recherche)
     mandats = list(Mandat.objects.filter(elu__in=comptes).select_related("elu", "organisation"))
     sur_la_personne = [
         *User.history.filter(id__in=[u.pk for u in comptes]),
         *Contact.history.filter(id__in=[c.pk for c in contacts]),
         *ParticipantReunion.history.filter(id__in=[p.pk for p in participants]),
         *Mandat.history.filter(elu_id__in=[u.pk for u in comptes]),
+        *(record for objet in linne for record in objet.history.all()),
     ]
     par_la_personne = [
         record
@@ -219,6 +239,10 @@ def dossier(recherche: str) -> Dossier:
             "Convocations aux réunions",
             [{"réunion": str(p.reunion), **_valeurs(p)} for p in participants],
         ),
+        Section(
+            "Réservations et demandes de salle de l'Espace Linné",
+            [{"objet": str(o._meta.verbose_name), "enregistrement": str(o), **_valeurs(o)} for o in linne],
+        ),
         Section("Dossiers qui nomment le compte", [ligne for u in comptes for ligne in _references(u)]),
         Section(
             "Historique des données de la personne",
@@ -229,7 +253,12 @@ def dossier(recherche: str) -> Dossier:
         ),
     ]
     return Dossier(
-        recherche=recherche.strip(), comptes=comptes, contacts=contacts, sections=sections, participants=participants
+        recherche=recherche.strip(),
+        comptes=comptes,
+        contacts=contacts,
+        sections=sections,
+        participants=participants,
+        linne=linne,
     )
 
 

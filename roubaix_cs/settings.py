@@ -292,7 +292,8 @@ RETENTION_CONTACTS_SUPPRIMES_ANS = int(os.environ.get("RETENTION_CONTACTS_SUPPRI
 RETENTION_CONTACTS_REUNIONS_ANS = int(os.environ.get("RETENTION_CONTACTS_REUNIONS_ANS", 3))
 RETENTION_COMPTES_DESACTIVES_ANS = int(os.environ.get("RETENTION_COMPTES_DESACTIVES_ANS", 2))
 RETENTION_TENTATIVES_CONNEXION_JOURS = int(os.environ.get("RETENTION_TENTATIVES_CONNEXION_JOURS", 30))
-# No model yet: the requests of the public (Espace Linné bookings) and the team's leave (equipe).
+# The contacts of Espace Linné's bookings and requests (linne/retention.py); the team's leave (equipe, no
+# model yet).
 RETENTION_DEMANDES_PUBLIC_MOIS = int(os.environ.get("RETENTION_DEMANDES_PUBLIC_MOIS", 12))
 RETENTION_CONGES_ANS = int(os.environ.get("RETENTION_CONGES_ANS", 5))
 # Whom a person asks about their data: the city's data protection officer (RGPD art. 37-39).

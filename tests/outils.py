@@ -1,6 +1,10 @@
 """Small helpers shared by the tests of every app."""
 
+import threading
+
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
+from django.db import connections
 
 
 def messages_de(response):
@@ -16,3 +20,26 @@ def messages_de(response):
 
 def contenu(response):
     return response.content.decode()
+
+
+def en_meme_temps(*taches):
+    """Run the `taches` in threads released together; return {index: result or ValidationError}. Each
+    thread has its own database connection, closed at its end (tests marked `transaction=True`)."""
+    barriere = threading.Barrier(len(taches))
+    resultats = {}
+
+    def lancer(index, tache):
+        try:
+            barriere.wait(timeout=10)
+            resultats[index] = tache()
+        except ValidationError as erreur:
+            resultats[index] = erreur
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=lancer, args=(i, t)) for i, t in enumerate(taches)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return resultats

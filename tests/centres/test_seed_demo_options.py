@@ -58,6 +58,10 @@ TABLES_METIER = [
     "pilotage.InstantaneFinancier",
     "pilotage.LignePlanTresorerie",
     "pilotage.LectureSituation",
+    # Espace Linné: a season's series per centre, its occurrences and the dates the closures skip.
+    "linne.Serie",
+    "linne.Reservation",
+    "linne.DateIgnoree",
 ]
 
 

@@ -1,10 +1,8 @@
 """Two deliberations drafted at the same moment: distinct numbers, and never one grant on both."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from conventions.models import Convention
 from deliberations import services
@@ -12,29 +10,8 @@ from deliberations.models import Deliberation
 from subventions.models import DemandeSubvention
 
 from ..factories import ConventionFactory
+from ..outils import en_meme_temps
 from .conftest import demande_validee
-
-
-def _en_meme_temps(*taches):
-    """Run the `taches` in threads released together; return {index: result or ValidationError}."""
-    barriere = threading.Barrier(len(taches))
-    resultats = {}
-
-    def lancer(index, tache):
-        try:
-            barriere.wait(timeout=10)
-            resultats[index] = tache()
-        except ValidationError as erreur:
-            resultats[index] = erreur
-        finally:
-            connections.close_all()  # each thread has its own connection
-
-    threads = [threading.Thread(target=lancer, args=(i, t)) for i, t in enumerate(taches)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return resultats
 
 
 def _rediger(seance, par, demandes):
@@ -49,7 +26,7 @@ def sur_postgresql():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_drafts_at_the_same_moment_both_get_a_number_of_their_own(sur_postgresql, seance, agent, responsable):
-    resultats = _en_meme_temps(
+    resultats = en_meme_temps(
         _rediger(seance, agent, [demande_validee()]), _rediger(seance, responsable, [demande_validee()])
     )
     assert all(isinstance(r, Deliberation) for r in resultats.values()), resultats
@@ -59,7 +36,7 @@ def test_two_drafts_at_the_same_moment_both_get_a_number_of_their_own(sur_postgr
 @pytest.mark.django_db(transaction=True)
 def test_one_grant_cannot_be_put_on_two_drafts_made_at_the_same_moment(sur_postgresql, seance, agent, responsable):
     demande = demande_validee()
-    resultats = _en_meme_temps(_rediger(seance, agent, [demande]), _rediger(seance, responsable, [demande]))
+    resultats = en_meme_temps(_rediger(seance, agent, [demande]), _rediger(seance, responsable, [demande]))
     crees = [r for r in resultats.values() if isinstance(r, Deliberation)]
     refus = [r for r in resultats.values() if isinstance(r, ValidationError)]
     assert (len(crees), len(refus)) == (1, 1), resultats

@@ -16,7 +16,7 @@ from . import services
 from .filters import CompteFilter
 from .forms import CompteCreationForm, CompteForm, MotifForm
 from .models import Organisation, User
-from .permissions import GESTION_COMPTES, LECTEURS_COMPTES, TOUS, access, can_manage_comptes, public
+from .permissions import GESTION_COMPTES, GESTION_LINNE, LECTEURS_COMPTES, TOUS, access, can_manage_comptes, public
 from .retention import est_anonymise
 from .securite import blocages_en_cours, minutes_restantes
 
@@ -69,10 +69,11 @@ def compte_list(request):
     return render(request, "comptes/compte_list.html", {**context, "peut_gerer": can_manage_comptes(request.user)})
 
 
-@access(read=LECTEURS_COMPTES)
+@access(read=LECTEURS_COMPTES | GESTION_LINNE)
 @require_GET
 def organisation_autocompletion(request):
-    """The organisations of a search field: the service's business, like the list of accounts."""
+    """The organisations of a search field: the service's business, like the list of accounts; the
+    régisseurs search them too, for the bookings of Espace Linné."""
     return suggestions(request, Organisation.objects.order_by("nom"))
 
 

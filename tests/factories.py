@@ -726,3 +726,53 @@ class VoeuFactory(factory.django.DjangoModelFactory):
     jour_semaine = 2
     heure_debut = datetime.time(14)
     heure_fin = datetime.time(16)
+
+
+class SerieFactory(factory.django.DjangoModelFactory):
+    """A weekly series (Mondays 18:00–20:00, from 11/01 to 01/02/2027) and its confirmed bookings,
+    written directly (tests of the rules go through linne.services); `occurrences=False`: none."""
+
+    class Meta:
+        model = "linne.Serie"
+        skip_postgeneration_save = True
+
+    salle = factory.SubFactory(SalleFactory)
+    organisation = factory.SubFactory(OrganisationFactory, association=True)
+    categorie = Categorie.ASSOCIATION
+    objet = factory.Sequence(lambda n: f"Atelier hebdomadaire {n}")
+    type_activite = TypeActivite.ACTIVITE_REGULIERE
+    effectif_prevu = 15
+    jours = "0"
+    intervalle_semaines = 1
+    date_debut = datetime.date(2027, 1, 11)
+    date_fin = datetime.date(2027, 2, 1)
+    heure_debut = datetime.time(18)
+    heure_fin = datetime.time(20)
+    contact_nom = factory.Sequence(lambda n: f"Contact série {n}")
+    contact_email = factory.Sequence(lambda n: f"serie{n}@asso.example")
+
+    @factory.post_generation
+    def occurrences(serie, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from linne.services import dates_de_la_regle
+
+        dates = dates_de_la_regle(
+            jours=serie.liste_jours,
+            intervalle_semaines=serie.intervalle_semaines,
+            date_debut=serie.date_debut,
+            date_fin=serie.date_fin,
+        )
+        for jour in dates:
+            ReservationFactory(
+                salle=serie.salle,
+                organisation=serie.organisation,
+                serie=serie,
+                objet=serie.objet,
+                type_activite=serie.type_activite,
+                effectif_prevu=serie.effectif_prevu,
+                debut=moment(jour, serie.heure_debut.hour, serie.heure_debut.minute),
+                fin=moment(jour, serie.heure_fin.hour, serie.heure_fin.minute),
+                contact_nom=serie.contact_nom,
+                contact_email=serie.contact_email,
+            )

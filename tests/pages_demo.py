@@ -74,6 +74,12 @@ LOCAL = Objet("centres.Local")
 REUNION = Objet("pilotage.Reunion")
 ACTION = Objet("pilotage.Action")
 DOSSIER_VEILLE = Objet("pilotage.SituationVeille")
+SALLE_LINNE = Objet("linne.Salle")
+FERMETURE_LINNE = Objet("linne.Fermeture")
+# A booking of a series that still holds its slot: its page lists the series, its cancel and move pages
+# offer the « portée ».
+RESERVATION_DE_SERIE = Objet("linne.Reservation", {"statut__in": ["demandee", "confirmee"], "serie__isnull": False})
+SERIE_LINNE = Objet("linne.Serie")
 
 # The object of each page whose URL names one.
 OBJETS = {
@@ -165,6 +171,20 @@ OBJETS = {
     "linne:demande_accepter": Objet("linne.DemandeReservation", {"statut": "recue", "nature": "ponctuelle"}),
     "linne:demande_refuser": Objet("linne.DemandeReservation", {"statut": "recue"}),
     "linne:voeu_attribuer": Objet("linne.Voeu", {"statut": "en_attente", "demande__statut": "recue"}),
+    # linne — gestion
+    "linne:salle_detail": SALLE_LINNE,
+    "linne:salle_modifier": SALLE_LINNE,
+    "linne:salle_horaires": SALLE_LINNE,
+    "linne:salle_tarifs": SALLE_LINNE,
+    "linne:fermeture_modifier": FERMETURE_LINNE,
+    "linne:fermeture_supprimer": FERMETURE_LINNE,
+    "linne:reservation_detail": RESERVATION_DE_SERIE,
+    "linne:reservation_modifier": RESERVATION_DE_SERIE,
+    "linne:reservation_annuler": RESERVATION_DE_SERIE,
+    "linne:reservation_deplacer": RESERVATION_DE_SERIE,
+    "linne:serie_detail": SERIE_LINNE,
+    "linne:serie_annuler": SERIE_LINNE,
+    "linne:serie_deplacer": SERIE_LINNE,
 }
 
 # The tabs of the centre page added by a higher app (roubaix_cs.extensions.onglets_centre) that read enough

@@ -35,15 +35,18 @@ from .factories import (
     DispositifFactory,
     DocumentFactory,
     EngagementFactory,
+    FermetureFactory,
     ImportIndicateursFactory,
     IndicateursAnnuelsFactory,
     LigneBudgetaireFactory,
     LocalFactory,
     OrganisationFactory,
     ParticipantReunionFactory,
+    ReservationFactory,
     ReunionFactory,
     SalleFactory,
     SeanceFactory,
+    SerieFactory,
     SituationVeilleFactory,
     TravauxFactory,
     UserFactory,
@@ -196,6 +199,43 @@ def _plan_veille(hors=False):
     return lambda world: {**_dossier_veille(hors)(world), "fmt": "csv"}
 
 
+# linne — gestion: the service (régisseurs included) manages Espace Linné, the élus read it.
+READ_LINNE = (LOGIN, 200, 200, 200, 200, 403, 403)
+LINNE_FORM = (LOGIN, 200, 200, 200, 403, 403, 403)  # a form of the service; an empty POST shows its errors
+LINNE_ACTION = (LOGIN, REDIRECT, REDIRECT, REDIRECT, 403, 403, 403)  # a POST action: done or refused
+LINNE_POST_ONLY = (LOGIN, 405, 405, 405, 403, 403, 403)
+
+
+def _salle_linne(world):
+    return {"pk": SalleFactory().pk}
+
+
+def _avec_salle_linne(world):
+    SalleFactory()  # the forms offer an open room
+    return {}
+
+
+def _fermeture_linne(world):
+    return {"pk": FermetureFactory(salle=SalleFactory()).pk}
+
+
+def _reservation_linne(world):
+    return {"pk": ReservationFactory().pk}
+
+
+def _reservation_demandee(world):
+    return {"pk": ReservationFactory(statut="demandee").pk}
+
+
+def _reservation_de_serie(world):
+    """A booking of a series: its cancel and move forms offer the « portée »."""
+    return {"pk": SerieFactory().reservations.order_by("debut").first().pk}
+
+
+def _serie_linne(world):
+    return {"pk": SerieFactory().pk}
+
+
 def _deliberation_et_demande(world):
     deliberation = DeliberationFactory()
     deliberation.demandes.add(DemandeFactory(centre=world.centre, statut="deliberation"))
@@ -256,7 +296,8 @@ MATRIX = {
     ),
     # Accounts managed by the service (a target account: an élu's, active or closed).
     "comptes:liste": Rule(get=STAFF_ONLY, post=NO_WRITE),
-    "comptes:organisation_autocompletion": Rule(get=STAFF_ONLY, post=NO_WRITE),
+    # The organisations' search field: the team's forms, and the bookings' forms of Espace Linné (régisseurs).
+    "comptes:organisation_autocompletion": Rule(get=(LOGIN, 200, 200, 200, 403, 403, 403), post=NO_WRITE),
     "comptes:export": Rule(get=STAFF_ONLY, post=NO_WRITE, kwargs=_fmt),
     "comptes:detail": Rule(get=STAFF_ONLY, post=NO_WRITE, kwargs=_compte_elu),
     "comptes:creer": Rule(get=RESPONSABLE_FORM, post=RESPONSABLE_FORM),
@@ -608,6 +649,32 @@ MATRIX = {
     "linne:attribution": Rule(get=DEMANDES_LECTURE, post=NO_WRITE),
     "linne:voeu_attribuer": Rule(get=DEMANDES_GESTION, post=DEMANDES_GESTION, kwargs=_voeu),
     "linne:justificatif_telecharger": Rule(get=DEMANDES_GESTION, post=NO_WRITE, kwargs=_justificatif),
+    # linne — gestion: rooms (their hours and prices), closures, bookings and series. The service writes
+    # (the régisseurs too); the élus read the lists and pages; partners and role-less accounts get 403.
+    "linne:salle_liste": Rule(get=READ_LINNE, post=NO_WRITE),
+    "linne:salle_export": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=_fmt),
+    "linne:salle_creer": Rule(get=LINNE_FORM, post=LINNE_FORM),
+    "linne:salle_detail": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=_salle_linne),
+    "linne:salle_modifier": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_salle_linne),
+    "linne:salle_horaires": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_salle_linne),
+    "linne:salle_tarifs": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_salle_linne),
+    "linne:fermeture_liste": Rule(get=READ_LINNE, post=NO_WRITE),
+    "linne:fermeture_export": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=_fmt),
+    "linne:fermeture_creer": Rule(get=LINNE_FORM, post=LINNE_FORM),
+    "linne:fermeture_modifier": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_fermeture_linne),
+    "linne:fermeture_supprimer": Rule(get=LINNE_FORM, post=LINNE_ACTION, kwargs=_fermeture_linne),
+    "linne:reservation_liste": Rule(get=READ_LINNE, post=NO_WRITE),
+    "linne:reservation_export": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=_fmt),
+    "linne:reservation_creer": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_avec_salle_linne),
+    "linne:reservation_detail": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=_reservation_linne),
+    "linne:reservation_modifier": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_reservation_linne),
+    "linne:reservation_transition": Rule(get=LINNE_POST_ONLY, post=LINNE_ACTION, kwargs=_reservation_demandee),
+    "linne:reservation_annuler": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_reservation_de_serie),
+    "linne:reservation_deplacer": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_reservation_de_serie),
+    "linne:serie_creer": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_avec_salle_linne),
+    "linne:serie_detail": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=_serie_linne),
+    "linne:serie_annuler": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_serie_linne),
+    "linne:serie_deplacer": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_serie_linne),
 }
 
 
@@ -744,7 +811,7 @@ def test_read_only_roles_get_403_on_every_business_write(client, world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.post == STAFF_WRITE))
+@pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.post in (STAFF_WRITE, LINNE_FORM)))
 def test_wrong_method_is_405(client, world, name):
     client.force_login(world.personas["responsable"])
     assert client.delete(reverse(name, kwargs=MATRIX[name].kwargs(world))).status_code == 405

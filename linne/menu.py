@@ -1,0 +1,9 @@
+"""Espace Linné's entry in the navigation bar: the service that runs it, and the élus who read it."""
+
+from comptes.permissions import LECTEURS_LINNE
+from roubaix_cs.extensions import EntreeMenu
+
+ENTREES = [
+    # The bookings' list leads to the rooms, the closures and the series (linne/gestion/_onglets.html).
+    EntreeMenu("Espace Linné", "linne:reservation_liste", LECTEURS_LINNE, 75),
+]

@@ -6,6 +6,7 @@ partenaire (CAF), account without role. LOGIN = redirect to the login page.
 """
 
 import datetime
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -563,6 +564,17 @@ MATRIX = {
     "pilotage:veille_instantanes": Rule(get=POST_ONLY, post=STAFF_ACTION, kwargs=_dossier_veille()),
     "pilotage:veille_plan": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_dossier_veille()),
     "pilotage:veille_action_creer": Rule(get=STAFF_ONLY, post=STAFF_WRITE, kwargs=_dossier_veille()),
+    # linne — calendriers
+    # A room's week, the day of every room and its printable sheet: the service and the élus read them (the
+    # élus without the contacts nor the notes); partners never. The room's feed is read at its secret
+    # address only, like the personal feed (an unknown one is 404); the public agenda and its feed are
+    # open to all, and take no write.
+    "linne:semaine": Rule(get=(LOGIN, 200, 200, 200, 200, 403, 403), post=NO_WRITE),
+    "linne:jour": Rule(get=(LOGIN, 200, 200, 200, 200, 403, 403), post=NO_WRITE),
+    "linne:feuille_du_jour": Rule(get=(LOGIN, 200, 200, 200, 200, 403, 403), post=NO_WRITE),
+    "linne:salle_ics": Rule(get=(404,) * 7, post=(405,) * 7, kwargs=lambda w: {"jeton": uuid.uuid4()}),
+    "linne:agenda": Rule(get=(200,) * 7, post=(405,) * 7),
+    "linne:agenda_ics": Rule(get=(200,) * 7, post=(405,) * 7),
 }
 
 
@@ -684,6 +696,9 @@ def test_read_only_roles_get_403_on_every_business_write(client, world):
         "comptes:calendrier_revoquer",
         "pilotage:calendrier_ics",  # read by its secret address: 405 to any write
         "pilotage:preferences",  # an élu chooses their own weekly summary
+        "linne:salle_ics",  # read by its secret address: 405 to any write
+        "linne:agenda",  # public pages: 405 to any write, whoever sends it
+        "linne:agenda_ics",
     }
     for persona in ("elu", "partenaire"):
         client.force_login(world.personas[persona])

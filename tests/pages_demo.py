@@ -233,6 +233,7 @@ class Page:
             "subventions:scdl",
             "centres:ag_ics",
             "centres:indicateurs_modele",
+            "linne:agenda_ics",
             *FLUX_PERSONNELS,
         }
 

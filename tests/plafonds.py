@@ -240,6 +240,20 @@ PLAFONDS = {
     "linne:fermeture_liste elu": 7,
     "linne:serie_detail regisseur": 10,  # its bookings, its skipped dates, its history
     "linne:serie_detail elu": 10,
+    # linne — calendriers
+    # A room's week: the rooms to choose, the room's hours, its closures, its bookings (linne/grille.py).
+    "linne:semaine regisseur": 8,
+    "linne:semaine elu": 8,
+    "linne:semaine htmx regisseur": 8,  # the calendar alone reads the same
+    "linne:jour regisseur": 8,  # the rooms, the day's hours of each, the closures, the bookings
+    "linne:jour elu": 8,
+    "linne:feuille_du_jour regisseur": 6,  # the day's bookings with their rooms, the closures
+    "linne:feuille_du_jour elu": 6,
+    # The feeds: the room (or the account) by its address, the bookings, the events' sequences (read, written).
+    "linne:salle_ics anonyme": 8,
+    "pilotage:calendrier_ics regisseur": 9,
+    "linne:agenda anonyme": 4,  # no session: the count and the page of public events
+    "linne:agenda_ics anonyme": 7,
     # --- The demo at scale 1 and 3 (tests/test_requetes_demo.py): every page a demo reader opens.
     "démo accueil caf": 10,
     "démo accueil elu": 26,  # the élus' dashboard of the year (démo pilotage:tableau_de_bord elu)
@@ -488,6 +502,27 @@ PLAFONDS = {
     "démo linne:serie_detail elu": 12,
     "démo linne:serie_detail regisseur": 12,
     "démo linne:serie_detail responsable": 13,
+    # linne — calendriers: the demo has no room nor booking yet, so these are the factory-grown counts
+    # (linne:semaine regisseur…) plus the one query every demo page has more; + the responsable's counter.
+    "démo linne:agenda caf": 7,
+    "démo linne:agenda elu": 7,
+    "démo linne:agenda regisseur": 7,
+    "démo linne:agenda responsable": 8,
+    "démo linne:agenda_ics caf": 8,
+    "démo linne:agenda_ics elu": 8,
+    "démo linne:agenda_ics regisseur": 8,
+    "démo linne:agenda_ics responsable": 8,
+    "démo linne:feuille_du_jour elu": 7,
+    "démo linne:feuille_du_jour regisseur": 7,
+    "démo linne:feuille_du_jour responsable": 7,
+    "démo linne:jour elu": 9,
+    "démo linne:jour regisseur": 9,
+    "démo linne:jour responsable": 10,
+    "démo linne:semaine elu": 9,
+    "démo linne:semaine regisseur": 9,
+    "démo linne:semaine responsable": 10,
+    "démo pilotage:alertes regisseur": 39,  # + the actions', the cellule's files' deadlines and who follows them
+    "démo pilotage:alertes responsable": 41,
     "démo pilotage:alertes_export regisseur": 5,
     "démo pilotage:alertes_export responsable": 5,
     # The figures of the year (10 queries), the team's unread alerts or the deadlines of the élus' summary.
@@ -503,7 +538,8 @@ PLAFONDS = {
     "démo pilotage:comparaisons_export responsable": 6,
     # At its secret address: every app's deadlines (the meetings' actions, the cellule's files too), the AGs, the
     # meetings.
-    "démo pilotage:calendrier_ics responsable": 32,  # + the room requests' deadlines
+    # + the room requests' deadlines, the bookings of Espace Linné (linne/calendrier.py)
+    "démo pilotage:calendrier_ics responsable": 33,
     "démo pilotage:donnees_personnelles caf": 5,
     "démo pilotage:donnees_personnelles elu": 5,
     "démo pilotage:donnees_personnelles regisseur": 5,

@@ -6,6 +6,7 @@ partenaire (CAF), account without role. LOGIN = redirect to the login page.
 """
 
 import datetime
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -675,6 +676,17 @@ MATRIX = {
     "linne:serie_detail": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=_serie_linne),
     "linne:serie_annuler": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_serie_linne),
     "linne:serie_deplacer": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_serie_linne),
+    # linne — calendriers
+    # A room's week, the day of every room and its printable sheet: the service and the élus read them (the
+    # élus without the contacts nor the notes); partners never. The room's feed is read at its secret
+    # address only, like the personal feed (an unknown one is 404); the public agenda and its feed are
+    # open to all, and take no write.
+    "linne:semaine": Rule(get=(LOGIN, 200, 200, 200, 200, 403, 403), post=NO_WRITE),
+    "linne:jour": Rule(get=(LOGIN, 200, 200, 200, 200, 403, 403), post=NO_WRITE),
+    "linne:feuille_du_jour": Rule(get=(LOGIN, 200, 200, 200, 200, 403, 403), post=NO_WRITE),
+    "linne:salle_ics": Rule(get=(404,) * 7, post=(405,) * 7, kwargs=lambda w: {"jeton": uuid.uuid4()}),
+    "linne:agenda": Rule(get=(200,) * 7, post=(405,) * 7),
+    "linne:agenda_ics": Rule(get=(200,) * 7, post=(405,) * 7),
 }
 
 
@@ -799,6 +811,9 @@ def test_read_only_roles_get_403_on_every_business_write(client, world):
         "linne:demande",  # Espace Linné's public pages: the request form is for anyone, logged in or not
         "linne:demande_envoyee",
         "linne:reglement",
+        "linne:salle_ics",  # read by its secret address: 405 to any write
+        "linne:agenda",  # public pages: 405 to any write, whoever sends it
+        "linne:agenda_ics",
     }
     for persona in ("elu", "partenaire"):
         client.force_login(world.personas[persona])

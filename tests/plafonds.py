@@ -521,8 +521,6 @@ PLAFONDS = {
     "démo linne:semaine elu": 9,
     "démo linne:semaine regisseur": 9,
     "démo linne:semaine responsable": 10,
-    "démo pilotage:alertes regisseur": 39,  # + the actions', the cellule's files' deadlines and who follows them
-    "démo pilotage:alertes responsable": 41,
     "démo pilotage:alertes_export regisseur": 5,
     "démo pilotage:alertes_export responsable": 5,
     # The figures of the year (10 queries), the team's unread alerts or the deadlines of the élus' summary.

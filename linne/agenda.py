@@ -23,7 +23,7 @@ AGENDA_PAR_PAGE = 20
 # at most, and a calendar application has no use for more.
 HORIZON_AGENDA = datetime.timedelta(days=366)
 NOM_FLUX_AGENDA = "Espace Linné — agenda public"
-CHAMPS_PUBLICS = ("debut", "fin", "objet", "salle__nom", "organisation__nom")
+CHAMPS_PUBLICS = ("version", "debut", "fin", "objet", "salle__nom", "organisation__nom")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ def evenements_ics_publics(maintenant, url_agenda):
             lieu=f"Espace Linné, {r.salle.nom}",
             description=f"Organisé par {r.organisation.nom}.",
             url=url_agenda,
+            sequence=r.version - 1,  # each save of the booking raises it: no write on a public read
         )
         for r in reservations
     ]

@@ -90,7 +90,18 @@ def evenements_salle(salle, today):
             debut__lt=debut_du_jour(today + HORIZON_FLUX_SALLE),
         )
         .select_related("salle", "organisation")
-        .only("pk", "debut", "fin", "debut_bloque", "fin_bloque", "objet", "public", "salle__nom", "organisation__nom")
+        .only(
+            "pk",
+            "version",
+            "debut",
+            "fin",
+            "debut_bloque",
+            "fin_bloque",
+            "objet",
+            "public",
+            "salle__nom",
+            "organisation__nom",
+        )
         .order_by("debut", "pk")
     )
     lien = liens_reservations()
@@ -103,6 +114,7 @@ def evenements_salle(salle, today):
             lieu=_lieu(r),
             description=f"{r.objet}\n{_acces(r)}.\n{_creneau(r)}",
             url=lien(r.pk),
+            sequence=r.version - 1,  # each save of the booking raises it: the feed's read writes nothing
         )
         for r in reservations
     ]

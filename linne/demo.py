@@ -41,7 +41,8 @@ HORAIRES = [(jour, datetime.time(8), datetime.time(22)) for jour in range(5)] + 
 ]
 # The weekly slots a room offers the season's series: (weekday, start, end), Saturday afternoons kept
 # for the public events.
-CRENEAUX = [(jour, debut, fin) for jour in range(5) for debut, fin in ((9, 11), (14, 16), (18, 20))] + [(5, 9, 11)]
+# Mornings first, day after day, so that every weekday has its bookings from ten centres on.
+CRENEAUX = [(jour, debut, fin) for debut, fin in ((9, 11), (14, 16), (18, 20)) for jour in range(5)] + [(5, 9, 11)]
 SERIES_PAR_SALLE = len(CRENEAUX)
 ASSOCIATIONS = [
     "Association Les Jardins du Pile (fictive)",

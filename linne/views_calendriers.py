@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from comptes import flux_calendrier
 from comptes.permissions import LECTEURS_LINNE, access, can_manage_linne, public
 from roubaix_cs import bornes, ics
 from roubaix_cs.forms import ID_MAX
@@ -150,7 +149,7 @@ def salle_ics(request, jeton):
         dataclasses.replace(e, url=request.build_absolute_uri(e.url)) if e.url else e
         for e in calendrier.evenements_salle(salle, timezone.localdate())
     ]
-    contenu = ics.calendrier(f"Espace Linné — {salle.nom}", flux_calendrier.numeroter(evenements))
+    contenu = ics.calendrier(f"Espace Linné — {salle.nom}", evenements)
     return ics.reponse(f"espace-linne-salle-{salle.pk}.ics", contenu)
 
 
@@ -173,7 +172,7 @@ def agenda_ics(request):
     evenements = agenda_public.evenements_ics_publics(
         timezone.now(), request.build_absolute_uri(reverse("linne:agenda"))
     )
-    contenu = ics.calendrier(agenda_public.NOM_FLUX_AGENDA, flux_calendrier.numeroter(evenements))
+    contenu = ics.calendrier(agenda_public.NOM_FLUX_AGENDA, evenements)
     response = ics.reponse("espace-linne-agenda.ics", contenu)
     response["Cache-Control"] = "public, max-age=3600"
     return response

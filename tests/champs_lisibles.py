@@ -177,8 +177,10 @@ CHAMPS = {
         HORS_TEXTE: ["siret", "rna", "empreinte_adresse"],  # identifiers, and a keyed hash of an address
     },
     "linne.Justificatif": {HORS_TEXTE: ["nom_fichier", "sha256"]},
+    # A booking's purpose: a public event's is on the public agenda, for anyone (partners included).
     "linne.Reservation": {
-        ELUS: ["objet", "motif"],
+        LECTEURS: ["objet"],
+        ELUS: ["motif"],
         INTERNE: ["contact_nom", "contact_telephone", "notes_internes"],
     },
 }

@@ -1,8 +1,9 @@
 """Espace Linné's calendar feeds: the bookings in the service's personal feeds (extension point
 `calendrier`), and each room's own feed at its secret address (`Salle.jeton_flux`).
 
-The personal feed of whoever manages Espace Linné (GESTION_LINNE) carries the confirmed bookings to come,
-with the contact to call; the élus and the partners get none in theirs. A room's feed is read by the
+The personal feed of a régisseur carries all the confirmed bookings to come, with the contact to call; that
+of the rest of the team (who manage Linné too, but do not run the site) the bookings they made and the
+public events; the élus and the partners get none in theirs. A room's feed is read by the
 calendars of the site (a screen at the door, a shared agenda): it names the room, the organisation and
 the purpose, never a contact.
 """
@@ -10,8 +11,10 @@ the purpose, never a contact.
 import datetime
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Q
 from django.utils import timezone
 
+from comptes.models import Role
 from comptes.permissions import GESTION_LINNE
 from roubaix_cs import ics
 from roubaix_cs.lecture import lisible
@@ -47,14 +50,16 @@ def _acces(r):
 
 
 def evenements(user, today):
-    """The confirmed bookings of the next three months for whoever manages Espace Linné; none for the
-    others. One query."""
+    """The confirmed bookings of the next three months: all of them for a régisseur, those they made and the
+    public events for the rest of the team; none for the others. One query."""
     if user.role not in GESTION_LINNE:
         return []
     avec_contact = lisible(user, Reservation, "contact_nom")
+    reservations = Reservation.objects.confirmees()
+    if user.role != Role.REGISSEUR:
+        reservations = reservations.filter(Q(cree_par=user) | Q(public=True))
     reservations = (
-        Reservation.objects.confirmees()
-        .filter(debut__gte=debut_du_jour(today), debut__lt=debut_du_jour(today + HORIZON_FLUX_PERSONNEL))
+        reservations.filter(debut__gte=debut_du_jour(today), debut__lt=debut_du_jour(today + HORIZON_FLUX_PERSONNEL))
         .select_related("salle", "organisation")
         .order_by("debut", "pk")
     )

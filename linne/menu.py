@@ -6,4 +6,6 @@ from roubaix_cs.extensions import EntreeMenu
 ENTREES = [
     # The bookings' list leads to the rooms, the closures and the series (linne/gestion/_onglets.html).
     EntreeMenu("Espace Linné", "linne:reservation_liste", LECTEURS_LINNE, 75),
+    # The rooms' week and the day of all rooms, with the day sheet to print.
+    EntreeMenu("Planning Linné", "linne:semaine", LECTEURS_LINNE, 76),
 ]

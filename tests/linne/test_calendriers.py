@@ -286,7 +286,7 @@ def test_an_empty_day_sheet_says_so(client, regisseur, feuille):
 # --- The personal feeds ---------------------------------------------------------------------------------
 
 
-def test_the_service_gets_the_confirmed_bookings_of_the_next_three_months_in_its_feed(
+def test_the_regisseurs_get_the_confirmed_bookings_of_the_next_three_months_in_their_feed(
     regisseur, agent, responsable, elu, partenaire_caf, salle
 ):
     aujourdhui = _reservation(salle, MERCREDI, 8, objet="Ce matin")
@@ -294,11 +294,24 @@ def test_the_service_gets_the_confirmed_bookings_of_the_next_three_months_in_its
     _reservation(salle, datetime.date(2027, 4, 13), 10, objet="Trop loin")
     _reservation(salle, datetime.date(2027, 1, 12), 10, objet="Hier")
     _reservation(salle, MERCREDI, 14, objet="Demandée", statut=S.DEMANDEE)
-    for user in (regisseur, agent, responsable):
-        uids = [e.uid for e in calendrier.evenements(user, MERCREDI)]
-        assert uids == [ics.uid("linne-reservation", r.pk) for r in (aujourdhui, dans_trois_mois)]
+    uids = [e.uid for e in calendrier.evenements(regisseur, MERCREDI)]
+    assert uids == [ics.uid("linne-reservation", r.pk) for r in (aujourdhui, dans_trois_mois)]
     assert calendrier.evenements(elu, MERCREDI) == []
     assert calendrier.evenements(partenaire_caf, MERCREDI) == []
+
+
+def test_the_rest_of_the_team_gets_the_bookings_it_made_and_the_public_events(regisseur, agent, responsable, salle):
+    faite_par_l_agent = _reservation(salle, MERCREDI, 8, objet="Réunion de l'agent", cree_par=agent)
+    publique = _reservation(salle, MERCREDI, 11, objet="Concert", public=True)
+    _reservation(salle, MERCREDI, 14, objet="Autre", cree_par=regisseur)
+    attendus = {
+        agent: [faite_par_l_agent, publique],
+        responsable: [publique],
+    }
+    for user, reservations in attendus.items():
+        assert [e.uid for e in calendrier.evenements(user, MERCREDI)] == [
+            ics.uid("linne-reservation", r.pk) for r in reservations
+        ]
 
 
 def test_a_booking_in_the_personal_feed_says_where_what_and_whom_to_call(client, regisseur, salle):

@@ -139,14 +139,14 @@ def test_the_calendars_never_show_a_contact(client, elu, regisseur, salle):
 def test_overlapping_bookings_sit_side_by_side_and_span_their_rows(salle):
     _reservation(salle, LUNDI, 10, duree=2, objet="Confirmée")
     _reservation(salle, LUNDI, 11, duree=1, objet="Demande", statut=S.DEMANDEE)
-    _reservation(salle, LUNDI, 12, duree=1, objet="Après")
+    _reservation(salle, LUNDI, 13, duree=1, objet="Après")  # after the clean-up and the next set-up
     table = grille.semaine(salle, LUNDI)
     lundi = table.colonnes[0]
     assert lundi.voies == 2
     places = {e.reservation.objet: (e.voie, e.premiere_ligne, e.lignes) for e in lundi.evenements}
     debut = table.lignes[0].heure
     assert debut == datetime.time(8)
-    assert places == {"Confirmée": (0, 4, 4), "Demande": (1, 6, 2), "Après": (0, 8, 2)}
+    assert places == {"Confirmée": (0, 4, 4), "Demande": (1, 6, 2), "Après": (0, 10, 2)}
     # Every row has one cell a lane of each column, less those a booking above covers.
     largeur = sum(c.voies for c in table.colonnes)
     for i, ligne in enumerate(table.lignes):

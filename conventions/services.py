@@ -13,6 +13,7 @@ from centres import services as centres_services
 from centres.models import Local, duree_en_mois
 from comptes.models import Organisation
 from comptes.permissions import EQUIPE, RESPONSABLE_SEULE, qui
+from roubaix_cs.extensions import aides_en_nature
 from roubaix_cs.formats import montant
 from roubaix_cs.seuils import AVANCE_MAX_PCT, CPOM_DUREE_MAX_MOIS, SEUIL_CONVENTION
 from roubaix_cs.sources_legales import CGCT_L2131_1, CGCT_L2311_7, CIRCULAIRE_CPO
@@ -367,6 +368,8 @@ class AideAnnuelle:
     nature: Decimal
     convention: object  # the latest signed convention covering the year, or None
     numeraire_conventionne: Decimal = ZERO  # the city's cash the signed conventions state for the year
+    # LOC-2: the rooms the other apps lend free or below their price (the Espace Linné's), included in `nature`
+    prets_de_salles: Decimal = ZERO
 
     @property
     def total(self):
@@ -403,17 +406,21 @@ def aides_annuelles(*, centre, annees, numeraire=None):
 
     `numeraire` ({year: amount}) is the cash aid when the caller knows it (the grants voted to the
     beneficiary); otherwise the city's cash commitments of its conventions, avenants applied.
-    In kind: the premises its centres occupy (LOC-2) and the city's other in-kind commitments.
+    In kind: the premises its centres occupy (LOC-2), the city's other in-kind commitments and the
+    rooms lent to its association free or below their price (LOC-2, the extension point
+    `roubaix_cs.extensions.aides_en_nature`: the Espace Linné's bookings).
     The one-centre case of `aides_annuelles_de`.
     """
     return aides_annuelles_de([centre], annees, None if numeraire is None else {centre.pk: numeraire})[centre.pk]
 
 
-def aides_annuelles_de(centres, annees, numeraire=None):
+def aides_annuelles_de(centres, annees, numeraire=None, *, prets=None):
     """SUB-3 and LOC-2 for many beneficiaries at once: {centre.pk: {year: AideAnnuelle}} for each of
     `centres` (see `aides_annuelles`), in a fixed number of queries whatever their number.
 
     `numeraire`: {centre.pk: {year: amount}}, the cash aid when the caller knows it.
+    `prets`: {organisation pk: {year: amount}}, the rooms lent (`roubaix_cs.extensions.aides_en_nature`)
+    when the caller has already read them for these organisations and years.
     """
     centres = list(centres)
     if not centres:
@@ -436,15 +443,25 @@ def aides_annuelles_de(centres, annees, numeraire=None):
     locaux = {cle: [] for cle in cles}
     for local in Local.objects.filter(membres).select_related("centre"):
         locaux[_cle_beneficiaire(local.centre)].append(local)
+    if prets is None:
+        prets = aides_en_nature(organisations, annees)  # one query per app that lends, for all of them
     resultat = {}
     for centre in centres:
         cle = _cle_beneficiaire(centre)
-        resultat[centre.pk] = _aides(centre, annees, conventions[cle], locaux[cle], (numeraire or {}).get(centre.pk))
+        resultat[centre.pk] = _aides(
+            centre,
+            annees,
+            conventions[cle],
+            locaux[cle],
+            (numeraire or {}).get(centre.pk),
+            prets.get(centre.organisation_id, {}) if centre.organisation_id else {},
+        )
     return resultat
 
 
-def _aides(centre, annees, conventions, locaux, numeraire):
-    """{year: AideAnnuelle} of the beneficiary of `centre`, from its conventions (prefetched) and premises."""
+def _aides(centre, annees, conventions, locaux, numeraire, prets):
+    """{year: AideAnnuelle} of the beneficiary of `centre`, from its conventions (prefetched), premises
+    and the rooms lent to its association ({year: value}, LOC-2)."""
     etats = {c.pk: consolider(c) for c in conventions if c.statut in ENGAGEANTS}
     fins = {c.pk: etats[c.pk].fin if c.pk in etats else c.fin for c in conventions}  # avenants applied
     aides = {}
@@ -463,7 +480,8 @@ def _aides(centre, annees, conventions, locaux, numeraire):
         cash = (numeraire or {}).get(annee)
         if cash is None:
             cash = sum((ligne.montant for ligne in toutes), ZERO)
-        nature = valeur_locaux(locaux, annee) + sum((ligne.valeur_nature for ligne in toutes), ZERO)
+        prets_annee = prets.get(annee, ZERO)
+        nature = valeur_locaux(locaux, annee) + sum((ligne.valeur_nature for ligne in toutes), ZERO) + prets_annee
 
         # SUB-3: the convention states the city's cash for the year; one that only lends premises does not.
         etablis = {
@@ -479,6 +497,7 @@ def _aides(centre, annees, conventions, locaux, numeraire):
             nature=nature,
             convention=signees[0] if signees else None,
             numeraire_conventionne=sum(etablis.values(), ZERO),
+            prets_de_salles=prets_annee,
         )
     return aides
 

@@ -1,13 +1,14 @@
 """The cross-funder view of a centre: each year, what every funder gives it and where that figure comes from.
 
 The city's part comes from its own records (the grants the council voted and what was paid, the in-kind
-aid of the premises it lends); the other funders' from the signed conventions' commitments when a
-convention covers the year and the funder, otherwise from the centre's own accounts (its yearly
-indicators). Then each funder's share of the centre's produits (SEN-2) and its dependency on the
-largest one (the Cellule de Veille's DEPENDANCE ratio, domain-rules §6).
+aid of the premises it lends and of the Espace Linné's rooms lent free or below their price); the other
+funders' from the signed conventions' commitments when a convention covers the year and the funder,
+otherwise from the centre's own accounts (its yearly indicators). Then each funder's share of the centre's
+produits (SEN-2) and its dependency on the largest one (the Cellule de Veille's DEPENDANCE ratio, domain-rules §6).
 
 Each figure is read from the app that owns it (subventions' querysets, conventions' `consolider` and
-`valeur_locaux`, the centres' indicators): this module only puts them side by side.
+`valeur_locaux`, the centres' indicators, the rooms lent through `roubaix_cs.extensions.aides_en_nature`):
+this module only puts them side by side.
 """
 
 import datetime
@@ -24,6 +25,7 @@ from comptes.models import Organisation
 from comptes.permissions import LECTEURS_SUBVENTIONS, can_see_locaux, is_partenaire
 from conventions.models import Avenant, AvenantMontant, Convention, EngagementAnnuel
 from conventions.services import consolider, valeur_locaux
+from roubaix_cs.extensions import aides_en_nature
 from roubaix_cs.formats import montant, pourcentage
 from roubaix_cs.seuils import DEPENDANCE_MAX_PCT, ECART_PARTS_MAX_PCT, ECART_PRODUITS_MAX
 from roubaix_cs.sources_legales import LOI_2000_321_ART_9_1
@@ -258,9 +260,10 @@ def _selon_les_comptes(indicateurs, champ, montant_retenu):
     return [Source(f"{source.texte} : {montant(getattr(indicateurs, champ))}", source.url)]
 
 
-def _ville(annee, demandes, lignes_ville, locaux, indicateurs, lecteur):
+def _ville(annee, demandes, lignes_ville, locaux, prets, indicateurs, lecteur):
     """The city's contribution from its own records: the grants voted for the year (and paid), the
-    premises it lends valued (LOC-2) and the other in-kind aid its signed conventions state. When the
+    premises it lends valued (LOC-2), the rooms of the Espace Linné lent to the centre's association free
+    or below their price (`prets`, LOC-2) and the other in-kind aid its signed conventions state. When the
     centre's accounts say otherwise, the source says that too (the difference goes to the rest)."""
     votees = [d for d in demandes if d["annee"] == annee]
     vote = sum((d["montant_vote"] or ZERO for d in votees), ZERO)
@@ -282,6 +285,13 @@ def _ville(annee, demandes, lignes_ville, locaux, indicateurs, lecteur):
                 lecteur.url_locaux if lecteur.locaux else "",
             )
         )
+    if prets:
+        sources.append(
+            Source(
+                f"prêts de salles de l'Espace Linné, gratuits ou sous le tarif : {montant(prets)} "
+                "valorisés en aide en nature (valeur au tarif moins le montant facturé)"
+            )
+        )
     autres_nature = ZERO
     for c, ligne in lignes_ville:
         if ligne.valeur_nature:
@@ -292,7 +302,7 @@ def _ville(annee, demandes, lignes_ville, locaux, indicateurs, lecteur):
         financeur=settings.VILLE_NOM,
         numeraire=vote,
         verse=None if lecteur.partenaire else sum((d["total_verse"] for d in votees), ZERO),
-        nature=locaux_annee + autres_nature,
+        nature=locaux_annee + prets + autres_nature,
         sources=sources,
     )
 
@@ -329,14 +339,14 @@ def _autres_financeurs(code, libelle, champ, lignes, indicateurs):
     return [Contribution(financeur=libelle, numeraire=None, sources=[Source("aucune donnée pour cette année")])]
 
 
-def _annee(annee, *, demandes, conventions, indicateurs, locaux, agrements, lecteur, today):
+def _annee(annee, *, demandes, conventions, indicateurs, locaux, prets, agrements, lecteur, today):
     couvrant = [c for c in conventions if c.couvre(annee)]
     lignes = {code: [] for code, *_ in CATEGORIES}
     for c in couvrant:
         for ligne in c.lignes:
             if ligne.annee == annee:
                 lignes[CATEGORIE_DE_NATURE[ligne.financeur.nature]].append((c, ligne))
-    contributions = [_ville(annee, demandes, lignes["ville"], locaux, indicateurs, lecteur)]
+    contributions = [_ville(annee, demandes, lignes["ville"], locaux, prets, indicateurs, lecteur)]
     for code, libelle, _, champ in CATEGORIES[1:]:
         contributions += _autres_financeurs(code, libelle, champ, lignes[code], indicateurs)
     resultat = AnneeFinanceurs(
@@ -408,6 +418,9 @@ def financeurs_du_centre(centre, user, today=None):
     indicateurs = {i.annee: i for i in IndicateursAnnuels.objects.filter(centre=centre)}
     locaux = list(Local.objects.filter(centre=centre))
     agrements = list(Agrement.objects.filter(centre=centre, statut=Agrement.Statut.ACCORDE).order_by("debut", "pk"))
+    annees = _annees(demandes, conventions, indicateurs, today)
+    # LOC-2: the rooms lent to the centre's association free or below their price, one query.
+    prets = aides_en_nature([centre.organisation_id], annees).get(centre.organisation_id, {})
     return [
         _annee(
             annee,
@@ -415,11 +428,12 @@ def financeurs_du_centre(centre, user, today=None):
             conventions=conventions,
             indicateurs=indicateurs.get(annee),
             locaux=locaux,
+            prets=prets.get(annee, ZERO),
             agrements=agrements,
             lecteur=lecteur,
             today=today,
         )
-        for annee in _annees(demandes, conventions, indicateurs, today)
+        for annee in annees
     ]
 
 

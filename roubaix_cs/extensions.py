@@ -1,7 +1,7 @@
 """Extension points through which an app adds to the apps below it without being imported by them.
 
 Each installed app may have a module of a known name (`deadlines`, `onglets_centre`, `menu`,
-`todos`, `calendrier`), found
+`todos`, `calendrier`, `aides_en_nature`), found
 the way Django autodiscovers `admin` modules: dependencies keep pointing one way.
 """
 
@@ -68,3 +68,19 @@ def evenements_calendrier(user, today):
     `evenements(user, today) -> list[roubaix_cs.ics.EvenementIcs]`): general assemblies, meetings,
     and later bookings. The deadlines come from `deadlines.py`, through pilotage."""
     return [e for module in modules("calendrier") for e in module.evenements(user, today)]
+
+
+def aides_en_nature(organisation_ids, annees):
+    """The valued in-kind aid that the apps record for organisations (module `aides_en_nature`, function
+    `par_organisation(organisation_ids, annees) -> {organisation pk: {year: Decimal}}`): the rooms of the
+    Espace Linné lent free or below their price (LOC-2), say. Summed over the apps, in the same shape;
+    conventions adds it to the yearly aid of each beneficiary (the 23 000 € rule). One call per app,
+    whatever the number of organisations (`organisation_ids` may be a queryset of pks: a subquery)."""
+    annees = list(annees)
+    total = {}
+    for module in modules("aides_en_nature"):
+        for organisation, par_annee in module.par_organisation(organisation_ids, annees).items():
+            siennes = total.setdefault(organisation, {})
+            for annee, valeur in par_annee.items():
+                siennes[annee] = siennes.get(annee, 0) + valeur
+    return total

@@ -109,7 +109,8 @@ def _ligne_subvention(demande):
 
 def _lignes_nature(beneficiaire, annee):
     """The premises lent in `annee`, each with its value, then the rest of the in-kind aid of the year
-    (the conventions' in-kind commitments), so that the lines add up to the beneficiary's in-kind aid."""
+    (the rooms of the Espace Linné lent free or below their price, LOC-2; the conventions' in-kind
+    commitments), so that the lines add up to the beneficiary's in-kind aid."""
     locaux = beneficiaire.locaux
     lignes = [
         LigneAnnexe(
@@ -120,7 +121,16 @@ def _lignes_nature(beneficiaire, annee):
         for local in locaux
         if local.avantage_pour(annee) > 0
     ]
-    autres = beneficiaire.aide.nature - valeur_locaux(locaux, annee)
+    prets = beneficiaire.aide.prets_de_salles
+    if prets > 0:
+        lignes.append(
+            LigneAnnexe(
+                objet="Prêts de salles de l'Espace Linné (gratuits ou sous le tarif)",
+                nature=prets,
+                detail="valeur au tarif des salles moins le montant facturé",
+            )
+        )
+    autres = beneficiaire.aide.nature - valeur_locaux(locaux, annee) - prets
     if autres > 0:
         convention = beneficiaire.aide.convention
         lignes.append(

@@ -3,7 +3,8 @@
 Read once here and shared by the open-data file (`opendata.lignes_scdl`) and the budget annex
 (`annexe`), so that both give, per beneficiary, the figures of the 23 000 € rule
 (`conventions.services.aides_annuelles_de`): the cash is the grants voted for the year, the in-kind
-aid the premises its centres occupy and the city's other in-kind commitments in its conventions.
+aid the premises its centres occupy, the rooms lent to its association free or below their price (the
+Espace Linné's, LOC-2) and the city's other in-kind commitments in its conventions.
 A fixed number of queries, whatever the number of beneficiaries, grants or payments.
 """
 
@@ -14,6 +15,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q
 from centres.models import Centre
 from conventions.models import Convention
 from conventions.services import AideAnnuelle, aides_annuelles_de
+from roubaix_cs.extensions import aides_en_nature
 
 from .models import ZERO, DemandeSubvention
 
@@ -74,9 +76,14 @@ def concours_de_l_annee(annee):
         )
         .order_by("centre__nom", "pk")
     )
+    # LOC-2: the associations lent rooms free or below their price this year (the Espace Linné's), one query.
+    prets = aides_en_nature(Centre.objects.filter(organisation__isnull=False).values("organisation"), [annee])
     centres = (
         Centre.objects.filter(
-            Q(locaux__isnull=False) | Q(conventions__isnull=False) | Q(pk__in={d.centre_id for d in demandes})
+            Q(locaux__isnull=False)
+            | Q(conventions__isnull=False)
+            | Q(pk__in={d.centre_id for d in demandes})
+            | Q(organisation__in=list(prets))
         )
         .distinct()
         .select_related("organisation")
@@ -95,6 +102,7 @@ def concours_de_l_annee(annee):
         [beneficiaire.centre for beneficiaire in beneficiaires.values()],
         [annee],
         {b.centre.pk: {annee: sum((d.montant_vote or ZERO for d in b.demandes), ZERO)} for b in beneficiaires.values()},
+        prets=prets,
     )
     for beneficiaire in beneficiaires.values():
         beneficiaire.aide = par_centre[beneficiaire.centre.pk][annee]

@@ -263,7 +263,9 @@ def _nature(locaux, aide, annee):
     parts = []
     if valeur_locaux(locaux, annee) > 0:
         parts.append("mise à disposition de locaux (" + ", ".join(local.nom for local in locaux) + ")")
-    if aide.nature > valeur_locaux(locaux, annee):
+    if aide.prets_de_salles > 0:
+        parts.append("prêts de salles de l'Espace Linné")
+    if aide.nature - aide.prets_de_salles > valeur_locaux(locaux, annee):
         parts.append("autres aides en nature prévues par convention")
     date_convention = signature_ville(aide.convention) if aide.convention else debut
     return {

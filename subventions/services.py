@@ -295,7 +295,9 @@ def refus_de_versement(demande, montant_, jour_versement):
     if aide.convention_manquante:
         erreurs.append(
             f"L'aide de la Ville au centre en {demande.annee} atteint {montant(aide.total)} "
-            f"(dont {montant(aide.nature)} en nature) : une convention signée couvrant l'année est requise "
+            f"(dont {montant(aide.nature)} en nature"
+            + (", prêts de salles de l'Espace Linné compris" if aide.prets_de_salles else "")
+            + ") : une convention signée couvrant l'année est requise "
             f"avant tout versement ({LOI_2000_321_ART_10})."
         )
     elif aide.seuil_depasse and signature_ville(aide.convention) > jour_versement:

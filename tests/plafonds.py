@@ -177,8 +177,9 @@ PLAFONDS = {
     "subventions:scdl?beneficiaires agent": 16,  # conventions and premises of 3 or 30 beneficiaries
     "subventions:donnees_ouvertes?beneficiaires agent": 24,
     # The budget annex (L2313-1): the same reading of the year's aid as the open-data file.
-    "subventions:annexe elu": 12,  # + its PDF panel: the last generation and the versions
-    "subventions:annexe_xlsx elu": 9,
+    "subventions:annexe elu": 13,  # + its PDF panel: the last generation and the versions
+    # + the rooms of the Espace Linné lent free or below their price to the associations (LOC-2), one query
+    "subventions:annexe_xlsx elu": 10,
     # Its PDF panel: the year's last generation and its versions, two queries whatever their number.
     "subventions:annexe_pdf_statut elu": 6,
     # The yearly report (pilotage.rapport)

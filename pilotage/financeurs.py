@@ -420,7 +420,11 @@ def financeurs_du_centre(centre, user, today=None):
     agrements = list(Agrement.objects.filter(centre=centre, statut=Agrement.Statut.ACCORDE).order_by("debut", "pk"))
     annees = _annees(demandes, conventions, indicateurs, today)
     # LOC-2: the rooms lent to the centre's association free or below their price, one query.
-    prets = aides_en_nature([centre.organisation_id], annees).get(centre.organisation_id, {})
+    prets = (
+        aides_en_nature([centre.organisation_id], annees).get(centre.organisation_id, {})
+        if centre.organisation_id
+        else {}
+    )
     return [
         _annee(
             annee,

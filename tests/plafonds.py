@@ -294,9 +294,9 @@ PLAFONDS = {
     "démo centres:detail elu": 11,
     "démo centres:detail regisseur": 11,
     "démo centres:detail responsable": 12,
-    "démo centres:detail?onglet=financeurs caf": 14,
-    "démo centres:detail?onglet=financeurs elu": 14,
-    "démo centres:detail?onglet=financeurs responsable": 15,
+    "démo centres:detail?onglet=financeurs caf": 15,  # + the Espace Linné's rooms lent below their price (LOC-2)
+    "démo centres:detail?onglet=financeurs elu": 15,
+    "démo centres:detail?onglet=financeurs responsable": 16,
     "démo centres:detail?onglet=veille responsable": 14,  # the centre's files, its signals (pilotage.signaux)
     "démo centres:indicateurs_liste caf": 8,  # + the centres filter's choices
     "démo centres:indicateurs_liste elu": 8,
@@ -400,8 +400,8 @@ PLAFONDS = {
     "démo conventions:avenant_creer responsable": 11,
     "démo conventions:creer responsable": 9,
     "démo conventions:detail caf": 31,
-    "démo conventions:detail elu": 40,
-    "démo conventions:detail responsable": 42,
+    "démo conventions:detail elu": 41,  # + the Espace Linné's rooms lent below their price (LOC-2)
+    "démo conventions:detail responsable": 43,
     "démo conventions:engagement_creer responsable": 8,
     "démo conventions:engagement_modifier responsable": 9,
     "démo conventions:evaluation_creer responsable": 7,
@@ -546,9 +546,9 @@ PLAFONDS = {
     "démo pilotage:donnees_personnelles_export responsable": 6,
     "démo pilotage:echeances responsable": 28,  # + the meetings' actions, the cellule's files, the room requests
     "démo pilotage:echeances_export responsable": 26,
-    "démo pilotage:financeurs_export caf": 13,
-    "démo pilotage:financeurs_export elu": 13,
-    "démo pilotage:financeurs_export responsable": 13,
+    "démo pilotage:financeurs_export caf": 14,  # + the Espace Linné's rooms lent below their price (LOC-2)
+    "démo pilotage:financeurs_export elu": 14,
+    "démo pilotage:financeurs_export responsable": 14,
     "démo pilotage:reunions caf": 7,
     "démo pilotage:reunions responsable": 10,
     "démo pilotage:reunions_export caf": 5,
@@ -593,19 +593,19 @@ PLAFONDS = {
     "démo pilotage:veille_plan_export caf": 7,
     "démo pilotage:veille_plan_export responsable": 6,
     "démo pilotage:veille_action_creer responsable": 12,
-    "démo subventions:annexe elu": 24,  # + its PDF panel: the last generation and the versions
-    "démo subventions:annexe responsable": 25,
+    "démo subventions:annexe elu": 25,  # + its PDF panel: the last generation and the versions; + the Linné loans
+    "démo subventions:annexe responsable": 26,  # + the Espace Linné's rooms lent below their price (LOC-2)
     "démo subventions:annexe_pdf_statut elu": 6,
     "démo subventions:annexe_pdf_statut responsable": 6,
-    "démo subventions:annexe_xlsx elu": 20,
-    "démo subventions:annexe_xlsx responsable": 20,
+    "démo subventions:annexe_xlsx elu": 21,
+    "démo subventions:annexe_xlsx responsable": 21,
     "démo subventions:budget elu": 7,
     "démo subventions:budget responsable": 8,
     "démo subventions:creer responsable": 9,
     "démo subventions:crf responsable": 8,
     "démo subventions:crf_ligne_creer responsable": 7,
-    "démo subventions:detail elu": 35,
-    "démo subventions:detail responsable": 38,
+    "démo subventions:detail elu": 36,  # + the Espace Linné's rooms lent below their price (LOC-2)
+    "démo subventions:detail responsable": 39,
     "démo subventions:dispositif_creer responsable": 6,
     "démo subventions:dispositif_modifier responsable": 7,
     "démo subventions:dispositifs elu": 6,
@@ -620,7 +620,8 @@ PLAFONDS = {
     "démo subventions:liste responsable": 13,
     "démo subventions:modifier responsable": 12,
     "démo subventions:scdl responsable": 21,
-    "démo subventions:versement_creer responsable": 28,
+    # + the Espace Linné's rooms lent below their price (LOC-2), read by the page's aid and by the refusal check
+    "démo subventions:versement_creer responsable": 30,
     # linne — demandes
     "linne:demandes regisseur": 6,  # the requests with their room and number of wishes, and their count
     "linne:demande_detail regisseur": 13,  # + its wishes, documents, bookings, and the history of the three

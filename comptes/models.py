@@ -26,6 +26,13 @@ class Organisation(models.Model):
     nom = models.CharField("nom", max_length=200, unique=True)
     nature = models.CharField("nature", max_length=20, choices=Nature.choices)
     siret = models.CharField("SIRET", max_length=14, blank=True, validators=[valider_siret])
+    # An association based in, or working mainly for, a priority neighbourhood of the city policy (QPV):
+    # Espace Linné's statistics count the share of bookings it gives them.
+    quartier_prioritaire = models.BooleanField(
+        "active en quartier prioritaire (QPV)",
+        default=False,
+        help_text="Siège ou public principal dans un quartier prioritaire de la politique de la ville.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from comptes.models import Organisation
 from roubaix_cs import bornes
+from roubaix_cs.generations import Generation
 from roubaix_cs.locking import Versionne
 from roubaix_cs.validators import valider_rna, valider_siret
 
@@ -650,3 +651,410 @@ class Reservation(bornes.ContraintesParChamp, Contact, Versionne):
     def aide_en_nature(self):
         """What the city gives by lending below its price list (LOC-2): the value less what is charged."""
         return self.valeur - self.montant
+
+
+# --- L'exploitation (issue 18): attendance and its statistics' snapshot, the yearly evaluation, the
+# régisseurs' rota, and the safety register of the building (an établissement recevant du public).
+
+
+class Frequentation(bornes.ContraintesParChamp, models.Model):
+    """What happened at one past confirmed booking (attendance counted, or the organisation did not come),
+    and the snapshot of the booking that the statistics read: room, organisation, times, kind, value. The
+    snapshot holds no contact, so the statistics survive the erasure of a contact's personal data
+    (`linne.retention`) and even the booking's removal. Written only by `linne.frequentation`."""
+
+    reservation = models.OneToOneField(
+        Reservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="frequentation"
+    )
+    salle = models.ForeignKey(Salle, verbose_name="salle", on_delete=models.PROTECT, related_name="frequentations")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisation_nom = models.CharField("organisation", max_length=200)
+    nature_organisation = models.CharField("nature de l'organisation", max_length=20)
+    quartier_prioritaire = models.BooleanField("organisation active en quartier prioritaire", default=False)
+    categorie = models.CharField("tarif appliqué", max_length=20, choices=Categorie.choices)
+    type_activite = models.CharField("type d'activité", max_length=20, choices=TypeActivite.choices)
+    public = models.BooleanField("événement public", default=False)
+    date = models.DateField("date")
+    debut = models.DateTimeField("début")
+    fin = models.DateTimeField("fin")
+    duree_heures = models.DecimalField("durée (heures)", max_digits=5, decimal_places=2)
+    valeur = models.DecimalField("valeur au tarif", max_digits=12, decimal_places=2, default=Decimal("0"))
+    montant = models.DecimalField("montant facturé", max_digits=12, decimal_places=2, default=Decimal("0"))
+    effectif_prevu = models.PositiveIntegerField("effectif attendu")
+    effectif_reel = models.PositiveIntegerField(
+        "personnes présentes",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(CAPACITE_SALLE_MAX)],
+    )
+    absence = models.BooleanField("l'organisation n'est pas venue", default=False)
+    saisie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    saisie_le = models.DateTimeField("saisie le", null=True, blank=True)
+    figee_le = models.DateTimeField("instantané pris le", default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+    champs_des_contraintes = {"frequentation_absence_sans_effectif": "effectif_reel"}
+
+    class Meta:
+        ordering = ["debut", "salle", "pk"]
+        verbose_name = "fréquentation"
+        indexes = [models.Index(fields=["date", "salle"], name="frequentation_date_salle")]
+        constraints = [
+            models.CheckConstraint(
+                name="frequentation_absence_sans_effectif",
+                condition=Q(absence=False) | Q(effectif_reel__isnull=True) | Q(effectif_reel=0),
+                violation_error_message="Une organisation absente n'a personne de présent.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.salle} — {timezone.localtime(self.debut):%d/%m/%Y %H:%M} — {self.organisation_nom}"
+
+    @property
+    def saisie(self):
+        """Whether the attendance has been recorded (a count or a no-show)."""
+        return self.absence or self.effectif_reel is not None
+
+
+class Evaluation(bornes.ContraintesParChamp, Versionne):
+    """The yearly evaluation of the facility's project: the responsable's text beside the figures of the
+    year (`linne.evaluation` computes them), rendered as a PDF in the background with its versions."""
+
+    annee = models.PositiveIntegerField("année", unique=True, validators=bornes.EXERCICE)
+    bilan = models.TextField("bilan de l'année", blank=True)
+    perspectives = models.TextField("perspectives", blank=True)
+    modifiee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    modifiee_le = models.DateTimeField("modifiée le", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-annee"]
+        verbose_name = "évaluation annuelle"
+        verbose_name_plural = "évaluations annuelles"
+
+    def __str__(self):
+        return f"Évaluation de l'Espace Linné {self.annee}"
+
+
+def chemin_evaluation(instance, filename):
+    return f"linne/evaluations/{instance.annee}/evaluation-linne-{instance.annee}-v{instance.numero}.pdf"
+
+
+class VersionEvaluation(models.Model):
+    """One generated PDF of a year's evaluation, numbered per year and kept."""
+
+    annee = models.PositiveIntegerField("année", validators=bornes.EXERCICE)
+    numero = models.PositiveIntegerField("version")
+    fichier = models.FileField("fichier", upload_to=chemin_evaluation, max_length=255)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    generee_le = models.DateTimeField("générée le", auto_now_add=True)
+    generee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-annee", "-numero"]
+        verbose_name = "version de l'évaluation"
+        verbose_name_plural = "versions de l'évaluation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["annee", "numero"],
+                name="version_evaluation_linne_unique",
+                violation_error_message="Version en double.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Évaluation de l'Espace Linné {self.annee} v{self.numero}"
+
+
+class GenerationEvaluation(Generation):
+    """A job rendering a year's evaluation PDF, and its visible status."""
+
+    annee = models.PositiveIntegerField("année", validators=bornes.EXERCICE)
+    version = models.OneToOneField(
+        VersionEvaluation, on_delete=models.SET_NULL, null=True, blank=True, related_name="generation"
+    )
+
+    class Meta(Generation.Meta):
+        verbose_name = "génération de l'évaluation"
+        verbose_name_plural = "générations de l'évaluation"
+
+
+class CreneauQuerySet(models.QuerySet):
+    def entre(self, debut, fin):
+        return self.filter(debut__lt=fin, fin__gt=debut)
+
+
+class Creneau(bornes.ContraintesParChamp, models.Model):
+    """A régisseur's shift on site. The shifts must cover the opening hours and every confirmed booking,
+    two people during a booking expecting more than `seuils.EFFECTIF_DEUX_REGISSEURS` (`linne.planning`
+    computes what is left uncovered). Written only by `linne.planning`."""
+
+    regisseur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="régisseur",
+        on_delete=models.PROTECT,
+        related_name="creneaux_linne",
+        limit_choices_to={"role": "regisseur", "is_active": True},
+    )
+    debut = models.DateTimeField("début")
+    fin = models.DateTimeField("fin")
+    note = models.CharField("note", max_length=200, blank=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cree_le = models.DateTimeField("créé le", default=timezone.now, editable=False)
+
+    objects = CreneauQuerySet.as_manager()
+    history = HistoricalRecords()
+    champs_des_contraintes = {"creneau_fin_apres_debut": "fin"}
+
+    class Meta:
+        ordering = ["debut", "regisseur", "pk"]
+        verbose_name = "créneau de régisseur"
+        verbose_name_plural = "créneaux de régisseurs"
+        indexes = [models.Index(fields=["debut", "fin"], name="creneau_debut_fin")]
+        constraints = [
+            models.CheckConstraint(
+                name="creneau_fin_apres_debut",
+                condition=Q(fin__gt=F("debut")),
+                violation_error_message="Le créneau doit finir après son début.",
+            ),
+        ]
+
+    def __str__(self):
+        debut = timezone.localtime(self.debut)
+        fin = timezone.localtime(self.fin)
+        return f"{self.regisseur} — {debut:%d/%m/%Y %H:%M}–{fin:%H:%M}"
+
+
+class CreneauType(bornes.ContraintesParChamp, models.Model):
+    """A shift of the template week, copied into a chosen week by `linne.planning.copier_semaine_type`."""
+
+    regisseur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="régisseur",
+        on_delete=models.CASCADE,
+        related_name="creneaux_types_linne",
+        limit_choices_to={"role": "regisseur", "is_active": True},
+    )
+    jour_semaine = models.PositiveSmallIntegerField("jour", choices=JOURS_SEMAINE)
+    heure_debut = models.TimeField("de")
+    heure_fin = models.TimeField("à")
+
+    history = HistoricalRecords()
+    champs_des_contraintes = {"creneau_type_fin_apres_debut": "heure_fin"}
+
+    class Meta:
+        ordering = ["jour_semaine", "heure_debut", "regisseur", "pk"]
+        verbose_name = "créneau de la semaine type"
+        verbose_name_plural = "créneaux de la semaine type"
+        constraints = [
+            models.CheckConstraint(
+                name="creneau_type_fin_apres_debut",
+                condition=Q(heure_fin__gt=F("heure_debut")),
+                violation_error_message="Le créneau doit finir après son début.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_jour_semaine_display()} {self.heure_debut:%H:%M}–{self.heure_fin:%H:%M} — {self.regisseur}"
+
+
+class TypeControle(bornes.ContraintesParChamp, models.Model):
+    """A periodic check the safety rules require of the building (data: migration 0004 brings the usual
+    ones with their article of the ERP safety rules; the service adds or adjusts them)."""
+
+    nom = models.CharField("contrôle", max_length=150, unique=True)
+    periodicite_mois = models.PositiveSmallIntegerField(
+        "périodicité (mois)", validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    reference = models.CharField("texte applicable", max_length=255, blank=True)
+    intervenant = models.CharField(
+        "qui le fait", max_length=150, blank=True, help_text="Technicien compétent, organisme agréé…"
+    )
+    actif = models.BooleanField("suivi", default=True)
+    ordre = models.PositiveSmallIntegerField("ordre", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ordre", "nom"]
+        verbose_name = "type de contrôle de sécurité"
+        verbose_name_plural = "types de contrôle de sécurité"
+
+    def __str__(self):
+        return self.nom
+
+
+class Controle(bornes.ContraintesParChamp, models.Model):
+    """One periodic check done (register of safety: date, who, result, observations)."""
+
+    class Resultat(models.TextChoices):
+        CONFORME = "conforme", "Conforme"
+        OBSERVATIONS = "observations", "Conforme avec observations"
+        NON_CONFORME = "non_conforme", "Non conforme"
+
+    type_controle = models.ForeignKey(
+        TypeControle, verbose_name="contrôle", on_delete=models.PROTECT, related_name="controles"
+    )
+    date = models.DateField("date", validators=bornes.DATE_ACTIVITE)
+    intervenant = models.CharField("intervenant", max_length=200)
+    resultat = models.CharField("résultat", max_length=20, choices=Resultat.choices)
+    observations = models.TextField("observations", blank=True)
+    saisi_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    saisi_le = models.DateTimeField("saisi le", default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+    champs_des_contraintes = {"controle_observations_si_reserve": "observations"}
+
+    class Meta:
+        ordering = ["-date", "type_controle", "-pk"]
+        verbose_name = "contrôle de sécurité"
+        verbose_name_plural = "contrôles de sécurité"
+        constraints = [
+            models.CheckConstraint(
+                name="controle_observations_si_reserve",
+                condition=Q(resultat="conforme") | ~Q(observations=""),
+                violation_error_message="Notez les observations ou les non-conformités relevées.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.type_controle} — {self.date:%d/%m/%Y}"
+
+
+class VisiteCommission(bornes.ContraintesParChamp, models.Model):
+    """A visit of the safety commission (commission communale de sécurité) and its opinion."""
+
+    class Nature(models.TextChoices):
+        PERIODIQUE = "periodique", "Visite périodique"
+        RECEPTION = "reception", "Visite de réception (travaux)"
+        INOPINEE = "inopinee", "Visite inopinée"
+
+    class Avis(models.TextChoices):
+        FAVORABLE = "favorable", "Avis favorable"
+        DEFAVORABLE = "defavorable", "Avis défavorable"
+
+    date = models.DateField("date", validators=bornes.DATE_ACTIVITE)
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices)
+    avis = models.CharField("avis", max_length=20, choices=Avis.choices)
+    prescriptions = models.TextField("prescriptions", blank=True)
+    prochaine_visite = models.DateField("prochaine visite", null=True, blank=True, validators=bornes.DATE_ECHEANCE)
+    saisie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    champs_des_contraintes = {"visite_commission_prochaine_apres": "prochaine_visite"}
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = "visite de la commission de sécurité"
+        verbose_name_plural = "visites de la commission de sécurité"
+        constraints = [
+            models.CheckConstraint(
+                name="visite_commission_prochaine_apres",
+                condition=Q(prochaine_visite__isnull=True) | Q(prochaine_visite__gt=F("date")),
+                violation_error_message="La prochaine visite vient après celle-ci.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_nature_display()} du {self.date:%d/%m/%Y} — {self.get_avis_display()}"
+
+
+class Incident(bornes.ContraintesParChamp, Versionne):
+    """An incident in the building (accident, start of fire, evacuation, damage…) and its follow-up."""
+
+    class Nature(models.TextChoices):
+        ACCIDENT = "accident", "Accident de personne"
+        MALAISE = "malaise", "Malaise"
+        INCENDIE = "incendie", "Départ de feu ou alarme"
+        EVACUATION = "evacuation", "Évacuation"
+        DEGRADATION = "degradation", "Dégradation"
+        INTRUSION = "intrusion", "Intrusion ou vol"
+        TECHNIQUE = "technique", "Panne technique"
+        AUTRE = "autre", "Autre"
+
+    class Statut(models.TextChoices):
+        OUVERT = "ouvert", "Suivi en cours"
+        CLOS = "clos", "Clos"
+
+    survenu_le = models.DateTimeField("survenu le")
+    salle = models.ForeignKey(
+        Salle, verbose_name="salle", on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
+    )
+    reservation = models.ForeignKey(
+        Reservation,
+        verbose_name="pendant la réservation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices)
+    description = models.TextField("description", help_text="Les faits, sans nommer les personnes concernées.")
+    mesures_immediates = models.TextField("mesures prises sur le moment", blank=True)
+    secours_appeles = models.BooleanField("secours appelés", default=False)
+    statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.OUVERT)
+    clos_le = models.DateField("clos le", null=True, blank=True)
+    declare_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    declare_le = models.DateTimeField("déclaré le", default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+    champs_des_contraintes = {"incident_clos_avec_date": "clos_le"}
+
+    class Meta:
+        ordering = ["-survenu_le", "-pk"]
+        verbose_name = "incident"
+        constraints = [
+            models.CheckConstraint(
+                name="incident_clos_avec_date",
+                condition=Q(statut="ouvert", clos_le__isnull=True) | Q(statut="clos", clos_le__isnull=False),
+                violation_error_message="Un incident clos a sa date de clôture, un incident suivi n'en a pas.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_nature_display()} du {timezone.localtime(self.survenu_le):%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("linne:incident_detail", args=[self.pk])
+
+
+class ActionIncident(bornes.ContraintesParChamp, models.Model):
+    """A follow-up action of an incident: what, who, by when, done when."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions")
+    libelle = models.CharField("action", max_length=255)
+    responsable = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="qui s'en charge",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    echeance = models.DateField("pour le", validators=bornes.DATE_ECHEANCE)
+    faite_le = models.DateField("faite le", null=True, blank=True, validators=bornes.DATE_ACTIVITE)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["echeance", "pk"]
+        verbose_name = "action de suivi"
+        verbose_name_plural = "actions de suivi"
+
+    def __str__(self):
+        return self.libelle

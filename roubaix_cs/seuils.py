@@ -198,3 +198,14 @@ DEMANDE_SALLE_TAILLE_MAX_OCTETS = DEMANDE_SALLE_ASSURANCE_MAX_OCTETS + 1024 * 10
 DEMANDE_SALLE_MESSAGE_MAX_CARACTERES = 3000
 # Le rappel d'une réservation confirmée part 2 jours avant (le matin, avec les autres tâches du jour).
 RAPPEL_RESERVATION_JOURS = 2
+
+# Espace Linné — l'exploitation (choix du service, sans valeur légale sauf mention).
+# Au-delà de cet effectif attendu, deux régisseurs sont présents : l'un reste à l'accueil et aux issues,
+# l'autre dans la salle, pour donner l'alarme et guider l'évacuation pendant que l'autre appelle les secours
+# (le règlement de sécurité ERP, arrêté du 25 juin 1980, art. MS 46, confie la sécurité incendie à un
+# personnel désigné ; le nombre est le choix du service pour ses salles de 5e catégorie).
+EFFECTIF_DEUX_REGISSEURS = 50
+# Les heures non couvertes du planning des régisseurs deviennent une échéance à cet horizon.
+PLANNING_HORIZON_JOURS = 14
+# Un contrôle périodique de sécurité alerte ce nombre de jours avant sa date limite.
+CONTROLE_SECURITE_ALERTE_JOURS = 30

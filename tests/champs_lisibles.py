@@ -183,6 +183,18 @@ CHAMPS = {
         ELUS: ["motif"],
         INTERNE: ["contact_nom", "contact_telephone", "notes_internes"],
     },
+    # The running half: the élus read the statistics (organisations hosted) and the evaluation; the rota
+    # and the safety register are the service's alone.
+    "linne.Frequentation": {ELUS: ["organisation_nom"], HORS_TEXTE: ["nature_organisation"]},
+    "linne.Evaluation": {ELUS: ["bilan", "perspectives"]},
+    "linne.VersionEvaluation": {HORS_TEXTE: ["sha256"]},
+    "linne.GenerationEvaluation": {HORS_TEXTE: ["erreur"]},
+    "linne.Creneau": {INTERNE: ["note"]},
+    "linne.TypeControle": {INTERNE: ["nom", "reference", "intervenant"]},
+    "linne.Controle": {INTERNE: ["intervenant", "observations"]},
+    "linne.VisiteCommission": {INTERNE: ["prescriptions"]},
+    "linne.Incident": {INTERNE: ["description", "mesures_immediates"]},
+    "linne.ActionIncident": {INTERNE: ["libelle"]},
 }
 
 # The reason of a change in a record's history (a workflow step's motive): read with the history, by

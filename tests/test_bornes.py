@@ -349,6 +349,7 @@ HORS_FORMULAIRES = {
     "version_rapport_unique": "Versions are numbered by the visit report job (roubaix_cs.generations).",
     "version_annexe_unique": "Versions are numbered per year by the budget annex job (roubaix_cs.generations).",
     "version_rapport_annuel_unique": "Numbered per year by the yearly report job (roubaix_cs.generations).",
+    "version_evaluation_linne_unique": "Numbered per year by the evaluation job (roubaix_cs.generations).",
     "date_ignoree_unique": "Written by linne.services.creer_serie, one row per skipped date.",
     "instantane_unique_par_dossier_et_annee": "Snapshots are taken by pilotage.veille.prendre_instantanes (upsert).",
 }

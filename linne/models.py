@@ -1021,7 +1021,8 @@ class Incident(bornes.ContraintesParChamp, Versionne):
         constraints = [
             models.CheckConstraint(
                 name="incident_clos_avec_date",
-                condition=Q(statut__exact="ouvert", clos_le__isnull=True) | Q(statut__exact="clos", clos_le__isnull=False),
+                condition=Q(statut__exact="ouvert", clos_le__isnull=True)
+                | Q(statut__exact="clos", clos_le__isnull=False),
                 violation_error_message="Un incident clos a sa date de clôture, un incident suivi n'en a pas.",
             ),
         ]

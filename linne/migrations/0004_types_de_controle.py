@@ -24,7 +24,12 @@ TYPES = [
         "Règlement de sécurité ERP (arrêté du 25 juin 1980), article EL 19",
         "Organisme agréé ou technicien compétent",
     ),
-    ("Installations de gaz", 12, "Règlement de sécurité ERP (arrêté du 25 juin 1980), article GZ 30", "Technicien compétent"),
+    (
+        "Installations de gaz",
+        12,
+        "Règlement de sécurité ERP (arrêté du 25 juin 1980), article GZ 30",
+        "Technicien compétent",
+    ),
     ("Désenfumage", 12, "Règlement de sécurité ERP (arrêté du 25 juin 1980), article DF 10", "Technicien compétent"),
     (
         "Chauffage et ventilation",

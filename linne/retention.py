@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from roubaix_cs.retention import MOTIF_ANONYMISATION, Purge, effacer_historique
 
+from . import frequentation
 from .models import DemandeReservation, Justificatif, Reservation, Serie
 
 ANONYME = "(anonymisé)"
@@ -58,6 +59,9 @@ def _anonymiser(modele, objets, autres):
 
 def purger(today: datetime.date, *, simuler: bool = False) -> list[Purge]:
     mois = settings.RETENTION_DEMANDES_PUBLIC_MOIS
+    if not simuler:
+        # The statistics read the snapshots: take those the nightly job has not taken yet, first.
+        frequentation.figer_passees()
     purges = []
     for modele, queryset, autres in a_anonymiser(today):
         purge = Purge(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from comptes.tasks import TRANSITOIRES
 
-from . import demandes
+from . import demandes, frequentation
 
 
 @shared_task(autoretry_for=TRANSITOIRES, retry_backoff=True, max_retries=5, acks_late=True)
@@ -28,3 +28,10 @@ def rappels_du_jour():
     Idempotent: each booking is claimed before its e-mail (linne.demandes.envoyer_rappel), so a re-run or
     a second worker sends nothing twice."""
     return demandes.envoyer_rappels(timezone.localdate())
+
+
+@shared_task(acks_late=True)
+def figer_frequentations():
+    """Every night: the snapshot of each confirmed booking that has ended (linne.frequentation), which the
+    statistics read. Idempotent: a booking snapshotted is not taken again."""
+    return frequentation.figer_passees()

@@ -264,6 +264,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "linne.tasks.rappels_du_jour",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Espace Linné: the snapshot of the day's ended bookings that the statistics read (linne.frequentation).
+    "frequentations-linne": {
+        "task": "linne.tasks.figer_frequentations",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 # Redis redelivers a task whose worker died (acks_late) after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))}

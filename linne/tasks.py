@@ -6,8 +6,10 @@ from celery import shared_task
 from django.utils import timezone
 
 from comptes.tasks import TRANSITOIRES
+from roubaix_cs import generations
 
-from . import demandes, frequentation
+from . import demandes, evaluation, frequentation
+from .models import GenerationEvaluation
 
 
 @shared_task(autoretry_for=TRANSITOIRES, retry_backoff=True, max_retries=5, acks_late=True)
@@ -35,3 +37,10 @@ def figer_frequentations():
     """Every night: the snapshot of each confirmed booking that has ended (linne.frequentation), which the
     statistics read. Idempotent: a booking snapshotted is not taken again."""
     return frequentation.figer_passees()
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def generer_evaluation(self, generation_id):
+    """Render the yearly evaluation's PDF (retries and failures: `generations.executer`). A worker lost
+    mid-way redelivers it."""
+    generations.executer(self, generation_id, modele=GenerationEvaluation, generer=evaluation.generer)

@@ -776,3 +776,27 @@ class SerieFactory(factory.django.DjangoModelFactory):
                 contact_nom=serie.contact_nom,
                 contact_email=serie.contact_email,
             )
+
+
+# --- Espace Linné: the yearly evaluation ------------------------------------------------------------
+
+
+class EvaluationLinneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "linne.Evaluation"
+        django_get_or_create = ("annee",)
+
+    annee = 2026
+    bilan = "Une année de forte fréquentation."
+    perspectives = "Ouvrir le samedi soir."
+
+
+class VersionEvaluationLinneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "linne.VersionEvaluation"
+
+    annee = 2026
+    numero = factory.Sequence(lambda n: n + 1)  # one year, many versions
+    fichier = factory.LazyFunction(lambda: SimpleUploadedFile("evaluation.pdf", PDF_MINIMAL, "application/pdf"))
+    sha256 = hashlib.sha256(PDF_MINIMAL).hexdigest()
+    generee_par = factory.SubFactory(UserFactory)

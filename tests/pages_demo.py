@@ -60,6 +60,7 @@ CONSTANTES = {
     "centres:indicateurs_modele": lambda: {"fmt": FORMAT_EXPORT},
     "subventions:annexe_pdf_statut": _annee,
     "pilotage:rapport_statut": _annee,
+    "linne:evaluation_statut": _annee,
     # The comparison's widest table: every centre across every year.
     "pilotage:comparaisons_export": lambda: {"tableau": "annees", "fmt": FORMAT_EXPORT},
 }
@@ -207,6 +208,7 @@ ABSENTES_DE_LA_DEMO = {
     "centres:indicateurs_import_statut": "la démonstration ne dépose pas de fichier d'import",
     "pilotage:reunion_compte_rendu_fichier": "la démonstration ne dépose pas de compte rendu de réunion en fichier",
     "linne:justificatif_telecharger": "la démonstration ne dépose pas d'attestation d'assurance en fichier",
+    "linne:evaluation_telecharger": "la démonstration ne génère pas l'évaluation de l'Espace Linné en PDF",
 }
 
 

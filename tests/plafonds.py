@@ -255,6 +255,15 @@ PLAFONDS = {
     "pilotage:calendrier_ics regisseur": 9,
     "linne:agenda anonyme": 4,  # no session: the count and the page of public events
     "linne:agenda_ics anonyme": 7,
+    # linne — the yearly evaluation (tests/linne/test_evaluation_requetes.py): the statistics of the year
+    # (linne.statistiques), the partnerships and their centres, the public events, the in-kind aid and its
+    # organisations, the texts, and the PDF panel (the last generation, the versions).
+    "linne:evaluation responsable": 1,
+    "linne:evaluation regisseur": 1,
+    "linne:evaluation elu": 1,
+    "linne:evaluation_statut responsable": 1,
+    "linne:evaluation_statut regisseur": 1,
+    "linne:evaluation_statut elu": 1,
     # --- The demo at scale 1 and 3 (tests/test_requetes_demo.py): every page a demo reader opens.
     "démo accueil caf": 10,
     "démo accueil elu": 26,  # the élus' dashboard of the year (démo pilotage:tableau_de_bord elu)

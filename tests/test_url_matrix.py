@@ -52,6 +52,7 @@ from .factories import (
     TravauxFactory,
     UserFactory,
     VersionAnnexeFactory,
+    VersionEvaluationLinneFactory,
     VersionPdfFactory,
     VersionRapportAnnuelFactory,
     VersionRapportFactory,
@@ -687,6 +688,17 @@ MATRIX = {
     "linne:salle_ics": Rule(get=(404,) * 7, post=(405,) * 7, kwargs=lambda w: {"jeton": uuid.uuid4()}),
     "linne:agenda": Rule(get=(200,) * 7, post=(405,) * 7),
     "linne:agenda_ics": Rule(get=(200,) * 7, post=(405,) * 7),
+    # linne — the yearly evaluation: the service and the élus read it and download its versions; the
+    # responsable alone writes its texts; the service (régisseurs included) generates its PDF.
+    "linne:evaluation": Rule(get=READ_LINNE, post=NO_WRITE),
+    "linne:evaluation_textes": Rule(
+        get=(LOGIN, 405, 403, 403, 403, 403, 403),
+        post=(LOGIN, REDIRECT, 403, 403, 403, 403, 403),
+        kwargs=lambda w: {"annee": 2026},
+    ),
+    "linne:evaluation_generer": Rule(get=LINNE_POST_ONLY, post=LINNE_ACTION, kwargs=lambda w: {"annee": 2026}),
+    "linne:evaluation_statut": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
+    "linne:evaluation_telecharger": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=_pk(VersionEvaluationLinneFactory)),
 }
 
 

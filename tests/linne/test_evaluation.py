@@ -25,11 +25,6 @@ ANNEE = 2026
 JOUR = datetime.date(2026, 12, 1)
 
 
-@pytest.fixture
-def regisseur():
-    return UserFactory(role="regisseur")
-
-
 def _reservation(salle, jour, heure, duree=2, **champs):
     debut = moment(jour, heure)
     return ReservationFactory(salle=salle, debut=debut, fin=debut + datetime.timedelta(hours=duree), **champs)

@@ -668,4 +668,11 @@ PLAFONDS = {
     "démo linne:attribution elu": 9,
     "démo linne:voeu_attribuer responsable": 13,  # + the organisation found, the preview of the season's dates
     "démo linne:voeu_attribuer regisseur": 12,
+    # linne — the yearly evaluation of the demo's year (linne/demo_evaluation.py: the responsable's draft).
+    "démo linne:evaluation elu": 1,
+    "démo linne:evaluation regisseur": 1,
+    "démo linne:evaluation responsable": 1,
+    "démo linne:evaluation_statut elu": 1,
+    "démo linne:evaluation_statut regisseur": 1,
+    "démo linne:evaluation_statut responsable": 1,
 }

@@ -258,12 +258,12 @@ PLAFONDS = {
     # linne — the yearly evaluation (tests/linne/test_evaluation_requetes.py): the statistics of the year
     # (linne.statistiques), the partnerships and their centres, the public events, the in-kind aid and its
     # organisations, the texts, and the PDF panel (the last generation, the versions).
-    "linne:evaluation responsable": 1,
-    "linne:evaluation regisseur": 1,
-    "linne:evaluation elu": 1,
-    "linne:evaluation_statut responsable": 1,
-    "linne:evaluation_statut regisseur": 1,
-    "linne:evaluation_statut elu": 1,
+    "linne:evaluation responsable": 21,
+    "linne:evaluation regisseur": 20,
+    "linne:evaluation elu": 20,
+    "linne:evaluation_statut responsable": 6,
+    "linne:evaluation_statut regisseur": 6,
+    "linne:evaluation_statut elu": 6,
     # --- The demo at scale 1 and 3 (tests/test_requetes_demo.py): every page a demo reader opens.
     "démo accueil caf": 10,
     "démo accueil elu": 26,  # the élus' dashboard of the year (démo pilotage:tableau_de_bord elu)
@@ -669,10 +669,10 @@ PLAFONDS = {
     "démo linne:voeu_attribuer responsable": 13,  # + the organisation found, the preview of the season's dates
     "démo linne:voeu_attribuer regisseur": 12,
     # linne — the yearly evaluation of the demo's year (linne/demo_evaluation.py: the responsable's draft).
-    "démo linne:evaluation elu": 1,
-    "démo linne:evaluation regisseur": 1,
-    "démo linne:evaluation responsable": 1,
-    "démo linne:evaluation_statut elu": 1,
-    "démo linne:evaluation_statut regisseur": 1,
-    "démo linne:evaluation_statut responsable": 1,
+    "démo linne:evaluation elu": 20,
+    "démo linne:evaluation regisseur": 20,
+    "démo linne:evaluation responsable": 21,
+    "démo linne:evaluation_statut elu": 6,
+    "démo linne:evaluation_statut regisseur": 6,
+    "démo linne:evaluation_statut responsable": 6,
 }

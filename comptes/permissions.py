@@ -45,6 +45,9 @@ LECTEURS_REUNIONS = EQUIPE | {Role.PARTENAIRE}
 # it; partners see nothing of it but its public pages.
 GESTION_LINNE = SERVICE
 LECTEURS_LINNE = SERVICE | {Role.ELU}
+# Espace Linné's statistics (and its yearly evaluation): the élus read them, as they read the bookings; not
+# the rota nor the safety register, which are the service's own.
+LECTEURS_STATISTIQUES_LINNE = LECTEURS_LINNE
 GESTION_COMPTES = RESPONSABLE_SEULE  # only the responsable opens, edits and closes accounts
 
 

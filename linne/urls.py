@@ -2,9 +2,10 @@
 feeds, and the public pages (the request form, the agenda), each part in its own module."""
 
 from .urls_calendriers import urlpatterns as calendriers
+from .urls_frequentation import urlpatterns as frequentation
 from .urls_gestion import urlpatterns as gestion
 from .urls_public import urlpatterns as public
 
 app_name = "linne"
 
-urlpatterns = [*gestion, *calendriers, *public]
+urlpatterns = [*gestion, *calendriers, *public, *frequentation]

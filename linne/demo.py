@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from comptes.models import Organisation
 
-from . import demo_demandes, services
+from . import demo_demandes, demo_frequentation, services
 from .models import (
     Categorie,
     Fermeture,
@@ -125,6 +125,7 @@ def charger(contexte):
         intervalle=2,
     )
     demo_demandes.charger(contexte, salles)
+    demo_frequentation.charger(contexte)  # last: the attendance of the bookings ended by then
 
 
 def _salle(index):

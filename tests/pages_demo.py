@@ -185,6 +185,8 @@ OBJETS = {
     "linne:serie_detail": SERIE_LINNE,
     "linne:serie_annuler": SERIE_LINNE,
     "linne:serie_deplacer": SERIE_LINNE,
+    # linne — fréquentation: a booking that took place (its snapshot taken by the demo)
+    "linne:frequentation_saisir": Objet("linne.Reservation", {"statut": "confirmee", "frequentation__isnull": False}),
 }
 
 # The tabs of the centre page added by a higher app (roubaix_cs.extensions.onglets_centre) that read enough

@@ -50,7 +50,7 @@ def charger(contexte):
     saisie_le = timezone.make_aware(datetime.datetime.combine(today, datetime.time(9)))
     for ligne in a_remplir:
         tirage = _tirage(ligne.reservation_id)
-        if tirage % ABSENCE_UNE_SUR == 0:
+        if ligne.reservation_id % ABSENCE_UNE_SUR == 0:
             ligne.absence, ligne.effectif_reel = True, None
         else:
             part = PRESENCE_MIN + tirage % (PRESENCE_MAX - PRESENCE_MIN + 1)

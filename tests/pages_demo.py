@@ -62,6 +62,8 @@ CONSTANTES = {
     "pilotage:rapport_statut": _annee,
     # The comparison's widest table: every centre across every year.
     "pilotage:comparaisons_export": lambda: {"tableau": "annees", "fmt": FORMAT_EXPORT},
+    # Espace Linné's statistics in one XLSX file (no format to choose).
+    "linne:statistiques_export": dict,
 }
 
 CENTRE = Objet("centres.Centre")

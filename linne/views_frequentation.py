@@ -75,7 +75,6 @@ def frequentation_jour(request):
         "erreur": erreur,
         "lignes": lignes,
         "saisies": sum(1 for ligne in lignes if ligne["frequentation"] and ligne["frequentation"].saisie),
-        "aujourdhui": timezone.localdate(),
         "veille": _jour_url(jour - datetime.timedelta(days=1)),
         "lendemain": _jour_url(jour + datetime.timedelta(days=1)),
         "a_venir": jour > timezone.localdate(),

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('linne', '0004_types_de_controle'),
+        ("linne", "0004_types_de_controle"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='demandereservation',
-            name='quartier_prioritaire',
-            field=models.BooleanField(default=False, verbose_name='active dans un quartier prioritaire (QPV)'),
+            model_name="demandereservation",
+            name="quartier_prioritaire",
+            field=models.BooleanField(default=False, verbose_name="active dans un quartier prioritaire (QPV)"),
         ),
         migrations.AddField(
-            model_name='historicaldemandereservation',
-            name='quartier_prioritaire',
-            field=models.BooleanField(default=False, verbose_name='active dans un quartier prioritaire (QPV)'),
+            model_name="historicaldemandereservation",
+            name="quartier_prioritaire",
+            field=models.BooleanField(default=False, verbose_name="active dans un quartier prioritaire (QPV)"),
         ),
     ]

@@ -45,9 +45,10 @@ LECTEURS_REUNIONS = EQUIPE | {Role.PARTENAIRE}
 # it; partners see nothing of it but its public pages.
 GESTION_LINNE = SERVICE
 LECTEURS_LINNE = SERVICE | {Role.ELU}
-# The yearly evaluation of Espace Linné: the responsable writes its texts, the service generates its PDF,
-# the service and the élus read it and download its versions; partners never.
-LECTEURS_EVALUATION_LINNE = LECTEURS_LINNE
+# Espace Linné's statistics and its yearly evaluation: the élus read them, as they read the bookings (and
+# download the evaluation's versions); not the rota nor the safety register, which are the service's own.
+# The responsable writes the evaluation's texts, the service generates its PDF; partners never read any.
+LECTEURS_STATISTIQUES_LINNE = LECTEURS_LINNE
 GESTION_COMPTES = RESPONSABLE_SEULE  # only the responsable opens, edits and closes accounts
 
 

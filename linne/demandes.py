@@ -195,12 +195,22 @@ def organisation_trouvee(demande):
 
 
 def _organisation(demande, choisie, par):
-    """The organisation chosen by the régisseur, else the one found, else a new association."""
+    """The organisation chosen by the régisseur, else the one found, else a new association; marked as
+    active in a priority neighbourhood when the request says so (never unmarked: a request that does not
+    say it is no proof of the contrary)."""
     organisation = choisie or organisation_trouvee(demande)
     if organisation is not None:
+        if demande.quartier_prioritaire and not organisation.quartier_prioritaire:
+            organisation.quartier_prioritaire = True
+            organisation._history_user = par
+            organisation._change_reason = f"Active en quartier prioritaire (demande de salle {reference(demande)})"
+            organisation.save(update_fields=["quartier_prioritaire"])
         return organisation
     organisation = Organisation(
-        nom=demande.nom_organisation.strip(), nature=Organisation.Nature.ASSOCIATION, siret=demande.siret
+        nom=demande.nom_organisation.strip(),
+        nature=Organisation.Nature.ASSOCIATION,
+        siret=demande.siret,
+        quartier_prioritaire=demande.quartier_prioritaire,
     )
     organisation.full_clean()
     organisation._history_user = par

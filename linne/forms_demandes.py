@@ -59,6 +59,11 @@ class DemandePubliqueForm(ErreursVisibles, forms.Form):
         validators=[MinValueValidator(1), MaxValueValidator(CAPACITE_SALLE_MAX)],
     )
     public = forms.BooleanField(label="Événement ouvert au public", required=False)
+    quartier_prioritaire = forms.BooleanField(
+        label="Votre association est active dans un quartier prioritaire de la politique de la ville",
+        required=False,
+        help_text="Son siège ou son public principal est dans un quartier prioritaire (QPV).",
+    )
     message = forms.CharField(
         label="Précisions",
         required=False,
@@ -249,6 +254,7 @@ class DemandePubliqueForm(ErreursVisibles, forms.Form):
                 "type_activite",
                 "effectif_prevu",
                 "public",
+                "quartier_prioritaire",
                 "message",
             )
         }

@@ -393,6 +393,9 @@ class DemandeReservation(bornes.ContraintesParChamp, Contact, Versionne):
         "effectif attendu", validators=[MinValueValidator(1), MaxValueValidator(CAPACITE_SALLE_MAX)]
     )
     public = models.BooleanField("événement ouvert au public", default=False)
+    # Said by the association on the public form; accepting the request marks its organisation (the
+    # statistics' share of bookings given to the priority neighbourhoods).
+    quartier_prioritaire = models.BooleanField("active dans un quartier prioritaire (QPV)", default=False)
     saison = models.PositiveIntegerField(
         "saison (année de rentrée)",
         null=True,

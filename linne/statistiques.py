@@ -121,7 +121,9 @@ def de_l_annee(annee, *, jour=None, salles=None):
     mois = [datetime.date(annee, m, 1) for m in range(1, 13)]
     frequentations = Frequentation.objects.filter(date__gte=du, date__lte=au)
     if salles is None:
-        salles = list(Salle.objects.filter(Q(active=True) | Q(frequentations__date__gte=du)).distinct().order_by("nom"))
+        # The rooms open now, and those closed since that hosted a booking that year (not a later one).
+        servies = Q(frequentations__date__gte=du, frequentations__date__lte=au)
+        salles = list(Salle.objects.filter(Q(active=True) | servies).distinct().order_by("nom"))
     else:
         salles = list(salles)
         frequentations = frequentations.filter(salle__in=[s.pk for s in salles])

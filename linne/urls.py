@@ -3,9 +3,10 @@ feeds, and the public pages (the request form, the agenda), each part in its own
 
 from .urls_calendriers import urlpatterns as calendriers
 from .urls_evaluation import urlpatterns as evaluation
+from .urls_frequentation import urlpatterns as frequentation
 from .urls_gestion import urlpatterns as gestion
 from .urls_public import urlpatterns as public
 
 app_name = "linne"
 
-urlpatterns = [*gestion, *calendriers, *public, *evaluation]
+urlpatterns = [*gestion, *calendriers, *public, *frequentation, *evaluation]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from comptes.permissions import (
     GESTION_LINNE,
-    LECTEURS_EVALUATION_LINNE,
+    LECTEURS_STATISTIQUES_LINNE,
     RESPONSABLE_SEULE,
     access,
     can_manage_linne,
@@ -69,7 +69,7 @@ def _page(request, annee, form=None):
     return render(request, "linne/evaluation/evaluation.html", context | _panneau(annee, request.user))
 
 
-@access(read=LECTEURS_EVALUATION_LINNE)
+@access(read=LECTEURS_STATISTIQUES_LINNE)
 @require_safe
 def evaluation(request):
     """The evaluation of a year (?annee=, this year by default): its figures, texts and PDF."""
@@ -122,14 +122,14 @@ def evaluation_generer(request, annee):
     return redirect(_url_page(annee))
 
 
-@access(read=LECTEURS_EVALUATION_LINNE)
+@access(read=LECTEURS_STATISTIQUES_LINNE)
 @require_safe
 def evaluation_statut(request, annee):
     """The PDF panel alone (htmx polls it while a generation is pending or running)."""
     return render(request, PANNEAU, _panneau(int(annee), request.user))
 
 
-@access(read=LECTEURS_EVALUATION_LINNE)
+@access(read=LECTEURS_STATISTIQUES_LINNE)
 @require_safe
 def evaluation_telecharger(request, pk):
     """One generated version of the evaluation, from the private storage."""

@@ -351,7 +351,8 @@ def _etapes(reservation, user):
 def reservation_detail(request, pk):
     user = request.user
     reservation = get_object_or_404(
-        Reservation.objects.select_related("salle", "organisation", "serie", "demande", "cree_par"), pk=pk
+        Reservation.objects.select_related("salle", "organisation", "serie", "demande", "cree_par", "frequentation"),
+        pk=pk,
     )
     gerer = can_manage_linne(user)
     serie = reservation.serie
@@ -360,6 +361,8 @@ def reservation_detail(request, pk):
         reservation=reservation,
         etapes=_etapes(reservation, user) if gerer else None,
         active=reservation.statut in ACTIFS,
+        frequentation=getattr(reservation, "frequentation", None),  # the attendance recorded (linne.frequentation)
+        termine=reservation.fin <= timezone.now(),
         occurrences=list(serie.reservations.order_by("debut", "pk")) if serie else [],
         evenements=evenements((reservation.history.all(), lambda r: "Réservation"), lecteur=user),
     )

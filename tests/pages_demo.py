@@ -63,6 +63,8 @@ CONSTANTES = {
     "linne:evaluation_statut": _annee,
     # The comparison's widest table: every centre across every year.
     "pilotage:comparaisons_export": lambda: {"tableau": "annees", "fmt": FORMAT_EXPORT},
+    # Espace Linné's statistics in one XLSX file (no format to choose).
+    "linne:statistiques_export": dict,
 }
 
 CENTRE = Objet("centres.Centre")
@@ -186,6 +188,8 @@ OBJETS = {
     "linne:serie_detail": SERIE_LINNE,
     "linne:serie_annuler": SERIE_LINNE,
     "linne:serie_deplacer": SERIE_LINNE,
+    # linne — fréquentation: a booking that took place (its snapshot taken by the demo)
+    "linne:frequentation_saisir": Objet("linne.Reservation", {"statut": "confirmee", "frequentation__isnull": False}),
 }
 
 # The tabs of the centre page added by a higher app (roubaix_cs.extensions.onglets_centre) that read enough

@@ -241,6 +241,16 @@ PLAFONDS = {
     "linne:fermeture_liste elu": 7,
     "linne:serie_detail regisseur": 10,  # its bookings, its skipped dates, its history
     "linne:serie_detail elu": 10,
+    # linne — fréquentation (tests/linne/test_frequentation_requetes.py): the day's ended bookings with their
+    # rooms, organisations and attendance in one query; the statistics read a fixed set of aggregates
+    # (linne/statistiques.py: rooms, hours, closures, per room and month, organisations, kinds, QPV) plus
+    # the rooms of the filter.
+    "linne:frequentation regisseur": 5,
+    "linne:frequentation_saisir regisseur": 5,
+    "linne:statistiques regisseur": 13,
+    "linne:statistiques elu": 13,
+    "linne:statistiques?salle regisseur": 13,
+    "linne:statistiques_export elu": 12,
     # linne — calendriers
     # A room's week: the rooms to choose, the room's hours, its closures, its bookings (linne/grille.py).
     "linne:semaine regisseur": 8,
@@ -469,6 +479,16 @@ PLAFONDS = {
     "démo linne:fermeture_modifier responsable": 8,
     "démo linne:fermeture_supprimer regisseur": 6,
     "démo linne:fermeture_supprimer responsable": 7,
+    "démo linne:frequentation regisseur": 6,
+    "démo linne:frequentation responsable": 7,
+    "démo linne:frequentation_saisir regisseur": 6,
+    "démo linne:frequentation_saisir responsable": 7,
+    "démo linne:statistiques elu": 14,
+    "démo linne:statistiques regisseur": 14,
+    "démo linne:statistiques responsable": 15,
+    "démo linne:statistiques_export elu": 13,
+    "démo linne:statistiques_export regisseur": 13,
+    "démo linne:statistiques_export responsable": 14,
     "démo linne:reservation_annuler regisseur": 6,
     "démo linne:reservation_annuler responsable": 7,
     "démo linne:reservation_creer regisseur": 7,

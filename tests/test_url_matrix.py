@@ -238,6 +238,21 @@ def _serie_linne(world):
     return {"pk": SerieFactory().pk}
 
 
+def _reservation_terminee(world):
+    """A confirmed booking that ended yesterday: its attendance can be recorded."""
+    from django.utils import timezone
+
+    from .factories import moment
+
+    hier = timezone.localdate() - datetime.timedelta(days=1)
+    return {"pk": ReservationFactory(debut=moment(hier, 10), fin=moment(hier, 12)).pk}
+
+
+# linne — fréquentation: the service records the attendance (élus and partners 403); the service and the
+# élus read the statistics (LECTEURS_STATISTIQUES_LINNE), partners never.
+FREQUENTATION_LECTURE = (LOGIN, 200, 200, 200, 403, 403, 403)
+
+
 def _deliberation_et_demande(world):
     deliberation = DeliberationFactory()
     deliberation.demandes.add(DemandeFactory(centre=world.centre, statut="deliberation"))
@@ -699,6 +714,11 @@ MATRIX = {
     "linne:evaluation_generer": Rule(get=LINNE_POST_ONLY, post=LINNE_ACTION, kwargs=lambda w: {"annee": 2026}),
     "linne:evaluation_statut": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
     "linne:evaluation_telecharger": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=_pk(VersionEvaluationLinneFactory)),
+    # linne — fréquentation et statistiques
+    "linne:frequentation": Rule(get=FREQUENTATION_LECTURE, post=NO_WRITE),
+    "linne:frequentation_saisir": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_reservation_terminee),
+    "linne:statistiques": Rule(get=READ_LINNE, post=NO_WRITE),
+    "linne:statistiques_export": Rule(get=READ_LINNE, post=NO_WRITE),
 }
 
 

@@ -62,6 +62,7 @@ TABLES_METIER = [
     "linne.Serie",
     "linne.Reservation",
     "linne.DateIgnoree",
+    "linne.Frequentation",  # the attendance of the bookings ended, which grow with the series
 ]
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from linne import frequentation, statistiques
-from linne.models import Fermeture, Frequentation, Reservation
+from linne.models import Categorie, Fermeture, Frequentation, Reservation, TypeActivite
 from linne.retention import ANONYME, purger
 
 from ..factories import FermetureFactory, OrganisationFactory, ReservationFactory, SalleFactory, UserFactory, moment
@@ -103,3 +103,71 @@ def test_the_nightly_task_snapshots_the_ended_bookings():
     assert settings.CELERY_BEAT_SCHEDULE["frequentations-linne"]["task"] == "linne.tasks.figer_frequentations"
     assert figer_frequentations() == 1
     assert figer_frequentations() == 0
+
+
+def test_hours_by_kind_count_the_bookings_that_took_place_not_the_no_shows(regisseur):
+    salle = SalleFactory()
+    reunion = _reservation(salle, datetime.date(2026, 3, 2), 10, duree=3)
+    _reservation(salle, datetime.date(2026, 3, 3), 10, duree=2, type_activite=TypeActivite.SPORT)
+    festif = _reservation(
+        salle, datetime.date(2026, 3, 4), 10, duree=4, type_activite=TypeActivite.FESTIF, categorie=Categorie.AUTRE
+    )
+    frequentation.figer_passees()
+    frequentation.enregistrer(reunion, effectif_reel=12, par=regisseur)
+    frequentation.enregistrer(festif, absence=True, par=regisseur)
+    stats = statistiques.de_l_annee(2026)
+    assert stats.heures_par_type == [("Réunion, assemblée", D("3.00")), ("Activité physique", D("2.00"))]
+    assert stats.heures_par_categorie == [("Association", D("5.00"))]
+    # The no-show's hours stay booked (the room was held for it).
+    assert (stats.total.heures_reservees, stats.total.absences, stats.total.saisies) == (D("9.00"), 1, 2)
+
+
+def test_an_organisation_hosted_ten_times_is_recurring_nine_times_is_not():
+    salle = SalleFactory()
+    fidele = OrganisationFactory(nom="Chorale fidèle", association=True)
+    presque = OrganisationFactory(nom="Club presque fidèle", association=True)
+    lundi = datetime.date(2026, 1, 5)
+    for semaine in range(statistiques.RECURRENCE_MIN):
+        _reservation(salle, lundi + datetime.timedelta(weeks=semaine), 10, organisation=fidele)
+    for semaine in range(statistiques.RECURRENCE_MIN - 1):
+        _reservation(salle, lundi + datetime.timedelta(weeks=semaine), 15, organisation=presque)
+    frequentation.figer_passees()
+    stats = statistiques.de_l_annee(2026)
+    assert (stats.organisations_accueillies, stats.organisations_recurrentes) == (2, 1)
+
+
+def test_the_statistics_of_one_room_leave_the_others_out():
+    verte, bleue = SalleFactory(nom="Salle Verte"), SalleFactory(nom="Salle Bleue")
+    _reservation(verte, datetime.date(2026, 5, 4), 10, duree=4)
+    _reservation(bleue, datetime.date(2026, 5, 4), 10, duree=2)
+    _reservation(bleue, datetime.date(2026, 6, 1), 10, duree=2)
+    frequentation.figer_passees()
+    tout = statistiques.de_l_annee(2026)
+    seule = statistiques.de_l_annee(2026, salles=[bleue])
+    assert [ligne.salle for ligne in tout.salles] == [bleue, verte]
+    assert [ligne.salle for ligne in seule.salles] == [bleue]
+    assert (seule.total.reservations, seule.total.heures_reservees) == (2, D("4.00"))
+    assert seule.total.heures_ouverture == tout.salles[0].annee.heures_ouverture
+    assert (seule.total_mois[4].reservations, seule.total_mois[5].reservations) == (1, 1)
+
+
+def test_a_year_without_data_and_a_year_not_begun_count_nothing():
+    salle = SalleFactory()
+    _reservation(salle, datetime.date(2026, 5, 4), 10)
+    frequentation.figer_passees()
+    vide = statistiques.de_l_annee(2025)
+    assert (vide.total.reservations, vide.total.presents, vide.total.occupation) == (0, 0, D("0.0"))
+    assert (vide.organisations_accueillies, vide.part_qpv, vide.heures_par_type) == (0, None, [])
+    future = statistiques.de_l_annee(2028)
+    assert future.arretees_au < datetime.date(2028, 1, 1)
+    assert (future.total.heures_ouverture, future.total.occupation, future.total.reservations) == (D("0"), None, 0)
+
+
+def test_a_closed_room_shows_in_the_years_it_served_only():
+    ancienne = SalleFactory(nom="Ancienne salle")
+    _reservation(ancienne, datetime.date(2026, 5, 4), 10)
+    frequentation.figer_passees()
+    ancienne.active = False
+    ancienne.save()
+    assert [ligne.salle for ligne in statistiques.de_l_annee(2026).salles] == [ancienne]
+    assert statistiques.de_l_annee(2025).salles == []

@@ -45,6 +45,9 @@ LECTEURS_REUNIONS = EQUIPE | {Role.PARTENAIRE}
 # it; partners see nothing of it but its public pages.
 GESTION_LINNE = SERVICE
 LECTEURS_LINNE = SERVICE | {Role.ELU}
+# The régisseurs' rota: the service that runs the site reads and writes it; the élus read only the facility's
+# statistics and evaluation, never who is on duty when; partners never.
+LECTEURS_PLANNING_LINNE = GESTION_LINNE
 GESTION_COMPTES = RESPONSABLE_SEULE  # only the responsable opens, edits and closes accounts
 
 

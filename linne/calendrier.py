@@ -21,8 +21,8 @@ from roubaix_cs import ics
 from roubaix_cs.lecture import lisible
 
 from .grille import debut_du_jour, liens_reservations
-from .planning import url_semaine
 from .models import Creneau, Reservation
+from .planning import url_semaine
 
 # The personal feed shows the next three months: what the régisseurs plan (set-ups, the rota) and what
 # the requests ask for. The seasonal series are booked to June; a year of weekly occurrences of every

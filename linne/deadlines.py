@@ -14,7 +14,6 @@ from roubaix_cs.liens import chemins
 from roubaix_cs.seuils import DEMANDE_SALLE_REPONSE_JOURS, PLANNING_HORIZON_JOURS
 
 from . import planning
-
 from .models import DemandeReservation
 
 KIND_DEMANDE = "linne_demande_salle"

@@ -136,11 +136,10 @@ def _verifier_type(creneau_type):
         .first()
     )
     if autre is not None:
+        qui = creneau_type.regisseur.get_full_name() or creneau_type.regisseur
+        plage = f"{autre.heure_debut:%H:%M}–{autre.heure_fin:%H:%M}"
         raise ValidationError(
-            {
-                "heure_debut": f"{creneau_type.regisseur.get_full_name() or creneau_type.regisseur} a déjà un "
-                f"créneau de la semaine type qui chevauche celui-ci ({autre.heure_debut:%H:%M}–{autre.heure_fin:%H:%M})."
-            }
+            {"heure_debut": f"{qui} a déjà un créneau de la semaine type qui chevauche celui-ci ({plage})."}
         )
 
 

@@ -29,6 +29,11 @@ CHAMPS_DU_CRENEAU = {"debut": "heure_debut", "fin": "heure_fin"}
 CHAMPS_DU_CRENEAU_TYPE = {}
 
 
+def _creneaux(n, participe):
+    """« 1 créneau créé », « 3 créneaux créés »."""
+    return f"{n} créneau{'x' if n > 1 else ''} {participe}{'s' if n > 1 else ''}"
+
+
 def _retour(jour):
     return planning.url_semaine(jour)
 
@@ -192,17 +197,12 @@ def planning_copier(request):
     if request.method == "POST" and form.is_valid():
         lundi = planning.lundi_de(form.cleaned_data["semaine"])
         copie = planning.copier_semaine_type(lundi, request.user, remplacer=form.cleaned_data["remplacer"])
-        n = len(copie.crees)
         messages.success(
-            request,
-            f"Semaine type copiée dans la semaine du {lundi:%d/%m/%Y} : {n} créneau{'x' if n > 1 else ''} créé{'s' if n > 1 else ''}.",
+            request, f"Semaine type copiée dans la semaine du {lundi:%d/%m/%Y} : {_creneaux(len(copie.crees), 'créé')}."
         )
         if copie.ignores:
             details = " ; ".join(str(i) for i in copie.ignores)
-            messages.warning(
-                request,
-                f"{len(copie.ignores)} créneau{'x' if len(copie.ignores) > 1 else ''} de la semaine type non copié{'s' if len(copie.ignores) > 1 else ''} : {details}.",
-            )
+            messages.warning(request, f"{_creneaux(len(copie.ignores), 'non copié')} de la semaine type : {details}.")
         return redirect(_retour(lundi))
     return form_page(
         request,

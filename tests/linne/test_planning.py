@@ -12,7 +12,6 @@ from linne.models import Creneau, Fermeture
 from roubaix_cs.seuils import EFFECTIF_DEUX_REGISSEURS, PLANNING_HORIZON_JOURS
 
 from ..factories import (
-    CreneauFactory,
     CreneauTypeFactory,
     FermetureFactory,
     ReservationFactory,

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from comptes.models import Organisation
 
-from . import demo_demandes, services
+from . import demo_demandes, demo_planning, services
 from .models import (
     Categorie,
     Fermeture,
@@ -125,6 +125,7 @@ def charger(contexte):
         intervalle=2,
     )
     demo_demandes.charger(contexte, salles)
+    demo_planning.charger(contexte)
 
 
 def _salle(index):

@@ -185,6 +185,11 @@ OBJETS = {
     "linne:serie_detail": SERIE_LINNE,
     "linne:serie_annuler": SERIE_LINNE,
     "linne:serie_deplacer": SERIE_LINNE,
+    # linne — planning: the demo's shifts (linne/demo_planning.py)
+    "linne:creneau_modifier": Objet("linne.Creneau"),
+    "linne:creneau_supprimer": Objet("linne.Creneau"),
+    "linne:creneau_type_modifier": Objet("linne.CreneauType"),
+    "linne:creneau_type_supprimer": Objet("linne.CreneauType"),
 }
 
 # The tabs of the centre page added by a higher app (roubaix_cs.extensions.onglets_centre) that read enough

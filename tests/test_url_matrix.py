@@ -29,6 +29,8 @@ from .factories import (
     CentreFactory,
     ContactFactory,
     ConventionFactory,
+    CreneauFactory,
+    CreneauTypeFactory,
     DeliberationFactory,
     DemandeFactory,
     DemandeReservationFactory,
@@ -235,6 +237,16 @@ def _reservation_de_serie(world):
 
 def _serie_linne(world):
     return {"pk": SerieFactory().pk}
+
+
+# linne — planning: the régisseurs' rota is the service's (GESTION_LINNE), read and written; never the élus
+# (they read the facility's statistics and evaluation only) nor the partners.
+def _creneau_linne(world):
+    return {"pk": CreneauFactory(regisseur=world.personas["regisseur"]).pk}
+
+
+def _creneau_type_linne(world):
+    return {"pk": CreneauTypeFactory(regisseur=world.personas["regisseur"]).pk}
 
 
 def _deliberation_et_demande(world):
@@ -687,6 +699,16 @@ MATRIX = {
     "linne:salle_ics": Rule(get=(404,) * 7, post=(405,) * 7, kwargs=lambda w: {"jeton": uuid.uuid4()}),
     "linne:agenda": Rule(get=(200,) * 7, post=(405,) * 7),
     "linne:agenda_ics": Rule(get=(200,) * 7, post=(405,) * 7),
+    # linne — planning: the rota's week, a shift's forms, the template week and its forms, the copy.
+    "linne:planning": Rule(get=LINNE_FORM, post=NO_WRITE),
+    "linne:creneau_creer": Rule(get=LINNE_FORM, post=LINNE_FORM),
+    "linne:creneau_modifier": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_creneau_linne),
+    "linne:creneau_supprimer": Rule(get=LINNE_FORM, post=LINNE_ACTION, kwargs=_creneau_linne),
+    "linne:semaine_type": Rule(get=LINNE_FORM, post=NO_WRITE),
+    "linne:creneau_type_creer": Rule(get=LINNE_FORM, post=LINNE_FORM),
+    "linne:creneau_type_modifier": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_creneau_type_linne),
+    "linne:creneau_type_supprimer": Rule(get=LINNE_FORM, post=LINNE_ACTION, kwargs=_creneau_type_linne),
+    "linne:planning_copier": Rule(get=LINNE_FORM, post=LINNE_FORM),
 }
 
 

@@ -16,6 +16,8 @@ PLAFONDS = {
     "accueil agent": 30,  # + the to-dos of each app (one count each, roubaix_cs/todos.py), each section its count
     "accueil elu": 20,  # the élus' dashboard of the year (pilotage:tableau_de_bord elu)
     "accueil partenaire_caf": 15,
+    # + the Espace Linné block (linne/accueil.py): their shifts, today's bookings, the requests and their count
+    "accueil regisseur": 14,
     # The élus' dashboard: the figures of the year (pilotage/chiffres.py, 10 queries whatever the centres,
     # grants, lines or years); for the team the count of its unread alerts, for an élu what their weekly
     # summary lists (the deadlines of the conventions and the grants only).
@@ -255,10 +257,16 @@ PLAFONDS = {
     "pilotage:calendrier_ics regisseur": 9,
     "linne:agenda anonyme": 4,  # no session: the count and the page of public events
     "linne:agenda_ics anonyme": 7,
+    # linne — planning (tests/linne/test_planning_requetes.py): the week reads the active rooms' hours, the
+    # closures, the confirmed bookings and the shifts (linne/planning.py), whatever their number.
+    "linne:planning regisseur": 8,
+    "linne:planning responsable": 9,  # + the count of her open alerts
+    "linne:planning htmx regisseur": 8,
+    "linne:semaine_type regisseur": 5,  # the template shifts with their régisseurs
     # --- The demo at scale 1 and 3 (tests/test_requetes_demo.py): every page a demo reader opens.
     "démo accueil caf": 10,
     "démo accueil elu": 26,  # the élus' dashboard of the year (démo pilotage:tableau_de_bord elu)
-    "démo accueil regisseur": 11,  # + the room requests waiting (linne/todos.py)
+    "démo accueil regisseur": 15,  # + the room requests waiting (linne/todos.py), the rota block (linne/accueil.py)
     # The stored alerts read (39 when every deadline was computed); + the copils of the year to plan (AVS-8).
     "démo accueil responsable": 28,  # + the room requests waiting (linne/todos.py)
     "démo centres:action_creer responsable": 9,

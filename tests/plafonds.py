@@ -28,7 +28,7 @@ PLAFONDS = {
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
     # every app's deadlines (actions, cellule, room requests), the centres followed, the counter
-    "pilotage:echeances agent": 22,
+    "pilotage:echeances agent": 26,  # + the rota's uncovered hours (linne/planning.py: hours, closures, bookings, shifts)
     "pilotage:comparaisons agent": 8,  # every figure in one query, the grants voted, the centre field, the counter
     "pilotage:comparaisons elu": 7,
     "pilotage:comparaisons partenaire_caf": 8,  # + its organisation, named above the page
@@ -46,7 +46,7 @@ PLAFONDS = {
     "pilotage:comparaisons_export evolution xlsx partenaire_caf": 7,
     # The daily job, not a page: the deadlines (the meetings' actions, the cellule's files too), bulk reads and
     # writes, the day run.
-    "pilotage.alertes.synchroniser": 26,  # + the room requests of Espace Linné
+    "pilotage.alertes.synchroniser": 30,  # + the room requests of Espace Linné, the rota's uncovered hours (4)
     "centres:liste agent": 9,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 8,
@@ -254,7 +254,7 @@ PLAFONDS = {
     "linne:feuille_du_jour elu": 6,
     # The feeds: the room (or the account) by its address, the bookings, the events' sequences (read, written).
     "linne:salle_ics anonyme": 8,
-    "pilotage:calendrier_ics regisseur": 9,
+    "pilotage:calendrier_ics regisseur": 10,  # + the régisseur's shifts (linne/calendrier.py)
     "linne:agenda anonyme": 4,  # no session: the count and the page of public events
     "linne:agenda_ics anonyme": 7,
     # linne — planning (tests/linne/test_planning_requetes.py): the week reads the active rooms' hours, the

@@ -28,7 +28,7 @@ PLAFONDS = {
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
     # every app's deadlines (actions, cellule, room requests), the centres followed, the counter
-    "pilotage:echeances agent": 26,  # + the rota's uncovered hours (linne/planning.py: hours, closures, bookings, shifts)
+    "pilotage:echeances agent": 26,  # + the rota's uncovered hours (linne/planning.py: 4 queries)
     "pilotage:comparaisons agent": 8,  # every figure in one query, the grants voted, the centre field, the counter
     "pilotage:comparaisons elu": 7,
     "pilotage:comparaisons partenaire_caf": 8,  # + its organisation, named above the page

@@ -452,9 +452,10 @@ PLAFONDS = {
     "démo deliberations:seance_liste elu": 7,
     "démo deliberations:seance_liste responsable": 8,
     "démo deliberations:seance_modifier responsable": 7,
-    # + the actions', the cellule's files', the room requests' deadlines and who follows them
-    "démo pilotage:alertes regisseur": 41,
-    "démo pilotage:alertes responsable": 42,
+    # + the actions', the cellule's files', the room requests' deadlines and who follows them, the rota's
+    # uncovered hours (linne/planning.py: 4 queries)
+    "démo pilotage:alertes regisseur": 45,
+    "démo pilotage:alertes responsable": 46,
     # linne — gestion: the demo's rooms, closures, season series and public events (linne/demo.py).
     "démo linne:fermeture_creer regisseur": 6,
     "démo linne:fermeture_creer responsable": 7,
@@ -530,6 +531,25 @@ PLAFONDS = {
     "démo linne:semaine elu": 9,
     "démo linne:semaine regisseur": 9,
     "démo linne:semaine responsable": 10,
+    # linne — planning: the demo's rota (linne/demo_planning.py); + the responsable's counter.
+    "démo linne:creneau_creer regisseur": 6,
+    "démo linne:creneau_creer responsable": 7,
+    "démo linne:creneau_modifier regisseur": 7,
+    "démo linne:creneau_modifier responsable": 8,
+    "démo linne:creneau_supprimer regisseur": 6,
+    "démo linne:creneau_supprimer responsable": 7,
+    "démo linne:creneau_type_creer regisseur": 6,
+    "démo linne:creneau_type_creer responsable": 7,
+    "démo linne:creneau_type_modifier regisseur": 7,
+    "démo linne:creneau_type_modifier responsable": 8,
+    "démo linne:creneau_type_supprimer regisseur": 6,
+    "démo linne:creneau_type_supprimer responsable": 7,
+    "démo linne:planning regisseur": 9,
+    "démo linne:planning responsable": 10,
+    "démo linne:planning_copier regisseur": 5,
+    "démo linne:planning_copier responsable": 6,
+    "démo linne:semaine_type regisseur": 6,
+    "démo linne:semaine_type responsable": 7,
     "démo pilotage:alertes_export regisseur": 5,
     "démo pilotage:alertes_export responsable": 5,
     # The figures of the year (10 queries), the team's unread alerts or the deadlines of the élus' summary.
@@ -545,15 +565,17 @@ PLAFONDS = {
     "démo pilotage:comparaisons_export responsable": 6,
     # At its secret address: every app's deadlines (the meetings' actions, the cellule's files too), the AGs, the
     # meetings.
-    # + the room requests' deadlines, the bookings of Espace Linné (linne/calendrier.py)
-    "démo pilotage:calendrier_ics responsable": 33,
+    # + the room requests' deadlines, the bookings of Espace Linné (linne/calendrier.py); the rota's uncovered
+    # hours (4) and the régisseurs' shifts (1)
+    "démo pilotage:calendrier_ics responsable": 38,
     "démo pilotage:donnees_personnelles caf": 5,
     "démo pilotage:donnees_personnelles elu": 5,
     "démo pilotage:donnees_personnelles regisseur": 5,
     "démo pilotage:donnees_personnelles responsable": 6,
     "démo pilotage:donnees_personnelles_export responsable": 6,
-    "démo pilotage:echeances responsable": 28,  # + the meetings' actions, the cellule's files, the room requests
-    "démo pilotage:echeances_export responsable": 26,
+    # + the meetings' actions, the cellule's files, the room requests, the rota's uncovered hours (4)
+    "démo pilotage:echeances responsable": 32,
+    "démo pilotage:echeances_export responsable": 30,
     "démo pilotage:financeurs_export caf": 14,  # + the Espace Linné's rooms lent below their price (LOC-2)
     "démo pilotage:financeurs_export elu": 14,
     "démo pilotage:financeurs_export responsable": 14,

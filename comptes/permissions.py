@@ -49,6 +49,9 @@ LECTEURS_LINNE = SERVICE | {Role.ELU}
 # download the evaluation's versions); not the rota nor the safety register, which are the service's own.
 # The responsable writes the evaluation's texts, the service generates its PDF; partners never read any.
 LECTEURS_STATISTIQUES_LINNE = LECTEURS_LINNE
+# The régisseurs' rota: the service that runs the site reads and writes it; the élus read only the facility's
+# statistics and evaluation, never who is on duty when; partners never.
+LECTEURS_PLANNING_LINNE = GESTION_LINNE
 GESTION_COMPTES = RESPONSABLE_SEULE  # only the responsable opens, edits and closes accounts
 
 

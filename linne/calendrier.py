@@ -3,7 +3,8 @@
 
 The personal feed of a régisseur carries all the confirmed bookings to come, with the contact to call; that
 of the rest of the team (who manage Linné too, but do not run the site) the bookings they made and the
-public events; the élus and the partners get none in theirs. A room's feed is read by the
+public events; the élus and the partners get none in theirs. A régisseur's feed carries their own shifts of
+the rota too, the responsable's every régisseur's shifts (one query more). A room's feed is read by the
 calendars of the site (a screen at the door, a shared agenda): it names the room, the organisation and
 the purpose, never a contact.
 """
@@ -20,7 +21,8 @@ from roubaix_cs import ics
 from roubaix_cs.lecture import lisible
 
 from .grille import debut_du_jour, liens_reservations
-from .models import Reservation
+from .models import Creneau, Reservation
+from .planning import url_semaine
 
 # The personal feed shows the next three months: what the régisseurs plan (set-ups, the rota) and what
 # the requests ask for. The seasonal series are booked to June; a year of weekly occurrences of every
@@ -51,9 +53,40 @@ def _acces(r):
 
 def evenements(user, today):
     """The confirmed bookings of the next three months: all of them for a régisseur, those they made and the
-    public events for the rest of the team; none for the others. One query."""
+    public events for the rest of the team; none for the others. One query; and the shifts, one more."""
     if user.role not in GESTION_LINNE:
         return []
+    return _reservations(user, today) + creneaux(user, today)
+
+
+def creneaux(user, today):
+    """The shifts of the next three months: a régisseur's own, every régisseur's for the responsable; none
+    for the others. One query (none for them)."""
+    if user.role not in (Role.REGISSEUR, Role.RESPONSABLE):
+        return []
+    qs = Creneau.objects.filter(
+        debut__gte=debut_du_jour(today), debut__lt=debut_du_jour(today + HORIZON_FLUX_PERSONNEL)
+    )
+    if user.role == Role.REGISSEUR:
+        qs = qs.filter(regisseur=user)
+    trouves = []
+    for c in qs.select_related("regisseur").order_by("debut", "pk"):
+        qui = c.regisseur.get_full_name() or c.regisseur.username
+        trouves.append(
+            ics.EvenementIcs(
+                uid=ics.uid("linne-creneau", c.pk),
+                debut=c.debut,
+                fin=c.fin,
+                resume=f"Permanence à l'Espace Linné — {qui}",
+                lieu="Espace Linné",
+                description=c.note,
+                url=url_semaine(timezone.localtime(c.debut).date()),
+            )
+        )
+    return trouves
+
+
+def _reservations(user, today):
     avec_contact = lisible(user, Reservation, "contact_nom")
     reservations = Reservation.objects.confirmees()
     if user.role != Role.REGISSEUR:

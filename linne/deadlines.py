@@ -1,6 +1,8 @@
 """Espace Linné's deadlines for the alerts (roubaix_cs.deadlines): each request of the public waiting
 for its answer, due a set number of days after it was received. Its alert is born the day it arrives
-(threshold « J-N »), for the régisseurs who answer it (and, as every deadline, the responsables)."""
+(threshold « J-N »), for the régisseurs who answer it (and, as every deadline, the responsables).
+And each day of the coming `PLANNING_HORIZON_JOURS` whose hours the régisseurs' rota leaves uncovered
+(linne.planning), due that day, alerting as soon as it enters the horizon."""
 
 import datetime
 
@@ -9,17 +11,26 @@ from django.utils import timezone
 from comptes.models import Role
 from roubaix_cs.deadlines import Deadline
 from roubaix_cs.liens import chemins
-from roubaix_cs.seuils import DEMANDE_SALLE_REPONSE_JOURS
+from roubaix_cs.seuils import DEMANDE_SALLE_REPONSE_JOURS, PLANNING_HORIZON_JOURS
 
+from . import planning
 from .models import DemandeReservation
 
 KIND_DEMANDE = "linne_demande_salle"
-TYPES = {KIND_DEMANDE: "Demande de salle à traiter (Espace Linné)"}
+KIND_CRENEAU = "linne_creneau_non_couvert"
+TYPES = {
+    KIND_DEMANDE: "Demande de salle à traiter (Espace Linné)",
+    KIND_CRENEAU: "Heures non couvertes au planning des régisseurs (Espace Linné)",
+}
 # Who answers the requests: the régisseurs; the alerts reach the responsables too (pilotage.alertes).
 DESTINATAIRES = frozenset({Role.REGISSEUR})
 
 
 def upcoming(today):
+    return _demandes() + _heures_non_couvertes(today)
+
+
+def _demandes():
     lien = chemins("linne:demande_detail")
     seuil = f"J-{DEMANDE_SALLE_REPONSE_JOURS}"
     delai = datetime.timedelta(days=DEMANDE_SALLE_REPONSE_JOURS)
@@ -35,6 +46,31 @@ def upcoming(today):
                 url=lien(pk),
                 threshold=seuil,
                 object_key=f"linne.demandereservation:{pk}",
+                roles=DESTINATAIRES,
+            )
+        )
+    return deadlines
+
+
+def _heures_non_couvertes(today):
+    """One deadline per day of the horizon with uncovered hours, due that day; its key is the day (an alert
+    key names a model and an integer: the rota's model and the day as YYYYMMDD), so that a day covered
+    since closes its alert. Four queries (linne.planning)."""
+    au = today + datetime.timedelta(days=PLANNING_HORIZON_JOURS - 1)
+    seuil = f"J-{PLANNING_HORIZON_JOURS}"
+    deadlines = []
+    for jour, trous in planning.couverture(today, au).items():
+        if not trous:
+            continue
+        heures = " ; ".join(str(t) for t in trous)
+        deadlines.append(
+            Deadline(
+                due=jour,
+                kind=KIND_CRENEAU,
+                label=f"Heures non couvertes au planning des régisseurs le {jour:%d/%m/%Y} : {heures}",
+                url=planning.url_semaine(jour),
+                threshold=seuil,
+                object_key=f"linne.creneau:{jour:%Y%m%d}",
                 roles=DESTINATAIRES,
             )
         )

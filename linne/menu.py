@@ -1,6 +1,6 @@
 """Espace Linné's entry in the navigation bar: the service that runs it, and the élus who read it."""
 
-from comptes.permissions import LECTEURS_LINNE
+from comptes.permissions import LECTEURS_LINNE, LECTEURS_PLANNING_LINNE
 from roubaix_cs.extensions import EntreeMenu
 
 ENTREES = [
@@ -8,4 +8,6 @@ ENTREES = [
     EntreeMenu("Espace Linné", "linne:reservation_liste", LECTEURS_LINNE, 75),
     # The rooms' week and the day of all rooms, with the day sheet to print.
     EntreeMenu("Planning Linné", "linne:semaine", LECTEURS_LINNE, 76),
+    # The régisseurs' rota: who is on duty when, and the hours left uncovered.
+    EntreeMenu("Planning des régisseurs", "linne:planning", LECTEURS_PLANNING_LINNE, 77),
 ]

@@ -1,12 +1,13 @@
 """Espace Linné's URLs: the management pages (rooms, closures, bookings, series), the calendars and
-feeds, and the public pages (the request form, the agenda), each part in its own module."""
+feeds, the régisseurs' rota, and the public pages (the request form, the agenda), each part in its own module."""
 
 from .urls_calendriers import urlpatterns as calendriers
 from .urls_evaluation import urlpatterns as evaluation
 from .urls_frequentation import urlpatterns as frequentation
 from .urls_gestion import urlpatterns as gestion
+from .urls_planning import urlpatterns as planning
 from .urls_public import urlpatterns as public
 
 app_name = "linne"
 
-urlpatterns = [*gestion, *calendriers, *public, *frequentation, *evaluation]
+urlpatterns = [*gestion, *calendriers, *public, *frequentation, *evaluation, *planning]

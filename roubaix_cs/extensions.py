@@ -1,7 +1,7 @@
 """Extension points through which an app adds to the apps below it without being imported by them.
 
 Each installed app may have a module of a known name (`deadlines`, `onglets_centre`, `menu`,
-`todos`, `calendrier`, `aides_en_nature`), found
+`todos`, `calendrier`, `aides_en_nature`, `accueil`), found
 the way Django autodiscovers `admin` modules: dependencies keep pointing one way.
 """
 
@@ -84,3 +84,19 @@ def aides_en_nature(organisation_ids, annees):
             for annee, valeur in par_annee.items():
                 siennes[annee] = siennes.get(annee, 0) + valeur
     return total
+
+
+@dataclass(frozen=True)
+class BlocAccueil:
+    """A block that an app adds to a user's home page (module `accueil`, function
+    `blocs(user, today) -> list[BlocAccueil]`, empty for the users it has nothing for): a template and its
+    context, rendered in the home page's order of the apps."""
+
+    template: str
+    contexte: dict
+    titre: str = ""
+
+
+def blocs_accueil(user, today):
+    """The home page's blocks that the apps give `user` (the régisseurs' day at Espace Linné, say)."""
+    return [bloc for module in modules("accueil") for bloc in module.blocs(user, today)]

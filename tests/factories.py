@@ -800,3 +800,30 @@ class VersionEvaluationLinneFactory(factory.django.DjangoModelFactory):
     fichier = factory.LazyFunction(lambda: SimpleUploadedFile("evaluation.pdf", PDF_MINIMAL, "application/pdf"))
     sha256 = hashlib.sha256(PDF_MINIMAL).hexdigest()
     generee_par = factory.SubFactory(UserFactory)
+
+
+# --- Espace Linné: the régisseurs' rota ----------------------------------------------------------
+
+
+class CreneauFactory(factory.django.DjangoModelFactory):
+    """A régisseur's shift written directly (tests of the rules go through linne.planning): 14:00–22:00 on
+    Monday 11/01/2027."""
+
+    class Meta:
+        model = "linne.Creneau"
+
+    regisseur = factory.SubFactory(UserFactory, regisseur=True)
+    debut = factory.LazyFunction(lambda: moment(datetime.date(2027, 1, 11), 14))
+    fin = factory.LazyAttribute(lambda o: o.debut + datetime.timedelta(hours=8))
+
+
+class CreneauTypeFactory(factory.django.DjangoModelFactory):
+    """A shift of the template week: Monday 8:00–15:00."""
+
+    class Meta:
+        model = "linne.CreneauType"
+
+    regisseur = factory.SubFactory(UserFactory, regisseur=True)
+    jour_semaine = 0
+    heure_debut = datetime.time(8)
+    heure_fin = datetime.time(15)

@@ -190,6 +190,11 @@ OBJETS = {
     "linne:serie_deplacer": SERIE_LINNE,
     # linne — fréquentation: a booking that took place (its snapshot taken by the demo)
     "linne:frequentation_saisir": Objet("linne.Reservation", {"statut": "confirmee", "frequentation__isnull": False}),
+    # linne — planning: the demo's shifts (linne/demo_planning.py)
+    "linne:creneau_modifier": Objet("linne.Creneau"),
+    "linne:creneau_supprimer": Objet("linne.Creneau"),
+    "linne:creneau_type_modifier": Objet("linne.CreneauType"),
+    "linne:creneau_type_supprimer": Objet("linne.CreneauType"),
 }
 
 # The tabs of the centre page added by a higher app (roubaix_cs.extensions.onglets_centre) that read enough

@@ -16,6 +16,8 @@ PLAFONDS = {
     "accueil agent": 30,  # + the to-dos of each app (one count each, roubaix_cs/todos.py), each section its count
     "accueil elu": 20,  # the élus' dashboard of the year (pilotage:tableau_de_bord elu)
     "accueil partenaire_caf": 15,
+    # + the Espace Linné block (linne/accueil.py): their shifts, today's bookings, the requests and their count
+    "accueil regisseur": 14,
     # The élus' dashboard: the figures of the year (pilotage/chiffres.py, 10 queries whatever the centres,
     # grants, lines or years); for the team the count of its unread alerts, for an élu what their weekly
     # summary lists (the deadlines of the conventions and the grants only).
@@ -26,7 +28,7 @@ PLAFONDS = {
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
     # every app's deadlines (actions, cellule, room requests), the centres followed, the counter
-    "pilotage:echeances agent": 22,
+    "pilotage:echeances agent": 26,  # + the rota's uncovered hours (linne/planning.py: 4 queries)
     "pilotage:comparaisons agent": 8,  # every figure in one query, the grants voted, the centre field, the counter
     "pilotage:comparaisons elu": 7,
     "pilotage:comparaisons partenaire_caf": 8,  # + its organisation, named above the page
@@ -44,7 +46,7 @@ PLAFONDS = {
     "pilotage:comparaisons_export evolution xlsx partenaire_caf": 7,
     # The daily job, not a page: the deadlines (the meetings' actions, the cellule's files too), bulk reads and
     # writes, the day run.
-    "pilotage.alertes.synchroniser": 26,  # + the room requests of Espace Linné
+    "pilotage.alertes.synchroniser": 30,  # + the room requests of Espace Linné, the rota's uncovered hours (4)
     "centres:liste agent": 9,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 8,
@@ -262,7 +264,7 @@ PLAFONDS = {
     "linne:feuille_du_jour elu": 6,
     # The feeds: the room (or the account) by its address, the bookings, the events' sequences (read, written).
     "linne:salle_ics anonyme": 8,
-    "pilotage:calendrier_ics regisseur": 9,
+    "pilotage:calendrier_ics regisseur": 10,  # + the régisseur's shifts (linne/calendrier.py)
     "linne:agenda anonyme": 4,  # no session: the count and the page of public events
     "linne:agenda_ics anonyme": 7,
     # linne — the yearly evaluation (tests/linne/test_evaluation_requetes.py): the statistics of the year
@@ -274,10 +276,16 @@ PLAFONDS = {
     "linne:evaluation_statut responsable": 6,
     "linne:evaluation_statut regisseur": 6,
     "linne:evaluation_statut elu": 6,
+    # linne — planning (tests/linne/test_planning_requetes.py): the week reads the active rooms' hours, the
+    # closures, the confirmed bookings and the shifts (linne/planning.py), whatever their number.
+    "linne:planning regisseur": 8,
+    "linne:planning responsable": 9,  # + the count of her open alerts
+    "linne:planning htmx regisseur": 8,
+    "linne:semaine_type regisseur": 5,  # the template shifts with their régisseurs
     # --- The demo at scale 1 and 3 (tests/test_requetes_demo.py): every page a demo reader opens.
     "démo accueil caf": 10,
     "démo accueil elu": 26,  # the élus' dashboard of the year (démo pilotage:tableau_de_bord elu)
-    "démo accueil regisseur": 11,  # + the room requests waiting (linne/todos.py)
+    "démo accueil regisseur": 15,  # + the room requests waiting (linne/todos.py), the rota block (linne/accueil.py)
     # The stored alerts read (39 when every deadline was computed); + the copils of the year to plan (AVS-8).
     "démo accueil responsable": 28,  # + the room requests waiting (linne/todos.py)
     "démo centres:action_creer responsable": 9,
@@ -463,9 +471,10 @@ PLAFONDS = {
     "démo deliberations:seance_liste elu": 7,
     "démo deliberations:seance_liste responsable": 8,
     "démo deliberations:seance_modifier responsable": 7,
-    # + the actions', the cellule's files', the room requests' deadlines and who follows them
-    "démo pilotage:alertes regisseur": 41,
-    "démo pilotage:alertes responsable": 42,
+    # + the actions', the cellule's files', the room requests' deadlines and who follows them, the rota's
+    # uncovered hours (linne/planning.py: 4 queries)
+    "démo pilotage:alertes regisseur": 45,
+    "démo pilotage:alertes responsable": 46,
     # linne — gestion: the demo's rooms, closures, season series and public events (linne/demo.py).
     "démo linne:fermeture_creer regisseur": 6,
     "démo linne:fermeture_creer responsable": 7,
@@ -551,6 +560,25 @@ PLAFONDS = {
     "démo linne:semaine elu": 9,
     "démo linne:semaine regisseur": 9,
     "démo linne:semaine responsable": 10,
+    # linne — planning: the demo's rota (linne/demo_planning.py); + the responsable's counter.
+    "démo linne:creneau_creer regisseur": 6,
+    "démo linne:creneau_creer responsable": 7,
+    "démo linne:creneau_modifier regisseur": 7,
+    "démo linne:creneau_modifier responsable": 8,
+    "démo linne:creneau_supprimer regisseur": 6,
+    "démo linne:creneau_supprimer responsable": 7,
+    "démo linne:creneau_type_creer regisseur": 6,
+    "démo linne:creneau_type_creer responsable": 7,
+    "démo linne:creneau_type_modifier regisseur": 7,
+    "démo linne:creneau_type_modifier responsable": 8,
+    "démo linne:creneau_type_supprimer regisseur": 6,
+    "démo linne:creneau_type_supprimer responsable": 7,
+    "démo linne:planning regisseur": 9,
+    "démo linne:planning responsable": 10,
+    "démo linne:planning_copier regisseur": 5,
+    "démo linne:planning_copier responsable": 6,
+    "démo linne:semaine_type regisseur": 6,
+    "démo linne:semaine_type responsable": 7,
     "démo pilotage:alertes_export regisseur": 5,
     "démo pilotage:alertes_export responsable": 5,
     # The figures of the year (10 queries), the team's unread alerts or the deadlines of the élus' summary.
@@ -566,15 +594,17 @@ PLAFONDS = {
     "démo pilotage:comparaisons_export responsable": 6,
     # At its secret address: every app's deadlines (the meetings' actions, the cellule's files too), the AGs, the
     # meetings.
-    # + the room requests' deadlines, the bookings of Espace Linné (linne/calendrier.py)
-    "démo pilotage:calendrier_ics responsable": 33,
+    # + the room requests' deadlines, the bookings of Espace Linné (linne/calendrier.py); the rota's uncovered
+    # hours (4) and the régisseurs' shifts (1)
+    "démo pilotage:calendrier_ics responsable": 38,
     "démo pilotage:donnees_personnelles caf": 5,
     "démo pilotage:donnees_personnelles elu": 5,
     "démo pilotage:donnees_personnelles regisseur": 5,
     "démo pilotage:donnees_personnelles responsable": 6,
     "démo pilotage:donnees_personnelles_export responsable": 6,
-    "démo pilotage:echeances responsable": 28,  # + the meetings' actions, the cellule's files, the room requests
-    "démo pilotage:echeances_export responsable": 26,
+    # + the meetings' actions, the cellule's files, the room requests, the rota's uncovered hours (4)
+    "démo pilotage:echeances responsable": 32,
+    "démo pilotage:echeances_export responsable": 30,
     "démo pilotage:financeurs_export caf": 14,  # + the Espace Linné's rooms lent below their price (LOC-2)
     "démo pilotage:financeurs_export elu": 14,
     "démo pilotage:financeurs_export responsable": 14,

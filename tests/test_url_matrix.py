@@ -29,6 +29,8 @@ from .factories import (
     CentreFactory,
     ContactFactory,
     ConventionFactory,
+    CreneauFactory,
+    CreneauTypeFactory,
     DeliberationFactory,
     DemandeFactory,
     DemandeReservationFactory,
@@ -251,6 +253,16 @@ def _reservation_terminee(world):
 # linne — fréquentation: the service records the attendance (élus and partners 403); the service and the
 # élus read the statistics (LECTEURS_STATISTIQUES_LINNE), partners never.
 FREQUENTATION_LECTURE = (LOGIN, 200, 200, 200, 403, 403, 403)
+
+
+# linne — planning: the régisseurs' rota is the service's (GESTION_LINNE), read and written; never the élus
+# (they read the facility's statistics and evaluation only) nor the partners.
+def _creneau_linne(world):
+    return {"pk": CreneauFactory(regisseur=world.personas["regisseur"]).pk}
+
+
+def _creneau_type_linne(world):
+    return {"pk": CreneauTypeFactory(regisseur=world.personas["regisseur"]).pk}
 
 
 def _deliberation_et_demande(world):
@@ -719,6 +731,16 @@ MATRIX = {
     "linne:frequentation_saisir": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_reservation_terminee),
     "linne:statistiques": Rule(get=READ_LINNE, post=NO_WRITE),
     "linne:statistiques_export": Rule(get=READ_LINNE, post=NO_WRITE),
+    # linne — planning: the rota's week, a shift's forms, the template week and its forms, the copy.
+    "linne:planning": Rule(get=LINNE_FORM, post=NO_WRITE),
+    "linne:creneau_creer": Rule(get=LINNE_FORM, post=LINNE_FORM),
+    "linne:creneau_modifier": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_creneau_linne),
+    "linne:creneau_supprimer": Rule(get=LINNE_FORM, post=LINNE_ACTION, kwargs=_creneau_linne),
+    "linne:semaine_type": Rule(get=LINNE_FORM, post=NO_WRITE),
+    "linne:creneau_type_creer": Rule(get=LINNE_FORM, post=LINNE_FORM),
+    "linne:creneau_type_modifier": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_creneau_type_linne),
+    "linne:creneau_type_supprimer": Rule(get=LINNE_FORM, post=LINNE_ACTION, kwargs=_creneau_type_linne),
+    "linne:planning_copier": Rule(get=LINNE_FORM, post=LINNE_FORM),
 }
 
 

@@ -28,7 +28,7 @@ from comptes.permissions import (
     is_responsable,
     public,
 )
-from roubaix_cs import bornes, deadlines, generations, ics, todos, xlsx
+from roubaix_cs import bornes, deadlines, extensions, generations, ics, todos, xlsx
 from roubaix_cs.exports import FORMATS, exporter
 from roubaix_cs.listes import PAR_PAGE, apercu, page_de_liste
 from roubaix_cs.seuils import AGREMENT_HORIZON_DEFAUT_MOIS, VAR_MAX
@@ -59,6 +59,8 @@ def accueil(request):
         "vue_equipe": user.role in EQUIPE,
         "organisation": user.organisation if user.role == Role.PARTENAIRE else None,
         "par_statut": centres.order_by().values("statut").annotate(n=Count("id")).order_by("statut"),
+        # What the apps add for this user (a régisseur's day at Espace Linné): roubaix_cs.extensions.
+        "blocs": extensions.blocs_accueil(user, today),
     }
     if user.role in EQUIPE:
         alertes.synchroniser_sans_planificateur(today, une_fois_par_jour=True)

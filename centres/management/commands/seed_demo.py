@@ -26,6 +26,9 @@ COMPTES = [
     ("responsable", "Nadia", "Benali", Role.RESPONSABLE, "Ville de Roubaix"),
     ("agent", "Thomas", "Vandewalle", Role.AGENT, "Ville de Roubaix"),
     ("regisseur", "Karim", "Dupont", Role.REGISSEUR, "Ville de Roubaix"),
+    # Espace Linné's other two régisseurs: the three share the rota (linne/demo_planning.py).
+    ("regisseur2", "Sophie", "Lambrecht", Role.REGISSEUR, "Ville de Roubaix"),
+    ("regisseur3", "Mehdi", "Benamar", Role.REGISSEUR, "Ville de Roubaix"),
     ("elu", "Claire", "Lemaire", Role.ELU, "Ville de Roubaix"),
     ("caf", "Julie", "Delcroix", Role.PARTENAIRE, "CAF du Nord"),
     ("departement", "Marc", "Hennebelle", Role.PARTENAIRE, "Département du Nord"),

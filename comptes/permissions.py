@@ -45,6 +45,9 @@ LECTEURS_REUNIONS = EQUIPE | {Role.PARTENAIRE}
 # it; partners see nothing of it but its public pages.
 GESTION_LINNE = SERVICE
 LECTEURS_LINNE = SERVICE | {Role.ELU}
+# Espace Linné's safety register (checks, commission visits, incidents): the service's working file, the
+# régisseurs' first; the élus read Linné's statistics and evaluation, not this register.
+LECTEURS_SECURITE_LINNE = GESTION_LINNE
 GESTION_COMPTES = RESPONSABLE_SEULE  # only the responsable opens, edits and closes accounts
 
 

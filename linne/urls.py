@@ -1,10 +1,11 @@
 """Espace Linné's URLs: the management pages (rooms, closures, bookings, series), the calendars and
-feeds, and the public pages (the request form, the agenda), each part in its own module."""
+feeds, the public pages (the request form, the agenda) and the safety register, each part in its own module."""
 
 from .urls_calendriers import urlpatterns as calendriers
 from .urls_gestion import urlpatterns as gestion
 from .urls_public import urlpatterns as public
+from .urls_securite import urlpatterns as securite
 
 app_name = "linne"
 
-urlpatterns = [*gestion, *calendriers, *public]
+urlpatterns = [*gestion, *calendriers, *public, *securite]

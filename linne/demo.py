@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from comptes.models import Organisation
 
-from . import demo_demandes, services
+from . import demo_demandes, demo_securite, services
 from .models import (
     Categorie,
     Fermeture,
@@ -125,6 +125,7 @@ def charger(contexte):
         intervalle=2,
     )
     demo_demandes.charger(contexte, salles)
+    demo_securite.charger(contexte)
 
 
 def _salle(index):

@@ -53,7 +53,7 @@ def _pk_de(request, parametre):
 # --- The register ------------------------------------------------------------------------------------
 
 
-@access(**LIRE_ECRIRE)
+@access(read=LECTEURS_SECURITE_LINNE)
 @require_safe
 def registre(request):
     """Each check with its last date, result and next due date, the last commission visit, the open
@@ -62,7 +62,7 @@ def registre(request):
     return render(request, "linne/securite/registre.html", contexte)
 
 
-@access(**LIRE_ECRIRE)
+@access(read=LECTEURS_SECURITE_LINNE)
 @require_safe
 def registre_pdf(request):
     """The printable register, the one the safety commission asks to see."""
@@ -112,7 +112,7 @@ def _controles_filtres(request):
     return ControleFilter(request.GET, queryset=queryset)
 
 
-@access(**LIRE_ECRIRE)
+@access(read=LECTEURS_SECURITE_LINNE)
 @require_safe
 def controle_list(request):
     contexte = page_de_liste(request, _controles_filtres(request))
@@ -122,7 +122,7 @@ def controle_list(request):
 RESULTATS = dict(Controle.Resultat.choices)
 
 
-@access(**LIRE_ECRIRE)
+@access(read=LECTEURS_SECURITE_LINNE)
 @require_safe
 def controle_export(request, fmt):
     colonnes = [
@@ -165,7 +165,7 @@ def _visites_filtrees(request):
     return VisiteCommissionFilter(request.GET, queryset=VisiteCommission.objects.order_by("-date", "-pk"))
 
 
-@access(**LIRE_ECRIRE)
+@access(read=LECTEURS_SECURITE_LINNE)
 @require_safe
 def visite_commission_list(request):
     contexte = page_de_liste(request, _visites_filtrees(request))
@@ -176,7 +176,7 @@ NATURES_VISITE = dict(VisiteCommission.Nature.choices)
 AVIS = dict(VisiteCommission.Avis.choices)
 
 
-@access(**LIRE_ECRIRE)
+@access(read=LECTEURS_SECURITE_LINNE)
 @require_safe
 def visite_commission_export(request, fmt):
     colonnes = [
@@ -214,7 +214,7 @@ def _incidents_filtres(request):
     return IncidentFilter(request.GET, queryset=queryset)
 
 
-@access(**LIRE_ECRIRE)
+@access(read=LECTEURS_SECURITE_LINNE)
 @require_safe
 def incident_list(request):
     contexte = page_de_liste(request, _incidents_filtres(request))
@@ -225,7 +225,7 @@ NATURES_INCIDENT = dict(Incident.Nature.choices)
 STATUTS_INCIDENT = dict(Incident.Statut.choices)
 
 
-@access(**LIRE_ECRIRE)
+@access(read=LECTEURS_SECURITE_LINNE)
 @require_safe
 def incident_export(request, fmt):
     colonnes = [
@@ -245,7 +245,7 @@ def _get_incident(pk):
     return get_object_or_404(Incident.objects.select_related("salle", "reservation__organisation"), pk=pk)
 
 
-@access(**LIRE_ECRIRE)
+@access(read=LECTEURS_SECURITE_LINNE)
 @require_safe
 def incident_detail(request, pk):
     incident = _get_incident(pk)

@@ -108,9 +108,9 @@ def _actions_incidents():
     team (pilotage.alertes reaches the team's referents: ActionIncident.REFERENTS_DES_ALERTES), for every
     régisseur otherwise (nobody named, or a régisseur, whom the referents' routing does not reach)."""
     lien = chemins("linne:incident_detail", "#actions")
-    lignes = ActionIncident.objects.filter(
-        faite_le__isnull=True, incident__statut=Incident.Statut.OUVERT
-    ).values_list("pk", "libelle", "echeance", "incident_id", "responsable__role", named=True)
+    lignes = ActionIncident.objects.filter(faite_le__isnull=True, incident__statut=Incident.Statut.OUVERT).values_list(
+        "pk", "libelle", "echeance", "incident_id", "responsable__role", named=True
+    )
     return [
         Deadline(
             due=ligne.echeance,

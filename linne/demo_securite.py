@@ -72,7 +72,9 @@ def _incident(today, par):
         salle, survenu_le = concert.salle, concert.debut + datetime.timedelta(hours=1, minutes=20)
     else:
         salle = Salle.objects.order_by("-capacite", "nom").first()
-        survenu_le = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=17), datetime.time(15)))
+        survenu_le = timezone.make_aware(
+            datetime.datetime.combine(today - datetime.timedelta(days=17), datetime.time(15))
+        )
     incident = securite.declarer_incident(
         survenu_le=survenu_le,
         salle=salle,

@@ -306,7 +306,9 @@ def incident_clore(request, pk):
     version = request.POST.get("version", "")
     try:
         securite.clore_incident(
-            incident=incident, par=request.user, version_vue=int(version) if version.isdigit() and len(version) < 9 else 0
+            incident=incident,
+            par=request.user,
+            version_vue=int(version) if version.isdigit() and len(version) < 9 else 0,
         )
     except ConflitEdition:
         messages.error(request, "L'incident a été modifié entre-temps : vérifiez-le, puis clôturez-le à nouveau.")

@@ -241,6 +241,31 @@ PLAFONDS = {
     "linne:fermeture_liste elu": 7,
     "linne:serie_detail regisseur": 10,  # its bookings, its skipped dates, its history
     "linne:serie_detail elu": 10,
+    # linne — the safety register (tests/linne/test_securite_requetes.py)
+    # The register: the kinds of check with the pk of their last check, those checks, the last visit, the
+    # open incidents and their actions to do, the rooms.
+    "linne:registre regisseur": 10,
+    "linne:registre responsable": 11,
+    # The printed register: + the building's premises file, every check, every visit, the incidents with their
+    # bookings and actions.
+    "linne:registre_pdf regisseur": 12,
+    "linne:registre_pdf responsable": 12,
+    "linne:controle_liste regisseur": 7,  # the checks with their kind, their count, the kinds of the filter
+    "linne:controle_liste responsable": 8,
+    "linne:controle_export xlsx regisseur": 5,
+    "linne:controle_export xlsx responsable": 5,
+    "linne:visite_commission_liste regisseur": 6,
+    "linne:visite_commission_liste responsable": 7,
+    "linne:visite_commission_export xlsx regisseur": 5,
+    "linne:visite_commission_export xlsx responsable": 5,
+    "linne:incident_liste regisseur": 7,  # the incidents with their rooms, their count, the rooms of the filter
+    "linne:incident_liste responsable": 8,
+    "linne:incident_liste?filtres regisseur": 8,  # + the room chosen
+    "linne:incident_export xlsx regisseur": 5,
+    "linne:incident_export xlsx responsable": 5,
+    # An incident: its room and booking, its actions and who takes them on, the history of both.
+    "linne:incident_detail regisseur": 11,
+    "linne:incident_detail responsable": 12,
     # linne — calendriers
     # A room's week: the rooms to choose, the room's hours, its closures, its bookings (linne/grille.py).
     "linne:semaine regisseur": 8,

@@ -179,7 +179,7 @@ def test_the_alerts_of_an_action_reach_its_responsable():
     agent = UserFactory(role=Role.AGENT)
     responsable = UserFactory(role=Role.RESPONSABLE)
     action = ActionIncidentFactory(responsable=agent)
-    echeances = [d for d in _de_sorte(deadlines.KIND_ACTION_INCIDENT)]
+    echeances = _de_sorte(deadlines.KIND_ACTION_INCIDENT)
     assert alertes.destinataires(echeances)[f"linne.actionincident:{action.pk}"] == [agent.pk, responsable.pk]
 
 
@@ -273,7 +273,9 @@ def test_erp_a_booking_above_its_rooms_capacity_is_refused(regisseur, effectif, 
         "contact_email": "durand@asso.example",
     }
     if refusee:
-        with pytest.raises(ValidationError, match="dépasse la capacité de la salle « Salle des fêtes » \\(40 personnes\\)"):
+        with pytest.raises(
+            ValidationError, match="dépasse la capacité de la salle « Salle des fêtes » \\(40 personnes\\)"
+        ):
             services.creer_reservation(par=regisseur, **champs)
     else:
         assert services.creer_reservation(par=regisseur, **champs).effectif_prevu == effectif

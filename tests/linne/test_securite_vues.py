@@ -291,7 +291,13 @@ def test_changing_a_checks_periodicity_and_adding_one(client, regisseur):
     client.force_login(regisseur)
     client.post(
         reverse("linne:type_controle_modifier", args=[extincteurs.pk]),
-        {"nom": "Extincteurs", "periodicite_mois": "6", "reference": extincteurs.reference, "actif": "on", "ordre": "2"},
+        {
+            "nom": "Extincteurs",
+            "periodicite_mois": "6",
+            "reference": extincteurs.reference,
+            "actif": "on",
+            "ordre": "2",
+        },
     )
     extincteurs.refresh_from_db()
     assert extincteurs.periodicite_mois == 6 and extincteurs.history.first().history_user == regisseur

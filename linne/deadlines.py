@@ -3,7 +3,8 @@ for its answer, due a set number of days after it was received. Its alert is bor
 (threshold « J-N »), for the régisseurs who answer it (and, as every deadline, the responsables).
 
 The safety register's (linne.securite): each followed periodic check's next due date (alert
-`CONTROLE_SECURITE_ALERTE_JOURS` days ahead, one alert per kind and due date), the safety commission's next
+`CONTROLE_SECURITE_ALERTE_JOURS` days ahead, one alert per kind and due date; none before the first check
+is recorded), the safety commission's next
 visit, and each follow-up action of an incident not done, on its due date, for who takes it on."""
 
 import datetime
@@ -67,9 +68,14 @@ def _demandes():
 
 
 def _controles(today):
-    """Each followed check's next due date (never done: due today), one alert per kind and due date."""
+    """Each followed check's next due date, one alert per kind and due date. A check never done is due
+    today, once the register is kept here (a check of any kind recorded): until then, the service keeps its
+    paper register, and a new installation does not alert on every check at once."""
     lien = reverse("linne:controle_creer")
     seuil = f"J-{CONTROLE_SECURITE_ALERTE_JOURS}"
+    etats = securite.etat_des_controles(today)
+    if not any(etat.dernier for etat in etats):
+        return []
     return [
         Deadline(
             due=etat.echeance,
@@ -81,7 +87,7 @@ def _controles(today):
             object_key=f"linne.typecontrole:{etat.type_controle.pk}:{etat.echeance:%Y-%m-%d}",
             roles=DESTINATAIRES,
         )
-        for etat in securite.etat_des_controles(today)
+        for etat in etats
     ]
 
 

@@ -71,7 +71,7 @@ class EtatControle:
 
 def etat_des_controles(today, *, types=None):
     """The state of each active kind of check on `today`, in the register's order: two queries (the kinds
-    with the pk of their last check, then those checks)."""
+    with the pk of their last check, then those checks), one when none was ever done."""
     if types is None:
         types = TypeControle.objects.filter(actif=True)
     derniers = Controle.objects.filter(type_controle=OuterRef("pk")).order_by("-date", "-pk").values("pk")[:1]

@@ -25,8 +25,9 @@ PLAFONDS = {
     "pilotage:tableau_de_bord_export elu": 15,
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
-    # every app's deadlines (actions, cellule, room requests), the centres followed, the counter
-    "pilotage:echeances agent": 22,
+    # every app's deadlines (actions, cellule, room requests, Linné's safety register: 3), the centres
+    # followed, the counter
+    "pilotage:echeances agent": 25,
     "pilotage:comparaisons agent": 8,  # every figure in one query, the grants voted, the centre field, the counter
     "pilotage:comparaisons elu": 7,
     "pilotage:comparaisons partenaire_caf": 8,  # + its organisation, named above the page
@@ -44,7 +45,8 @@ PLAFONDS = {
     "pilotage:comparaisons_export evolution xlsx partenaire_caf": 7,
     # The daily job, not a page: the deadlines (the meetings' actions, the cellule's files too), bulk reads and
     # writes, the day run.
-    "pilotage.alertes.synchroniser": 26,  # + the room requests of Espace Linné
+    # + the room requests of Espace Linné; + its safety register (the checks' kinds, the commission, the actions)
+    "pilotage.alertes.synchroniser": 29,
     "centres:liste agent": 9,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 8,

@@ -141,6 +141,12 @@ def test_each_followed_check_is_a_deadline_for_the_regisseurs_thirty_days_ahead(
     assert deadlines.TYPES[deadlines.KIND_CONTROLE] == "Contrôle de sécurité à faire (Espace Linné)"
 
 
+def test_no_check_alerts_before_the_first_one_is_recorded_here(seul_type):
+    """A new installation: the service still keeps its paper register, nothing alerts."""
+    assert securite.etat_des_controles(AUJOURD_HUI)[0].jamais_fait
+    assert _de_sorte(deadlines.KIND_CONTROLE) == []
+
+
 def test_the_commissions_next_visit_is_a_deadline_sixty_days_ahead():
     VisiteCommissionFactory(date=datetime.date(2021, 5, 3), prochaine_visite=datetime.date(2024, 5, 3))
     derniere = VisiteCommissionFactory(date=datetime.date(2024, 5, 14), prochaine_visite=datetime.date(2027, 1, 15))

@@ -84,7 +84,10 @@ def _controles(today):
             + (", jamais fait)" if etat.jamais_fait else f", dernier le {etat.dernier.date:%d/%m/%Y})"),
             url=f"{lien}?type_controle={etat.type_controle.pk}",
             threshold=seuil,
-            object_key=f"linne.typecontrole:{etat.type_controle.pk}:{etat.echeance:%Y-%m-%d}",
+            # One alert per kind and due date: the last check names both (a new check, a new alert).
+            object_key=f"linne.controle:{etat.dernier.pk}"
+            if etat.dernier
+            else f"linne.typecontrole:{etat.type_controle.pk}",
             roles=DESTINATAIRES,
         )
         for etat in etats

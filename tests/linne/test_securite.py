@@ -126,15 +126,17 @@ def _de_sorte(kind):
 
 
 def test_each_followed_check_is_a_deadline_for_the_regisseurs_thirty_days_ahead(seul_type):
-    ControleFactory(type_controle=seul_type, date=datetime.date(2026, 2, 10))
+    ControleFactory(type_controle=seul_type, date=datetime.date(2025, 2, 10))
+    dernier = ControleFactory(type_controle=seul_type, date=datetime.date(2026, 2, 10))
     jamais = TypeControleFactory(nom="Désenfumage du test", periodicite_mois=24)
-    par_type = {d.object_key.split(":")[1]: d for d in _de_sorte(deadlines.KIND_CONTROLE)}
+    par_type = {d.url.rpartition("=")[2]: d for d in _de_sorte(deadlines.KIND_CONTROLE)}
     fait, a_faire = par_type[str(seul_type.pk)], par_type[str(jamais.pk)]
     assert fait.due == datetime.date(2027, 2, 10) and a_faire.due == AUJOURD_HUI
     assert fait.threshold == f"J-{CONTROLE_SECURITE_ALERTE_JOURS}" == "J-30"
     assert fait.roles == {Role.REGISSEUR}
-    # One alert per kind and due date: the next check's due date is another alert.
-    assert fait.object_key == f"linne.typecontrole:{seul_type.pk}:2027-02-10"
+    # One alert per kind and due date: the last check names both, the next check is another alert.
+    assert fait.object_key == f"linne.controle:{dernier.pk}"
+    assert a_faire.object_key == f"linne.typecontrole:{jamais.pk}"
     assert "Extincteurs du test" in fait.label and "dernier le 10/02/2026" in fait.label
     assert "jamais fait" in a_faire.label
     assert fait.url == f"/linne/securite/controles/nouveau/?type_controle={seul_type.pk}"
@@ -290,3 +292,21 @@ def test_erp_a_booking_above_its_rooms_capacity_is_refused(regisseur, effectif, 
 def test_the_register_shows_each_room_with_its_capacity():
     SalleFactory(nom="Grande salle", capacite=200)
     assert ("Grande salle", 200) in [(s.nom, s.capacite) for s in securite.registre(AUJOURD_HUI)["salles"]]
+
+
+def test_the_register_s_alerts_are_stored_for_the_regisseurs_and_the_responsables():
+    """The daily job reads every object key (pilotage.alertes): each kind of deadline stores its alerts."""
+    from pilotage import alertes
+    from pilotage.models import Alerte
+
+    regisseur = UserFactory(role=Role.REGISSEUR)
+    responsable = UserFactory(role=Role.RESPONSABLE)
+    TypeControle.objects.update(actif=False)
+    en_retard = TypeControleFactory(nom="Éclairage de sécurité du test")
+    ControleFactory(type_controle=en_retard, date=datetime.date(2025, 10, 1))
+    VisiteCommissionFactory(prochaine_visite=datetime.date(2027, 1, 15))
+    ActionIncidentFactory(echeance=AUJOURD_HUI)
+    alertes.synchroniser(AUJOURD_HUI)
+    stockees = set(Alerte.objects.values_list("kind", "user_id"))
+    for kind in (deadlines.KIND_CONTROLE, deadlines.KIND_COMMISSION, deadlines.KIND_ACTION_INCIDENT):
+        assert {(kind, regisseur.pk), (kind, responsable.pk)} <= stockees

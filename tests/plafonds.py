@@ -471,9 +471,10 @@ PLAFONDS = {
     "démo deliberations:seance_liste elu": 7,
     "démo deliberations:seance_liste responsable": 8,
     "démo deliberations:seance_modifier responsable": 7,
-    # + the actions', the cellule's files', the room requests' deadlines and who follows them
-    "démo pilotage:alertes regisseur": 41,
-    "démo pilotage:alertes responsable": 42,
+    # + the actions', the cellule's files', the room requests' deadlines and who follows them; + Linné's safety
+    # register (its checks' kinds and last checks, the commission, the incidents' actions and who takes them on)
+    "démo pilotage:alertes regisseur": 45,
+    "démo pilotage:alertes responsable": 46,
     # linne — gestion: the demo's rooms, closures, season series and public events (linne/demo.py).
     "démo linne:fermeture_creer regisseur": 6,
     "démo linne:fermeture_creer responsable": 7,
@@ -530,6 +531,42 @@ PLAFONDS = {
     "démo linne:serie_detail elu": 12,
     "démo linne:serie_detail regisseur": 12,
     "démo linne:serie_detail responsable": 13,
+    # linne — the safety register: a year of checks of each kind, the commission's visit, one incident and its
+    # actions (linne/demo_securite.py).
+    "démo linne:action_incident_creer regisseur": 7,
+    "démo linne:action_incident_creer responsable": 8,
+    "démo linne:action_incident_faite regisseur": 6,
+    "démo linne:action_incident_faite responsable": 7,
+    "démo linne:controle_creer regisseur": 6,
+    "démo linne:controle_creer responsable": 7,
+    "démo linne:controle_export regisseur": 5,
+    "démo linne:controle_export responsable": 5,
+    "démo linne:controle_liste regisseur": 8,
+    "démo linne:controle_liste responsable": 9,
+    "démo linne:incident_creer regisseur": 6,
+    "démo linne:incident_creer responsable": 7,
+    "démo linne:incident_detail regisseur": 13,
+    "démo linne:incident_detail responsable": 14,
+    "démo linne:incident_export regisseur": 5,
+    "démo linne:incident_export responsable": 5,
+    "démo linne:incident_liste regisseur": 8,
+    "démo linne:incident_liste responsable": 9,
+    "démo linne:incident_modifier regisseur": 7,
+    "démo linne:incident_modifier responsable": 8,
+    "démo linne:registre regisseur": 11,
+    "démo linne:registre responsable": 12,
+    "démo linne:registre_pdf regisseur": 12,
+    "démo linne:registre_pdf responsable": 12,
+    "démo linne:type_controle_creer regisseur": 5,
+    "démo linne:type_controle_creer responsable": 6,
+    "démo linne:type_controle_modifier regisseur": 6,
+    "démo linne:type_controle_modifier responsable": 7,
+    "démo linne:visite_commission_creer regisseur": 5,
+    "démo linne:visite_commission_creer responsable": 6,
+    "démo linne:visite_commission_export regisseur": 5,
+    "démo linne:visite_commission_export responsable": 5,
+    "démo linne:visite_commission_liste regisseur": 7,
+    "démo linne:visite_commission_liste responsable": 8,
     # linne — calendriers: the demo has no room nor booking yet, so these are the factory-grown counts
     # (linne:semaine regisseur…) plus the one query every demo page has more; + the responsable's counter.
     "démo linne:agenda caf": 7,
@@ -564,15 +601,16 @@ PLAFONDS = {
     "démo pilotage:comparaisons_export responsable": 6,
     # At its secret address: every app's deadlines (the meetings' actions, the cellule's files too), the AGs, the
     # meetings.
-    # + the room requests' deadlines, the bookings of Espace Linné (linne/calendrier.py)
-    "démo pilotage:calendrier_ics responsable": 33,
+    # + the room requests' deadlines, the bookings of Espace Linné (linne/calendrier.py); + its safety register
+    "démo pilotage:calendrier_ics responsable": 37,
     "démo pilotage:donnees_personnelles caf": 5,
     "démo pilotage:donnees_personnelles elu": 5,
     "démo pilotage:donnees_personnelles regisseur": 5,
     "démo pilotage:donnees_personnelles responsable": 6,
     "démo pilotage:donnees_personnelles_export responsable": 6,
-    "démo pilotage:echeances responsable": 28,  # + the meetings' actions, the cellule's files, the room requests
-    "démo pilotage:echeances_export responsable": 26,
+    # + the meetings' actions, the cellule's files, the room requests, Linné's safety register
+    "démo pilotage:echeances responsable": 32,
+    "démo pilotage:echeances_export responsable": 30,
     "démo pilotage:financeurs_export caf": 14,  # + the Espace Linné's rooms lent below their price (LOC-2)
     "démo pilotage:financeurs_export elu": 14,
     "démo pilotage:financeurs_export responsable": 14,

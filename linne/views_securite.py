@@ -267,7 +267,9 @@ def incident_detail(request, pk):
 @access(**LIRE_ECRIRE)
 @require_http_methods(["GET", "POST"])
 def incident_create(request):
-    form = IncidentForm(request.POST or None, initial={"date": timezone.localdate()})
+    maintenant = timezone.localtime()
+    initial = {"date": maintenant.date(), "heure": maintenant.time().replace(second=0, microsecond=0)}
+    form = IncidentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             incident = securite.declarer_incident(par=request.user, **form.champs())

@@ -52,6 +52,9 @@ LECTEURS_STATISTIQUES_LINNE = LECTEURS_LINNE
 # The régisseurs' rota: the service that runs the site reads and writes it; the élus read only the facility's
 # statistics and evaluation, never who is on duty when; partners never.
 LECTEURS_PLANNING_LINNE = GESTION_LINNE
+# Espace Linné's safety register (checks, commission visits, incidents): the service's working file, the
+# régisseurs' first; the élus read Linné's statistics and evaluation, not this register.
+LECTEURS_SECURITE_LINNE = GESTION_LINNE
 GESTION_COMPTES = RESPONSABLE_SEULE  # only the responsable opens, edits and closes accounts
 
 

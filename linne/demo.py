@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from comptes.models import Organisation
 
-from . import demo_demandes, demo_evaluation, demo_frequentation, demo_planning, services
+from . import demo_demandes, demo_evaluation, demo_frequentation, demo_planning, demo_securite, services
 from .models import (
     Categorie,
     Fermeture,
@@ -127,6 +127,7 @@ def charger(contexte):
     demo_demandes.charger(contexte, salles)
     demo_evaluation.charger(contexte)
     demo_planning.charger(contexte)
+    demo_securite.charger(contexte)
     demo_frequentation.charger(contexte)  # last: the attendance of the bookings ended by then
 
 

@@ -1054,6 +1054,8 @@ class ActionIncident(bornes.ContraintesParChamp, models.Model):
     faite_le = models.DateField("faite le", null=True, blank=True, validators=bornes.DATE_ACTIVITE)
 
     history = HistoricalRecords()
+    # Its alert goes to who takes it on (pilotage.alertes), besides the responsables (linne.deadlines).
+    REFERENTS_DES_ALERTES = ("responsable",)
 
     class Meta:
         ordering = ["echeance", "pk"]

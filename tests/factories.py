@@ -827,3 +827,63 @@ class CreneauTypeFactory(factory.django.DjangoModelFactory):
     jour_semaine = 0
     heure_debut = datetime.time(8)
     heure_fin = datetime.time(15)
+
+
+# --- linne: the safety register (issue 18 part 5) ------------------------------------------------------
+
+
+class TypeControleFactory(factory.django.DjangoModelFactory):
+    """A yearly check (migration 0004 brings the usual ones: a factory's has a name of its own)."""
+
+    class Meta:
+        model = "linne.TypeControle"
+        django_get_or_create = ("nom",)
+
+    nom = factory.Sequence(lambda n: f"Contrôle périodique {n}")
+    periodicite_mois = 12
+    reference = "Règlement de sécurité ERP (arrêté du 25 juin 1980), article MS 38"
+    intervenant = "Technicien compétent"
+    ordre = factory.Sequence(lambda n: 100 + n)
+
+
+class ControleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "linne.Controle"
+
+    type_controle = factory.SubFactory(TypeControleFactory)
+    date = datetime.date(2026, 6, 15)
+    intervenant = "Société Sécurité Nord (fictive)"
+    resultat = "conforme"
+
+
+class VisiteCommissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "linne.VisiteCommission"
+
+    date = datetime.date(2024, 5, 14)
+    nature = "periodique"
+    avis = "favorable"
+    prescriptions = "Maintenir dégagées les issues de secours de la grande salle."
+    prochaine_visite = datetime.date(2029, 5, 14)
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    """An open incident written directly (tests of the rules go through linne.securite)."""
+
+    class Meta:
+        model = "linne.Incident"
+
+    survenu_le = factory.LazyFunction(lambda: moment(datetime.date(2026, 11, 14), 15, 30))
+    salle = factory.SubFactory(SalleFactory)
+    nature = "accident"
+    description = "Chute dans l'escalier pendant l'installation."
+    mesures_immediates = "Premiers secours par le régisseur."
+
+
+class ActionIncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "linne.ActionIncident"
+
+    incident = factory.SubFactory(IncidentFactory)
+    libelle = factory.Sequence(lambda n: f"Action de suivi {n}")
+    echeance = datetime.date(2026, 12, 15)

@@ -83,6 +83,7 @@ FERMETURE_LINNE = Objet("linne.Fermeture")
 # offer the « portée ».
 RESERVATION_DE_SERIE = Objet("linne.Reservation", {"statut__in": ["demandee", "confirmee"], "serie__isnull": False})
 SERIE_LINNE = Objet("linne.Serie")
+INCIDENT_LINNE = Objet("linne.Incident", {"statut": "ouvert"})
 
 # The object of each page whose URL names one.
 OBJETS = {
@@ -195,6 +196,12 @@ OBJETS = {
     "linne:creneau_supprimer": Objet("linne.Creneau"),
     "linne:creneau_type_modifier": Objet("linne.CreneauType"),
     "linne:creneau_type_supprimer": Objet("linne.CreneauType"),
+    # linne — the safety register: the demo's one incident is open, one of its actions still to do.
+    "linne:type_controle_modifier": Objet("linne.TypeControle"),
+    "linne:incident_detail": INCIDENT_LINNE,
+    "linne:incident_modifier": INCIDENT_LINNE,
+    "linne:action_incident_creer": INCIDENT_LINNE,
+    "linne:action_incident_faite": Objet("linne.ActionIncident", {"faite_le__isnull": True}),
 }
 
 # The tabs of the centre page added by a higher app (roubaix_cs.extensions.onglets_centre) that read enough

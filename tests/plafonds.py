@@ -27,8 +27,9 @@ PLAFONDS = {
     "pilotage:tableau_de_bord_export elu": 15,
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
-    # every app's deadlines (actions, cellule, room requests), the centres followed, the counter
-    "pilotage:echeances agent": 26,  # + the rota's uncovered hours (linne/planning.py: 4 queries)
+    # every app's deadlines (actions, cellule, room requests, the Linné rota's uncovered hours: 4, its safety
+    # register: 3), the centres followed, the counter
+    "pilotage:echeances agent": 29,
     "pilotage:comparaisons agent": 8,  # every figure in one query, the grants voted, the centre field, the counter
     "pilotage:comparaisons elu": 7,
     "pilotage:comparaisons partenaire_caf": 8,  # + its organisation, named above the page
@@ -46,7 +47,9 @@ PLAFONDS = {
     "pilotage:comparaisons_export evolution xlsx partenaire_caf": 7,
     # The daily job, not a page: the deadlines (the meetings' actions, the cellule's files too), bulk reads and
     # writes, the day run.
-    "pilotage.alertes.synchroniser": 30,  # + the room requests of Espace Linné, the rota's uncovered hours (4)
+    # + the room requests of Espace Linné, its rota's uncovered hours (4), its safety register (the checks'
+    # kinds, the commission, the actions: 3)
+    "pilotage.alertes.synchroniser": 33,
     "centres:liste agent": 9,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 8,
@@ -253,6 +256,31 @@ PLAFONDS = {
     "linne:statistiques elu": 13,
     "linne:statistiques?salle regisseur": 13,
     "linne:statistiques_export elu": 12,
+    # linne — the safety register (tests/linne/test_securite_requetes.py)
+    # The register: the kinds of check with the pk of their last check, those checks, the last visit, the
+    # open incidents and their actions to do, the rooms.
+    "linne:registre regisseur": 10,
+    "linne:registre responsable": 11,
+    # The printed register: + the building's premises file, every check, every visit, the incidents with their
+    # bookings and actions.
+    "linne:registre_pdf regisseur": 12,
+    "linne:registre_pdf responsable": 12,
+    "linne:controle_liste regisseur": 7,  # the checks with their kind, their count, the kinds of the filter
+    "linne:controle_liste responsable": 8,
+    "linne:controle_export xlsx regisseur": 5,
+    "linne:controle_export xlsx responsable": 5,
+    "linne:visite_commission_liste regisseur": 6,
+    "linne:visite_commission_liste responsable": 7,
+    "linne:visite_commission_export xlsx regisseur": 5,
+    "linne:visite_commission_export xlsx responsable": 5,
+    "linne:incident_liste regisseur": 7,  # the incidents with their rooms, their count, the rooms of the filter
+    "linne:incident_liste responsable": 8,
+    "linne:incident_liste?filtres regisseur": 8,  # + the room chosen
+    "linne:incident_export xlsx regisseur": 5,
+    "linne:incident_export xlsx responsable": 5,
+    # An incident: its room and booking, its actions and who takes them on, the history of both.
+    "linne:incident_detail regisseur": 11,
+    "linne:incident_detail responsable": 12,
     # linne — calendriers
     # A room's week: the rooms to choose, the room's hours, its closures, its bookings (linne/grille.py).
     "linne:semaine regisseur": 8,
@@ -472,9 +500,10 @@ PLAFONDS = {
     "démo deliberations:seance_liste responsable": 8,
     "démo deliberations:seance_modifier responsable": 7,
     # + the actions', the cellule's files', the room requests' deadlines and who follows them, the rota's
-    # uncovered hours (linne/planning.py: 4 queries)
-    "démo pilotage:alertes regisseur": 45,
-    "démo pilotage:alertes responsable": 46,
+    # uncovered hours (linne/planning.py: 4 queries), Linné's safety register (its checks' kinds and last
+    # checks, the commission, the incidents' actions and who takes them on)
+    "démo pilotage:alertes regisseur": 49,
+    "démo pilotage:alertes responsable": 50,
     # linne — gestion: the demo's rooms, closures, season series and public events (linne/demo.py).
     "démo linne:fermeture_creer regisseur": 6,
     "démo linne:fermeture_creer responsable": 7,
@@ -541,6 +570,42 @@ PLAFONDS = {
     "démo linne:serie_detail elu": 12,
     "démo linne:serie_detail regisseur": 12,
     "démo linne:serie_detail responsable": 13,
+    # linne — the safety register: a year of checks of each kind, the commission's visit, one incident and its
+    # actions (linne/demo_securite.py).
+    "démo linne:action_incident_creer regisseur": 7,
+    "démo linne:action_incident_creer responsable": 8,
+    "démo linne:action_incident_faite regisseur": 6,
+    "démo linne:action_incident_faite responsable": 7,
+    "démo linne:controle_creer regisseur": 6,
+    "démo linne:controle_creer responsable": 7,
+    "démo linne:controle_export regisseur": 5,
+    "démo linne:controle_export responsable": 5,
+    "démo linne:controle_liste regisseur": 8,
+    "démo linne:controle_liste responsable": 9,
+    "démo linne:incident_creer regisseur": 6,
+    "démo linne:incident_creer responsable": 7,
+    "démo linne:incident_detail regisseur": 13,
+    "démo linne:incident_detail responsable": 14,
+    "démo linne:incident_export regisseur": 5,
+    "démo linne:incident_export responsable": 5,
+    "démo linne:incident_liste regisseur": 8,
+    "démo linne:incident_liste responsable": 9,
+    "démo linne:incident_modifier regisseur": 7,
+    "démo linne:incident_modifier responsable": 8,
+    "démo linne:registre regisseur": 11,
+    "démo linne:registre responsable": 12,
+    "démo linne:registre_pdf regisseur": 12,
+    "démo linne:registre_pdf responsable": 12,
+    "démo linne:type_controle_creer regisseur": 5,
+    "démo linne:type_controle_creer responsable": 6,
+    "démo linne:type_controle_modifier regisseur": 6,
+    "démo linne:type_controle_modifier responsable": 7,
+    "démo linne:visite_commission_creer regisseur": 5,
+    "démo linne:visite_commission_creer responsable": 6,
+    "démo linne:visite_commission_export regisseur": 5,
+    "démo linne:visite_commission_export responsable": 5,
+    "démo linne:visite_commission_liste regisseur": 7,
+    "démo linne:visite_commission_liste responsable": 8,
     # linne — calendriers: the demo has no room nor booking yet, so these are the factory-grown counts
     # (linne:semaine regisseur…) plus the one query every demo page has more; + the responsable's counter.
     "démo linne:agenda caf": 7,
@@ -595,16 +660,17 @@ PLAFONDS = {
     # At its secret address: every app's deadlines (the meetings' actions, the cellule's files too), the AGs, the
     # meetings.
     # + the room requests' deadlines, the bookings of Espace Linné (linne/calendrier.py); the rota's uncovered
-    # hours (4) and the régisseurs' shifts (1)
-    "démo pilotage:calendrier_ics responsable": 38,
+    # hours (4) and the régisseurs' shifts (1); its safety register (4)
+    "démo pilotage:calendrier_ics responsable": 42,
     "démo pilotage:donnees_personnelles caf": 5,
     "démo pilotage:donnees_personnelles elu": 5,
     "démo pilotage:donnees_personnelles regisseur": 5,
     "démo pilotage:donnees_personnelles responsable": 6,
     "démo pilotage:donnees_personnelles_export responsable": 6,
-    # + the meetings' actions, the cellule's files, the room requests, the rota's uncovered hours (4)
-    "démo pilotage:echeances responsable": 32,
-    "démo pilotage:echeances_export responsable": 30,
+    # + the meetings' actions, the cellule's files, the room requests, the rota's uncovered hours (4), Linné's
+    # safety register (4)
+    "démo pilotage:echeances responsable": 36,
+    "démo pilotage:echeances_export responsable": 34,
     "démo pilotage:financeurs_export caf": 14,  # + the Espace Linné's rooms lent below their price (LOC-2)
     "démo pilotage:financeurs_export elu": 14,
     "démo pilotage:financeurs_export responsable": 14,

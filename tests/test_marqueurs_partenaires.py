@@ -45,7 +45,7 @@ from django.utils import timezone
 from centres.models import Centre
 from comptes import flux_calendrier
 from comptes.models import User
-from comptes.permissions import EQUIPE as COMPTES_EQUIPE
+from comptes.permissions import SERVICE as COMPTES_SERVICE
 from roubaix_cs import pdf
 from roubaix_cs.exports import exporter
 from roubaix_cs.lecture import TOUT, champs_caches, regles
@@ -394,7 +394,9 @@ def envoyer_les_courriels(resultat, users):
     alertes.synchroniser(lundi)
     tasks.envoyer_resumes(lundi.isoformat())
     lecteurs = {users[lecteur].email: lecteur for lecteur in LECTEURS}
-    equipe = set(User.objects.filter(role__in=COMPTES_EQUIPE).values_list("email", flat=True))
+    # The service, the régisseurs included: they read Espace Linné's internal texts on its pages (its notes, its
+    # safety register), and the alerts they get are Linné's alone (linne.deadlines).
+    equipe = set(User.objects.filter(role__in=COMPTES_SERVICE).values_list("email", flat=True))
     for message in mail.outbox:
         texte = "\n".join([message.subject, message.body, *(contenu for contenu, _ in message.alternatives)])
         marques = resultat.registre.marques(texte)

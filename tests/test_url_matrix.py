@@ -23,6 +23,7 @@ from pilotage.models import Reunion, SituationVeille
 
 from .factories import (
     ActionFactory,
+    ActionIncidentFactory,
     ActionSuiviFactory,
     AgrementFactory,
     AssembleeGeneraleFactory,
@@ -40,6 +41,7 @@ from .factories import (
     EngagementFactory,
     FermetureFactory,
     ImportIndicateursFactory,
+    IncidentFactory,
     IndicateursAnnuelsFactory,
     LigneBudgetaireFactory,
     LocalFactory,
@@ -52,6 +54,7 @@ from .factories import (
     SerieFactory,
     SituationVeilleFactory,
     TravauxFactory,
+    TypeControleFactory,
     UserFactory,
     VersionAnnexeFactory,
     VersionEvaluationLinneFactory,
@@ -221,6 +224,22 @@ def _avec_salle_linne(world):
 
 def _fermeture_linne(world):
     return {"pk": FermetureFactory(salle=SalleFactory()).pk}
+
+
+# linne — the safety register: the service's (régisseurs included) only; élus and partners get 403.
+READ_SECURITE_LINNE = (LOGIN, 200, 200, 200, 403, 403, 403)
+
+
+def _type_controle(world):
+    return {"pk": TypeControleFactory().pk}
+
+
+def _incident(world):
+    return {"pk": IncidentFactory().pk}
+
+
+def _action_incident(world):
+    return {"pk": ActionIncidentFactory().pk}
 
 
 def _reservation_linne(world):
@@ -704,6 +723,26 @@ MATRIX = {
     "linne:serie_detail": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=_serie_linne),
     "linne:serie_annuler": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_serie_linne),
     "linne:serie_deplacer": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_serie_linne),
+    # linne — the safety register (checks, commission visits, incidents): the service reads and writes it,
+    # the régisseurs included; the élus (who read Linné's statistics and evaluation) and partners get 403.
+    "linne:registre": Rule(get=READ_SECURITE_LINNE, post=NO_WRITE),
+    "linne:registre_pdf": Rule(get=READ_SECURITE_LINNE, post=NO_WRITE),
+    "linne:type_controle_creer": Rule(get=LINNE_FORM, post=LINNE_FORM),
+    "linne:type_controle_modifier": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_type_controle),
+    "linne:controle_liste": Rule(get=READ_SECURITE_LINNE, post=NO_WRITE),
+    "linne:controle_export": Rule(get=READ_SECURITE_LINNE, post=NO_WRITE, kwargs=_fmt),
+    "linne:controle_creer": Rule(get=LINNE_FORM, post=LINNE_FORM),
+    "linne:visite_commission_liste": Rule(get=READ_SECURITE_LINNE, post=NO_WRITE),
+    "linne:visite_commission_export": Rule(get=READ_SECURITE_LINNE, post=NO_WRITE, kwargs=_fmt),
+    "linne:visite_commission_creer": Rule(get=LINNE_FORM, post=LINNE_FORM),
+    "linne:incident_liste": Rule(get=READ_SECURITE_LINNE, post=NO_WRITE),
+    "linne:incident_export": Rule(get=READ_SECURITE_LINNE, post=NO_WRITE, kwargs=_fmt),
+    "linne:incident_creer": Rule(get=LINNE_FORM, post=LINNE_FORM),
+    "linne:incident_detail": Rule(get=READ_SECURITE_LINNE, post=NO_WRITE, kwargs=_incident),
+    "linne:incident_modifier": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_incident),
+    "linne:incident_clore": Rule(get=LINNE_POST_ONLY, post=LINNE_ACTION, kwargs=_incident),
+    "linne:action_incident_creer": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_incident),
+    "linne:action_incident_faite": Rule(get=LINNE_FORM, post=LINNE_FORM, kwargs=_action_incident),
     # linne — calendriers
     # A room's week, the day of every room and its printable sheet: the service and the élus read them (the
     # élus without the contacts nor the notes); partners never. The room's feed is read at its secret

@@ -57,6 +57,18 @@ def enregistrer_centre(*, form):
     return centre
 
 
+@transaction.atomic
+def noter_commission_securite(local, *, derniere, prochaine, motif):
+    """The safety commission's last and next visit of the premises `local`, as the register of the building
+    that records the visits has them (Espace Linné's, linne.securite): one date, in one place, alerting once
+    (centres.deadlines)."""
+    local.commission_derniere = derniere
+    local.commission_prochaine = prochaine
+    local._change_reason = motif
+    local.save(update_fields=["commission_derniere", "commission_prochaine"])
+    return local
+
+
 def enregistrer_direction(*, form):
     """Save a DirectionForm (optimistic locking applies). A new director who replaces the one(s) in post
     (`remplace`) ends their time in post the day before arriving, in the same transaction; one already

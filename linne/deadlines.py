@@ -25,7 +25,7 @@ from roubaix_cs.seuils import (
 )
 
 from . import planning, securite
-from .models import ActionIncident, DemandeReservation, Incident, VisiteCommission
+from .models import ActionIncident, Creneau, DemandeReservation, Incident, VisiteCommission
 
 KIND_DEMANDE = "linne_demande_salle"
 KIND_CRENEAU = "linne_creneau_non_couvert"
@@ -75,7 +75,10 @@ def _demandes():
 def _heures_non_couvertes(today):
     """One deadline per day of the horizon with uncovered hours, due that day; its key is the day (an alert
     key names a model and an integer: the rota's model and the day as YYYYMMDD), so that a day covered
-    since closes its alert. Four queries (linne.planning)."""
+    since closes its alert. Four queries (linne.planning); none, and no alert, before the first shift is
+    recorded here (a new installation, whose rota is still kept elsewhere, does not alert on every day)."""
+    if not Creneau.objects.exists():
+        return []
     au = today + datetime.timedelta(days=PLANNING_HORIZON_JOURS - 1)
     seuil = f"J-{PLANNING_HORIZON_JOURS}"
     deadlines = []
@@ -125,7 +128,10 @@ def _controles(today):
 
 
 def _commission():
-    """The next visit of the safety commission, as the last visit recorded set it."""
+    """The next visit of the safety commission, as the last visit recorded set it, when the building has no
+    premises file: with one, the visit's dates are in it and its deadline alerts (centres.deadlines), once."""
+    if securite.identite_du_batiment() is not None:
+        return []
     visite = VisiteCommission.objects.order_by("-date", "-pk").only("pk", "date", "prochaine_visite").first()
     if visite is None or visite.prochaine_visite is None:
         return []

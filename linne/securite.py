@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
+from centres.models import Local
+from centres.services import noter_commission_securite
 from roubaix_cs.history import changements_depuis
 from roubaix_cs.locking import ConflitEdition
 
@@ -118,8 +120,6 @@ def registre(today):
 def identite_du_batiment():
     """The building's identity as the premises' file has it (centres.Local, the one of Espace Linné, which
     no centre occupies), or None when the service has not filled it in."""
-    from centres.models import Local
-
     return Local.objects.filter(centre__isnull=True, nom__icontains="Linné").order_by("pk").first()
 
 
@@ -178,8 +178,11 @@ def enregistrer_controle(*, type_controle, date, intervenant, resultat, observat
 
 
 @transaction.atomic
+@transaction.atomic
 def enregistrer_visite(*, date, nature, avis, prescriptions="", prochaine_visite=None, par):
-    """A visit of the safety commission and its opinion; its next visit feeds the deadlines."""
+    """A visit of the safety commission and its opinion. The latest visit's dates go to the building's premises
+    file when there is one (centres.services.noter_commission_securite), whose deadline then alerts on the next
+    visit, once; without a premises file, the register's own deadline does (linne.deadlines)."""
     visite = VisiteCommission(
         date=date,
         nature=nature,
@@ -188,7 +191,16 @@ def enregistrer_visite(*, date, nature, avis, prescriptions="", prochaine_visite
         prochaine_visite=prochaine_visite,
         saisie_par=par,
     )
-    return _enregistrer(visite, par=par, motif="Visite de la commission enregistrée")
+    visite = _enregistrer(visite, par=par, motif="Visite de la commission enregistrée")
+    batiment = identite_du_batiment()
+    if batiment is not None and (batiment.commission_derniere is None or batiment.commission_derniere <= date):
+        noter_commission_securite(
+            batiment,
+            derniere=date,
+            prochaine=prochaine_visite,
+            motif="Visite de la commission enregistrée au registre de sécurité de l'Espace Linné",
+        )
+    return visite
 
 
 def reservation_pendant(salle, moment_):

@@ -322,7 +322,7 @@ def test_un_rappel_qui_echoue_reste_du(salle, monkeypatch):
 def test_chaque_demande_en_attente_est_une_echeance_pour_les_regisseurs(salle, regisseur, responsable, agent):
     demande = ponctuelle(salle)
     DemandeReservationFactory(salle=salle, statut="refusee", motif_refus="Complet")
-    echeances = linne_deadlines.upcoming(AUJOURD_HUI)
+    echeances = [e for e in linne_deadlines.upcoming(AUJOURD_HUI) if e.kind == linne_deadlines.KIND_DEMANDE]
     assert [(e.due, e.threshold, e.object_key) for e in echeances] == [
         (AUJOURD_HUI + datetime.timedelta(days=10), "J-10", f"linne.demandereservation:{demande.pk}")
     ]

@@ -310,3 +310,31 @@ def test_the_register_s_alerts_are_stored_for_the_regisseurs_and_the_responsable
     stockees = set(Alerte.objects.values_list("kind", "user_id"))
     for kind in (deadlines.KIND_CONTROLE, deadlines.KIND_COMMISSION, deadlines.KIND_ACTION_INCIDENT):
         assert {(kind, regisseur.pk), (kind, responsable.pk)} <= stockees
+
+
+def test_a_visit_goes_to_the_buildings_premises_file_which_alerts_once():
+    """Espace Linné's premises file (centres.Local, no centre) holds the commission's dates: the register's
+    visit writes them there, and the next visit alerts once, from the premises file."""
+    from centres.deadlines import upcoming as echeances_des_centres
+
+    from ..factories import LocalFactory
+
+    batiment = LocalFactory(
+        centre=None, nom="Espace Linné", autre_occupant="Espace Linné (équipement municipal)", commission_prochaine=None
+    )
+    securite.enregistrer_visite(
+        date=datetime.date(2024, 5, 14),
+        nature="periodique",
+        avis="favorable",
+        prochaine_visite=datetime.date(2027, 1, 15),
+        par=UserFactory(role=Role.REGISSEUR),
+    )
+    batiment.refresh_from_db()
+    assert (batiment.commission_derniere, batiment.commission_prochaine) == (
+        datetime.date(2024, 5, 14),
+        datetime.date(2027, 1, 15),
+    )
+    assert _de_sorte(deadlines.KIND_COMMISSION) == []
+    assert [e.due for e in echeances_des_centres(AUJOURD_HUI) if e.kind == "commission_securite"] == [
+        datetime.date(2027, 1, 15)
+    ]

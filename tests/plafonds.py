@@ -785,9 +785,9 @@ PLAFONDS = {
     "démo linne:voeu_attribuer responsable": 13,  # + the organisation found, the preview of the season's dates
     "démo linne:voeu_attribuer regisseur": 12,
     # linne — the yearly evaluation of the demo's year (linne/demo_evaluation.py: the responsable's draft).
-    "démo linne:evaluation elu": 20,
-    "démo linne:evaluation regisseur": 20,
-    "démo linne:evaluation responsable": 21,
+    "démo linne:evaluation elu": 21,
+    "démo linne:evaluation regisseur": 21,
+    "démo linne:evaluation responsable": 22,
     "démo linne:evaluation_statut elu": 6,
     "démo linne:evaluation_statut regisseur": 6,
     "démo linne:evaluation_statut responsable": 6,

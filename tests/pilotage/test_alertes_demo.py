@@ -38,11 +38,15 @@ ALERTES_DEMO = {
     "action_reunion": 3,
     "veille_reunion": 2,  # Épeule's Cellule de veille file in alerte, no meeting for 50 days: agent and responsable
     # Espace Linné's room requests waiting for their answer (linne/demo_demandes.py: 7 of the 11 centres'): the
-    # régisseur and the responsable.
-    "linne_demande_salle": 14,
+    # three régisseurs and the responsable.
+    "linne_demande_salle": 28,
+    # Espace Linné's rota leaves Wednesday 2 December's evening uncovered (linne/demo_planning.py), and its
+    # emergency lighting's yearly check is overdue (linne/demo_securite.py): the régisseurs and the responsable.
+    "linne_creneau_non_couvert": 4,
+    "linne_controle_securite": 4,
 }
-# Two referents on the demo data: the agent and the responsable; the régisseur for the room requests.
-DESTINATAIRES_DEMO = {"responsable": 32, "agent": 14, "regisseur": 7}
+# Two referents on the demo data: the agent and the responsable; the three régisseurs for Espace Linné.
+DESTINATAIRES_DEMO = {"responsable": 34, "agent": 14, "regisseur": 9, "regisseur2": 9, "regisseur3": 9}
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +95,9 @@ def test_the_demo_alerts_go_to_the_team_never_to_elus_or_partners(demo_du_jour):
     assert par_personne == DESTINATAIRES_DEMO
     assert not Alerte.objects.exclude(user__role__in=[Role.RESPONSABLE, Role.AGENT, Role.REGISSEUR]).exists()
     assert set(Alerte.objects.filter(user__role=Role.REGISSEUR).values_list("kind", flat=True)) == {
-        "linne_demande_salle"
+        "linne_demande_salle",
+        "linne_creneau_non_couvert",
+        "linne_controle_securite",
     }
 
 

@@ -27,9 +27,9 @@ PLAFONDS = {
     "pilotage:tableau_de_bord_export elu": 15,
     "pilotage:calendrier_ics responsable": 40,  # every app's deadlines, the AGs, the events' sequences
     "pilotage:alertes agent": 9,  # the alerts and their centres, the centre filter's choices, the counter, the last run
-    # every app's deadlines (actions, cellule, room requests, the Linné rota's uncovered hours: 4, its safety
+    # every app's deadlines (actions, cellule, room requests, the Linné rota's uncovered hours: 5, its safety
     # register: 3), the centres followed, the counter
-    "pilotage:echeances agent": 29,
+    "pilotage:echeances agent": 30,
     "pilotage:comparaisons agent": 8,  # every figure in one query, the grants voted, the centre field, the counter
     "pilotage:comparaisons elu": 7,
     "pilotage:comparaisons partenaire_caf": 8,  # + its organisation, named above the page
@@ -47,9 +47,9 @@ PLAFONDS = {
     "pilotage:comparaisons_export evolution xlsx partenaire_caf": 7,
     # The daily job, not a page: the deadlines (the meetings' actions, the cellule's files too), bulk reads and
     # writes, the day run.
-    # + the room requests of Espace Linné, its rota's uncovered hours (4), its safety register (the checks'
+    # + the room requests of Espace Linné, its rota's uncovered hours (5), its safety register (the checks'
     # kinds, the commission, the actions: 3)
-    "pilotage.alertes.synchroniser": 33,
+    "pilotage.alertes.synchroniser": 34,
     "centres:liste agent": 9,  # + the « suivi par » filter choices
     "centres:liste partenaire_caf": 8,
     "centres:export xlsx agent": 8,
@@ -500,10 +500,10 @@ PLAFONDS = {
     "démo deliberations:seance_liste responsable": 8,
     "démo deliberations:seance_modifier responsable": 7,
     # + the actions', the cellule's files', the room requests' deadlines and who follows them, the rota's
-    # uncovered hours (linne/planning.py: 4 queries), Linné's safety register (its checks' kinds and last
+    # uncovered hours (linne/planning.py: 5 queries), Linné's safety register (its checks' kinds and last
     # checks, the commission, the incidents' actions and who takes them on)
-    "démo pilotage:alertes regisseur": 49,
-    "démo pilotage:alertes responsable": 50,
+    "démo pilotage:alertes regisseur": 50,
+    "démo pilotage:alertes responsable": 51,
     # linne — gestion: the demo's rooms, closures, season series and public events (linne/demo.py).
     "démo linne:fermeture_creer regisseur": 6,
     "démo linne:fermeture_creer responsable": 7,
@@ -660,17 +660,17 @@ PLAFONDS = {
     # At its secret address: every app's deadlines (the meetings' actions, the cellule's files too), the AGs, the
     # meetings.
     # + the room requests' deadlines, the bookings of Espace Linné (linne/calendrier.py); the rota's uncovered
-    # hours (4) and the régisseurs' shifts (1); its safety register (4)
-    "démo pilotage:calendrier_ics responsable": 42,
+    # hours (5) and the régisseurs' shifts (1); its safety register (4)
+    "démo pilotage:calendrier_ics responsable": 43,
     "démo pilotage:donnees_personnelles caf": 5,
     "démo pilotage:donnees_personnelles elu": 5,
     "démo pilotage:donnees_personnelles regisseur": 5,
     "démo pilotage:donnees_personnelles responsable": 6,
     "démo pilotage:donnees_personnelles_export responsable": 6,
-    # + the meetings' actions, the cellule's files, the room requests, the rota's uncovered hours (4), Linné's
+    # + the meetings' actions, the cellule's files, the room requests, the rota's uncovered hours (5), Linné's
     # safety register (4)
-    "démo pilotage:echeances responsable": 36,
-    "démo pilotage:echeances_export responsable": 34,
+    "démo pilotage:echeances responsable": 37,
+    "démo pilotage:echeances_export responsable": 35,
     "démo pilotage:financeurs_export caf": 14,  # + the Espace Linné's rooms lent below their price (LOC-2)
     "démo pilotage:financeurs_export elu": 14,
     "démo pilotage:financeurs_export responsable": 14,

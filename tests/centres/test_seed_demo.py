@@ -14,6 +14,8 @@ ACCOUNTS = {
     "responsable": Role.RESPONSABLE,
     "agent": Role.AGENT,
     "regisseur": Role.REGISSEUR,
+    "regisseur2": Role.REGISSEUR,  # the three régisseurs of Espace Linné share its rota (linne/demo_planning.py)
+    "regisseur3": Role.REGISSEUR,
     "elu": Role.ELU,
     "caf": Role.PARTENAIRE,
     "departement": Role.PARTENAIRE,

@@ -108,18 +108,14 @@ def evaluation_textes(request, annee):
 def evaluation_generer(request, annee):
     """Queue the PDF of the year: the worker renders it, the panel polls until it ends."""
     annee = int(annee)
-    try:
-        services.demander_generation(annee=annee, par=request.user)
-    except ValidationError as erreur:
-        refus = " ".join(erreur.messages)
-        if request.htmx:
-            return render(request, PANNEAU, _panneau(annee, request.user, refus=refus))
-        messages.error(request, refus)
-        return redirect(_url_page(annee))
-    if request.htmx:
-        return render(request, PANNEAU, _panneau(annee, request.user))
-    messages.success(request, "Génération de l'évaluation demandée : elle apparaît ci-dessous dès qu'elle est prête.")
-    return redirect(_url_page(annee))
+    return generations.repondre_a_la_demande(
+        request,
+        lambda: services.demander_generation(annee=annee, par=request.user),
+        panneau=PANNEAU,
+        contexte=lambda refus: _panneau(annee, request.user, refus=refus),
+        page=_url_page(annee),
+        succes="Génération de l'évaluation demandée : elle apparaît ci-dessous dès qu'elle est prête.",
+    )
 
 
 @access(read=LECTEURS_STATISTIQUES_LINNE)

@@ -136,3 +136,25 @@ def contexte_panneau(generations, versions, *, peut_generer, refus=""):
         "peut_generer": peut_generer and not en_cours,
         "refus": refus,
     }
+
+
+def repondre_a_la_demande(request, demander, *, panneau, contexte, page, succes):
+    """The answer to a panel's « Générer » button: `demander()` queues the job (a ValidationError is a
+    refusal, in French). With htmx, the panel (`panneau` rendered with `contexte(refus)`) shows the outcome
+    and polls until the job ends; without, a message and the page `page`."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect, render
+
+    refus = ""
+    try:
+        demander()
+    except ValidationError as erreur:
+        refus = " ".join(erreur.messages)
+    if request.htmx:
+        return render(request, panneau, contexte(refus))
+    if refus:
+        messages.error(request, refus)
+    else:
+        messages.success(request, succes)
+    return redirect(page)

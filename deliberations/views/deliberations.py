@@ -14,6 +14,7 @@ from deliberations.filters import DeliberationFilter
 from deliberations.forms import DeliberationCreateForm, DeliberationTexteForm, ExecutoireForm, InscriptionForm, VoteForm
 from deliberations.models import Deliberation, Mandat, Seance, VersionPdf
 from deliberations.templatetags.pdf_deliberation import contexte_panneau
+from roubaix_cs import generations
 from roubaix_cs.exports import exporter
 from roubaix_cs.history import evenements
 from roubaix_cs.listes import page_de_liste
@@ -206,18 +207,14 @@ def deliberation_ready(request, pk):
 def pdf_generate(request, pk):
     """Queue a PDF generation; refused once voted (the voted PDF is frozen)."""
     deliberation = get_object_or_404(Deliberation, pk=pk)
-    refus = ""
-    try:
-        services.demander_pdf(deliberation=deliberation, par=request.user)
-    except ValidationError as erreur:
-        refus = " ".join(erreur.messages)
-    if request.htmx:  # the panel shows the outcome and polls until the job ends
-        return render(request, PANNEAU_PDF, contexte_panneau(deliberation, request.user, refus=refus))
-    if refus:
-        messages.error(request, refus)
-    else:
-        messages.success(request, "Génération du PDF demandée : elle apparaît ci-dessous dès qu'elle est prête.")
-    return redirect(deliberation)
+    return generations.repondre_a_la_demande(
+        request,
+        lambda: services.demander_pdf(deliberation=deliberation, par=request.user),
+        panneau=PANNEAU_PDF,
+        contexte=lambda refus: contexte_panneau(deliberation, request.user, refus=refus),
+        page=deliberation,
+        succes="Génération du PDF demandée : elle apparaît ci-dessous dès qu'elle est prête.",
+    )
 
 
 @access(read=LECTEURS_DELIBERATIONS)

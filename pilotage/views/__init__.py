@@ -1,7 +1,6 @@
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
@@ -338,18 +337,14 @@ def rapport(request):
 def rapport_generer(request, annee):
     """Queue the year's report: the worker renders it, the panel polls until it ends."""
     annee = int(annee)
-    try:
-        services.demander_rapport_annuel(annee=annee, par=request.user)
-    except ValidationError as erreur:
-        refus = " ".join(erreur.messages)
-        if request.htmx:
-            return render(request, PANNEAU_RAPPORT, _panneau_rapport(annee, request.user, refus=refus))
-        messages.error(request, refus)
-        return redirect(_url_rapport(annee))
-    if request.htmx:
-        return render(request, PANNEAU_RAPPORT, _panneau_rapport(annee, request.user))
-    messages.success(request, "Génération du rapport demandée : il apparaît ci-dessous dès qu'il est prêt.")
-    return redirect(_url_rapport(annee))
+    return generations.repondre_a_la_demande(
+        request,
+        lambda: services.demander_rapport_annuel(annee=annee, par=request.user),
+        panneau=PANNEAU_RAPPORT,
+        contexte=lambda refus: _panneau_rapport(annee, request.user, refus=refus),
+        page=_url_rapport(annee),
+        succes="Génération du rapport demandée : il apparaît ci-dessous dès qu'il est prêt.",
+    )
 
 
 @access(read=LECTEURS_TABLEAU_DE_BORD)

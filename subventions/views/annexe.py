@@ -2,10 +2,8 @@
 file and its PDF (rendered by a Celery task, kept in numbered versions), for the team and the élus; the
 three from the same `Annexe`. The team alone asks for a PDF."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -84,20 +82,14 @@ def _panneau(annee, user, *, refus=""):
 def annexe_pdf_generate(request, annee):
     """Queue the year's PDF: the worker renders it, the panel polls until it ends."""
     annee = int(annee)
-    try:
-        services.demander_annexe_pdf(annee=annee, par=request.user)
-    except ValidationError as erreur:
-        refus = " ".join(erreur.messages)
-        if request.htmx:
-            return render(request, PANNEAU_PDF, _panneau(annee, request.user, refus=refus))
-        messages.error(request, refus)
-        return redirect(_url_page(annee))
-    if request.htmx:
-        return render(request, PANNEAU_PDF, _panneau(annee, request.user))
-    messages.success(
-        request, "Génération de l'annexe en PDF demandée : elle apparaît ci-dessous dès qu'elle est prête."
+    return generations.repondre_a_la_demande(
+        request,
+        lambda: services.demander_annexe_pdf(annee=annee, par=request.user),
+        panneau=PANNEAU_PDF,
+        contexte=lambda refus: _panneau(annee, request.user, refus=refus),
+        page=_url_page(annee),
+        succes="Génération de l'annexe en PDF demandée : elle apparaît ci-dessous dès qu'elle est prête.",
     )
-    return redirect(_url_page(annee))
 
 
 @access(read=LECTEURS_SUBVENTIONS)

@@ -62,6 +62,8 @@ def noter_commission_securite(local, *, derniere, prochaine, motif):
     """The safety commission's last and next visit of the premises `local`, as the register of the building
     that records the visits has them (Espace Linné's, linne.securite): one date, in one place, alerting once
     (centres.deadlines)."""
+    if (local.commission_derniere, local.commission_prochaine) == (derniere, prochaine):
+        return local
     local.commission_derniere = derniere
     local.commission_prochaine = prochaine
     local._change_reason = motif

@@ -39,10 +39,11 @@ SALLES = [
 HORAIRES = [(jour, datetime.time(8), datetime.time(22)) for jour in range(5)] + [
     (5, datetime.time(8), datetime.time(18))
 ]
-# The weekly slots a room offers the season's series: (weekday, start, end), Saturday afternoons kept
-# for the public events.
+# The weekly slots a room offers the centres' season series: (weekday, start, end); the evenings are kept
+# for the associations (the choir's Thursday rehearsals in every room: a room is added rather than an
+# evening taken, whatever the scale), Saturday afternoons for the public events.
 # Mornings first, day after day, so that every weekday has its bookings from ten centres on.
-CRENEAUX = [(jour, debut, fin) for debut, fin in ((9, 11), (14, 16), (18, 20)) for jour in range(5)] + [(5, 9, 11)]
+CRENEAUX = [(jour, debut, fin) for debut, fin in ((9, 11), (14, 16)) for jour in range(5)] + [(5, 9, 11)]
 SERIES_PAR_SALLE = len(CRENEAUX)
 ASSOCIATIONS = [
     "Association Les Jardins du Pile (fictive)",

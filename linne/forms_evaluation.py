@@ -1,23 +1,11 @@
-"""The forms of the Espace Linné's yearly evaluation: the year shown, and the responsable's texts."""
+"""The form of the Espace Linné's yearly evaluation: the responsable's texts (the year shown is chosen
+in linne/filters_evaluation.py)."""
 
 from django import forms
 
-from roubaix_cs import bornes
 from roubaix_cs.locking import VersionForm
 
 from .models import Evaluation
-
-
-class AnneeEvaluationForm(forms.Form):
-    """The year of the evaluation (?annee=), within the years the service handles; empty, this year."""
-
-    annee = forms.IntegerField(label="Année", required=False, validators=bornes.EXERCICE)
-
-    def annee_choisie(self, today):
-        """The year asked for, this year when none or when the year asked for is not valid."""
-        if not self.is_valid():
-            return today.year
-        return self.cleaned_data["annee"] or today.year
 
 
 class EvaluationForm(VersionForm):
@@ -34,3 +22,9 @@ class EvaluationForm(VersionForm):
             "bilan": "Ce que l'équipement a permis cette année : publics, partenariats, événements, difficultés.",
             "perspectives": "Les orientations du projet de l'équipement pour l'année suivante.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An evaluation says at least what the year was; the outlook may come later.
+        self.fields["bilan"].required = True
+        self.fields["bilan"].error_messages["required"] = "Écrivez le bilan de l'année."

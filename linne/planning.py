@@ -25,6 +25,7 @@ from simple_history.utils import bulk_create_with_history
 from comptes.models import Role, User
 from roubaix_cs.seuils import EFFECTIF_DEUX_REGISSEURS
 
+from .grille import debut_du_jour
 from .models import Creneau, CreneauType, Fermeture, HoraireOuverture, Reservation
 
 MESSAGE_PAS_REGISSEUR = "Seul un régisseur en poste (compte actif) peut recevoir un créneau."
@@ -35,10 +36,6 @@ MOTIF_OUVERTURE = "ouverture"
 
 def heure(moment):
     return f"{timezone.localtime(moment):%H:%M}"
-
-
-def debut_du_jour(jour):
-    return timezone.make_aware(datetime.datetime.combine(jour, datetime.time.min))
 
 
 def moment(jour, h):

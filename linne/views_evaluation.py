@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from comptes.permissions import (
     GESTION_LINNE,
@@ -25,7 +25,8 @@ from roubaix_cs.locking import ConflitEdition
 from roubaix_cs.telechargements import fichier_prive
 
 from . import evaluation as services
-from .forms_evaluation import AnneeEvaluationForm, EvaluationForm
+from .filters_evaluation import AnneeEvaluationForm
+from .forms_evaluation import EvaluationForm
 from .models import GenerationEvaluation, VersionEvaluation
 
 PANNEAU = "linne/evaluation/_panneau_pdf.html"
@@ -78,10 +79,13 @@ def evaluation(request):
 
 
 @access(read=RESPONSABLE_SEULE, write=RESPONSABLE_SEULE)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def evaluation_textes(request, annee):
-    """Save the responsable's texts of the year, under optimistic locking."""
+    """The responsable's texts of the year: the evaluation page with its form (GET), saved under optimistic
+    locking (POST)."""
     annee = int(annee)
+    if request.method != "POST":
+        return _page(request, annee)
     form = EvaluationForm(request.POST, instance=services.evaluation_de(annee))
     if form.is_valid():
         try:

@@ -61,6 +61,7 @@ CONSTANTES = {
     "subventions:annexe_pdf_statut": _annee,
     "pilotage:rapport_statut": _annee,
     "linne:evaluation_statut": _annee,
+    "linne:evaluation_textes": _annee,
     # The comparison's widest table: every centre across every year.
     "pilotage:comparaisons_export": lambda: {"tableau": "annees", "fmt": FORMAT_EXPORT},
     # Espace Linné's statistics in one XLSX file (no format to choose).

@@ -788,6 +788,7 @@ PLAFONDS = {
     "démo linne:evaluation elu": 21,
     "démo linne:evaluation regisseur": 21,
     "démo linne:evaluation responsable": 22,
+    "démo linne:evaluation_textes responsable": 22,  # the same page, with its form
     "démo linne:evaluation_statut elu": 6,
     "démo linne:evaluation_statut regisseur": 6,
     "démo linne:evaluation_statut responsable": 6,

@@ -757,11 +757,7 @@ MATRIX = {
     # linne — the yearly evaluation: the service and the élus read it and download its versions; the
     # responsable alone writes its texts; the service (régisseurs included) generates its PDF.
     "linne:evaluation": Rule(get=READ_LINNE, post=NO_WRITE),
-    "linne:evaluation_textes": Rule(
-        get=(LOGIN, 405, 403, 403, 403, 403, 403),
-        post=(LOGIN, REDIRECT, 403, 403, 403, 403, 403),
-        kwargs=lambda w: {"annee": 2026},
-    ),
+    "linne:evaluation_textes": Rule(get=RESPONSABLE_FORM, post=RESPONSABLE_FORM, kwargs=lambda w: {"annee": 2026}),
     "linne:evaluation_generer": Rule(get=LINNE_POST_ONLY, post=LINNE_ACTION, kwargs=lambda w: {"annee": 2026}),
     "linne:evaluation_statut": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=lambda w: {"annee": 2026}),
     "linne:evaluation_telecharger": Rule(get=READ_LINNE, post=NO_WRITE, kwargs=_pk(VersionEvaluationLinneFactory)),

@@ -4,49 +4,11 @@ each. The service adjusts them on its register page; nothing here is typed again
 
 from django.db import migrations
 
-TYPES = [
-    (
-        "Système d'alarme incendie",
-        12,
-        "Règlement de sécurité ERP (arrêté du 25 juin 1980), articles MS 68 et MS 73",
-        "Technicien compétent",
-    ),
-    ("Extincteurs", 12, "Règlement de sécurité ERP (arrêté du 25 juin 1980), article MS 38", "Technicien compétent"),
-    (
-        "Éclairage de sécurité",
-        12,
-        "Règlement de sécurité ERP (arrêté du 25 juin 1980), article EC 15",
-        "Technicien compétent",
-    ),
-    (
-        "Installations électriques",
-        12,
-        "Règlement de sécurité ERP (arrêté du 25 juin 1980), article EL 19",
-        "Organisme agréé ou technicien compétent",
-    ),
-    (
-        "Installations de gaz",
-        12,
-        "Règlement de sécurité ERP (arrêté du 25 juin 1980), article GZ 30",
-        "Technicien compétent",
-    ),
-    ("Désenfumage", 12, "Règlement de sécurité ERP (arrêté du 25 juin 1980), article DF 10", "Technicien compétent"),
-    (
-        "Chauffage et ventilation",
-        12,
-        "Règlement de sécurité ERP (arrêté du 25 juin 1980), article CH 58",
-        "Technicien compétent",
-    ),
-]
+from linne.types_controle import creer_types
 
 
 def creer(apps, schema_editor):
-    TypeControle = apps.get_model("linne", "TypeControle")
-    for ordre, (nom, mois, reference, intervenant) in enumerate(TYPES, start=1):
-        TypeControle.objects.get_or_create(
-            nom=nom,
-            defaults={"periodicite_mois": mois, "reference": reference, "intervenant": intervenant, "ordre": ordre},
-        )
+    creer_types(apps.get_model("linne", "TypeControle"))
 
 
 class Migration(migrations.Migration):

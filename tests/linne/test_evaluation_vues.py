@@ -92,5 +92,9 @@ def test_a_partner_gets_403_everywhere(client_of, partenaire_caf):
     assert client.post(reverse("linne:evaluation_generer", args=[ANNEE])).status_code == 403
 
 
-def test_the_texts_page_answers_405_to_a_get(client_of, responsable):
-    assert client_of(responsable).get(reverse("linne:evaluation_textes", args=[ANNEE])).status_code == 405
+def test_the_texts_page_shows_the_form_and_asks_for_the_review(client_of, responsable):
+    client = client_of(responsable)
+    page = client.get(reverse("linne:evaluation_textes", args=[ANNEE]))
+    assert page.status_code == 200 and page.context["form"] is not None
+    vide = client.post(reverse("linne:evaluation_textes", args=[ANNEE]), {"bilan": "", "perspectives": "Plus tard"})
+    assert vide.status_code == 200 and "Écrivez le bilan de l&#x27;année." in vide.content.decode()

@@ -31,13 +31,15 @@ PAGES = (
 
 def _grandir(n, etat):
     """n more rooms, each with a booking of its own organisation on the followed day (one recorded, one a
-    no-show, one left to record) and another one in another month, and a closure of the room."""
+    no-show, one left to record) and another one another day, and a closure of the room."""
     for _ in range(n):
         i = etat["n"] = etat["n"] + 1
-        salle = SalleFactory()
+        # A room of its own, by name (a factory's sequence may give an earlier room's name back, and two
+        # bookings of one room on one day and hour are refused by PostgreSQL's constraint).
+        salle = SalleFactory(nom=f"Salle de la fréquentation {i}")
         debut = moment(LUNDI, 9 + i % 8)
         du_jour = ReservationFactory(salle=salle, organisation=OrganisationFactory(), debut=debut)
-        autre_jour = datetime.date(2027, 1, 4 + i % 20)
+        autre_jour = datetime.date(2027, 1, 12 + i % 19)  # another day than the followed Monday
         ReservationFactory(
             salle=salle, organisation=OrganisationFactory(quartier_prioritaire=i % 2 == 0), debut=moment(autre_jour, 14)
         )

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from linne.models import ActionIncident, Controle, Incident, TypeControle, VisiteCommission
+from linne.types_controle import creer_types
 
 from ..factories import (
     ActionIncidentFactory,
@@ -23,6 +24,12 @@ from ..factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(datetime.datetime(2026, 12, 1, 9, 0))]
 AUJOURD_HUI = datetime.date(2026, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def types_usuels():
+    """The usual checks of migration 0004, which a transactional test's flush may have emptied."""
+    creer_types(TypeControle)
 
 
 @pytest.fixture

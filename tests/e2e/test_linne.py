@@ -1,6 +1,7 @@
 """Espace Linné in a browser: a régisseur creates a weekly series whose preview shows one date in conflict
 with an existing booking, skips it, and finds the other dates on the room's week view; an association
-asks for a room on the public page and the régisseur confirms it."""
+asks for a room on the public page and the régisseur confirms it; a régisseur records a day's attendance on a
+tablet."""
 
 import datetime
 
@@ -124,3 +125,41 @@ def test_an_association_asks_for_a_room_on_the_public_page_and_the_regisseur_con
     assert reservation.statut == Reservation.Statut.CONFIRMEE
     assert reservation.organisation.nom == "Les Jardins du Pile"
     assert timezone.localtime(reservation.debut).date() == jour
+
+
+def test_a_regisseur_records_yesterdays_attendance_on_a_tablet(live_server, page, browser_problems):
+    """The day's list, on a tablet's screen: one row filled in with the people present, another marked as a
+    no-show, each saved in place (htmx) without leaving the page."""
+    from linne.models import Frequentation
+
+    regisseur = UserFactory(role=Role.REGISSEUR, first_name="Nadia")
+    hier = timezone.localdate() - datetime.timedelta(days=1)
+    venue = ReservationFactory(
+        salle=SalleFactory(nom="Salle Linné 1"),
+        organisation=OrganisationFactory(nom="Club de lecture de l'Alma", association=True),
+        debut=moment(hier, 10),
+        fin=moment(hier, 12),
+        effectif_prevu=20,
+    )
+    absente = ReservationFactory(
+        salle=SalleFactory(nom="Salle Linné 2"),
+        organisation=OrganisationFactory(nom="Danse du Pile", association=True),
+        debut=moment(hier, 14),
+        fin=moment(hier, 16),
+    )
+
+    page.set_viewport_size({"width": 820, "height": 1180})
+    connexion(page, regisseur.username, "Nadia")
+    page.goto(f"/linne/frequentation/?jour={hier.isoformat()}")
+    ligne = page.locator(f"#ligne-{venue.pk}")
+    ligne.get_by_placeholder("Présents").fill("17")
+    ligne.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(f"#ligne-{venue.pk}")).to_contain_text("saisie : 17 présents")
+    autre = page.locator(f"#ligne-{absente.pk}")
+    autre.get_by_label("Absente").check()
+    autre.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(f"#ligne-{absente.pk}")).to_contain_text("saisie : absente")
+    assert page.url.endswith(f"?jour={hier.isoformat()}")  # saved in place, the page was not left
+
+    saisies = {f.reservation_id: (f.effectif_reel, f.absence) for f in Frequentation.objects.all()}
+    assert saisies == {venue.pk: (17, False), absente.pk: (None, True)}
